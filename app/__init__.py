@@ -1,0 +1,75 @@
+"""Mentor Match: the application factory."""
+
+import logging
+import os
+
+from flask import Flask
+
+from config import BASE_DIR, CONFIGS, DEFAULT_SECRET_KEY
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Create and wire the application.
+
+    `config_name` is one of config.CONFIGS (default: $APP_ENV, else "development").
+    `overrides` are applied last; tests use them for per-test settings.
+    """
+    config_name = config_name or os.environ.get("APP_ENV", "development")
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    app.config.from_mapping(CONFIGS[config_name].from_environment())
+    app.config.update(overrides)
+    _refuse_unsafe_production(app)
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app import cli, errors, security, templating
+
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+    cli.register(app)
+    return app
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    if app.config["NAME"] == "production" and app.config["SECRET_KEY"] in (
+        DEFAULT_SECRET_KEY,
+        "",
+        None,
+    ):
+        raise RuntimeError(
+            "Refusing to start in production without SECRET_KEY: set it to a long random value."
+        )
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.extensions import csrf, db, limiter, login_manager, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    mail.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.needs_refresh_message_category = "info"
+
+    from app import models  # noqa: F401  (registers the models and the user loader)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")

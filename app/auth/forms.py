@@ -1,0 +1,109 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
+
+from app.auth.passwords import MAX_LENGTH
+
+
+def email_field(label: str = "Email") -> EmailField:
+    return EmailField(
+        label,
+        validators=[
+            DataRequired(message="Enter your e-mail address."),
+            Length(max=254, message="An e-mail address has at most 254 characters."),
+            Email(
+                message="Enter an e-mail address like name@example.org.", check_deliverability=False
+            ),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+def new_password_fields(label: str = "Password"):
+    password = PasswordField(
+        label,
+        validators=[
+            InputRequired(message="Choose a password."),
+            Length(max=MAX_LENGTH, message=f"Use at most {MAX_LENGTH} characters."),
+        ],
+        description="At least 8 characters. A few unrelated words make a strong password.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Confirm password",
+        validators=[
+            InputRequired(message="Type the password again."),
+            EqualTo("password", message="The two passwords are not the same."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        validators=[
+            DataRequired(message="Enter your name."),
+            Length(max=120, message="Use at most 120 characters."),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+    email = email_field()
+    password, confirm = new_password_fields()
+    consent = BooleanField(
+        "I have read the privacy notice and agree that my information is used to run the "
+        "mentoring program.",
+        validators=[DataRequired(message="Please read and accept the privacy notice.")],
+    )
+    submit = SubmitField("Create account")
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(
+        "Password",
+        validators=[
+            InputRequired(message="Enter your password."),
+            Length(max=MAX_LENGTH, message=f"Use at most {MAX_LENGTH} characters."),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField("Keep me signed in on this device for 30 days")
+    submit = SubmitField("Sign in")
+
+
+class ResetRequestForm(FlaskForm):
+    email = email_field()
+    submit = SubmitField("Send reset link")
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm = new_password_fields("New password")
+    submit = SubmitField("Set new password")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[InputRequired(message="Enter your current password."), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password, confirm = new_password_fields("New password")
+    submit = SubmitField("Change password")
+
+
+class ChangeEmailForm(FlaskForm):
+    new_email = email_field("New email")
+    current_password = PasswordField(
+        "Current password",
+        validators=[InputRequired(message="Enter your current password."), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Change email")
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only carries the CSRF token (sign out, confirm from a link)."""
+
+    submit = SubmitField("Confirm")

@@ -1,0 +1,57 @@
+"""Password policy (NIST SP 800-63B): length, not composition; common passwords refused.
+
+common-passwords.txt.gz is the list Django ships (BSD licence): 20,000 passwords most often
+found in breaches.
+"""
+
+import gzip
+from functools import cache
+from pathlib import Path
+
+from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
+
+MIN_LENGTH = 8
+MAX_LENGTH = 128
+
+_COMMON_PASSWORDS_FILE = Path(__file__).with_name("common-passwords.txt.gz")
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    with gzip.open(_COMMON_PASSWORDS_FILE, "rt", encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines if line.strip())
+
+
+def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
+    """Why this password is refused, or None when it is acceptable."""
+    if len(password) < MIN_LENGTH:
+        return f"Use at least {MIN_LENGTH} characters."
+    if len(password) > MAX_LENGTH:
+        return f"Use at most {MAX_LENGTH} characters."
+    if password.lower() in common_passwords():
+        return "This password is too common: choose one that is harder to guess."
+    lowered = password.lower()
+    if email and lowered in (email.lower(), email.lower().split("@")[0]):
+        return "Don't use your e-mail address as your password."
+    if name and lowered == name.strip().lower():
+        return "Don't use your name as your password."
+    return None
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    return check_password_hash(password_hash, password)
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("not-a-real-password", method=method)
+
+
+def spend_equal_time() -> None:
+    """Check a password against a dummy hash, so unknown accounts take as long as known ones."""
+    check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), "x")

@@ -1,0 +1,263 @@
+"""Account operations. Each one checks its rules, changes the models, enqueues its e-mail in the
+same transaction and commits. They raise DomainError with a message for the user."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from app import clock
+from app.auth.passwords import hash_password, password_problem, spend_equal_time, verify_password
+from app.email import absolute_url, enqueue
+from app.errors_domain import DomainError
+from app.extensions import db
+from app.models import LoginSession, User
+from app.models.accounts import normalise_email
+from app.tokens import TokenError, fingerprint, make_token, read_token
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _check_new_password(password: str, email: str, name: str) -> None:
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise DomainError(problem, field="password")
+
+
+def register(name: str, email: str, password: str) -> User | None:
+    """Create an account and send the verification link.
+
+    If the address is already registered, nothing is created and the owner is told by e-mail
+    instead, so the page can't be used to find out who has an account. Returns the new user,
+    or None in that case.
+    """
+    email = normalise_email(email)
+    name = name.strip()
+    _check_new_password(password, email, name)
+    existing = find_user_by_email(email)
+    if existing is not None:
+        _enqueue_already_registered(existing)
+        db.session.commit()
+        return None
+    now = clock.utcnow()
+    user = User(
+        name=name,
+        email=email,
+        password_hash=hash_password(password),
+        privacy_notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+        privacy_accepted_at=now,
+        created_at=now,
+    )
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Registered at the same moment by another request: treat as already registered.
+        db.session.rollback()
+        return None
+    send_verification(user, email)
+    db.session.commit()
+    return user
+
+
+def _enqueue_already_registered(user: User) -> None:
+    enqueue(
+        user.email,
+        "already_registered",
+        "You already have a Mentor Match account",
+        user=user,
+        login_url=absolute_url("auth.login"),
+        reset_url=absolute_url("auth.reset_request"),
+    )
+
+
+def send_verification(user: User, address: str) -> None:
+    """Enqueue a link that confirms `address` belongs to `user` (caller commits)."""
+    token = make_token("verify-email", {"u": user.id, "e": address})
+    enqueue(
+        address,
+        "verify_email",
+        "Confirm your e-mail address for Mentor Match",
+        user=user,
+        verify_url=absolute_url("auth.verify_email", token=token),
+        max_age_days=current_app.config["VERIFY_EMAIL_MAX_AGE"].days,
+    )
+
+
+def resend_verification(user: User) -> None:
+    address = user.pending_email or (None if user.email_verified else user.email)
+    if address is None:
+        raise DomainError("Your e-mail address is already confirmed.")
+    send_verification(user, address)
+    db.session.commit()
+
+
+@dataclass
+class VerificationLink:
+    """What a verification link would do: `state` is "ready", "done", "expired" or "invalid"."""
+
+    state: str
+    user: User | None = None
+    address: str | None = None
+
+
+def inspect_verification(token: str) -> VerificationLink:
+    """Read a verification link without changing anything (for the GET page)."""
+    try:
+        payload = read_token("verify-email", token, current_app.config["VERIFY_EMAIL_MAX_AGE"])
+    except TokenError as error:
+        return VerificationLink(error.reason)
+    user = db.session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
+    address = payload.get("e")
+    if user is None or not isinstance(address, str):
+        return VerificationLink("invalid")
+    if user.pending_email == address:
+        return VerificationLink("ready", user, address)
+    if user.email == address:
+        return VerificationLink("done" if user.email_verified else "ready", user, address)
+    return VerificationLink("invalid")
+
+
+def verify_email(token: str) -> VerificationLink:
+    """Confirm the address the link was sent to. Repeating it changes nothing."""
+    link = inspect_verification(token)
+    if link.state != "ready":
+        return link
+    user = link.user
+    if user.pending_email == link.address:
+        if find_user_by_email(link.address) is not None:
+            user.pending_email = None
+            db.session.commit()
+            raise DomainError("That e-mail address now belongs to another account.")
+        old_address = user.email
+        user.email = link.address
+        user.pending_email = None
+        enqueue(
+            old_address,
+            "email_changed",
+            "Your Mentor Match e-mail address was changed",
+            user=user,
+            new_address=link.address,
+        )
+    user.email_verified_at = clock.utcnow()
+    db.session.commit()
+    link.state = "done"
+    return link
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None (never says which was wrong)."""
+    user = find_user_by_email(email)
+    if user is None:
+        spend_equal_time()
+        return None
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        return None
+    return user
+
+
+def sign_in(user: User, remember: bool) -> LoginSession:
+    """Open a new server-side session for `user` (the route hands it to Flask-Login)."""
+    lifetime = (
+        current_app.config["REMEMBER_COOKIE_DURATION"]
+        if remember
+        else current_app.config["SESSION_LIFETIME"]
+    )
+    login_session = user.start_session(remember, lifetime)
+    user.last_login_at = clock.utcnow()
+    db.session.execute(
+        delete(LoginSession).where(
+            LoginSession.user_id == user.id, LoginSession.expires_at <= clock.utcnow()
+        )
+    )
+    db.session.commit()
+    return login_session
+
+
+def sign_out(user: User) -> None:
+    """End this browser's session on the server: a copy of its cookie stops working."""
+    if user.current_session_id:
+        db.session.execute(delete(LoginSession).where(LoginSession.id == user.current_session_id))
+        db.session.commit()
+
+
+def end_all_sessions(user: User) -> None:
+    """Sign the user out everywhere (caller commits)."""
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+
+
+def request_password_reset(email: str) -> None:
+    """Send a reset link if the address has an account; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = make_token("reset-password", {"u": user.id, "p": fingerprint(user.password_hash)})
+    enqueue(
+        user.email,
+        "reset_password",
+        "Reset your Mentor Match password",
+        user=user,
+        reset_url=absolute_url("auth.reset_password", token=token),
+        max_age_hours=int(current_app.config["RESET_PASSWORD_MAX_AGE"].total_seconds() // 3600),
+    )
+    db.session.commit()
+
+
+def user_for_reset_token(token: str) -> User:
+    """The user a reset link is for, or TokenError ("expired", "invalid" or "used")."""
+    payload = read_token("reset-password", token, current_app.config["RESET_PASSWORD_MAX_AGE"])
+    user_id = payload.get("u")
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.is_active:
+        raise TokenError("invalid")
+    if payload.get("p") != fingerprint(user.password_hash):
+        raise TokenError("used")
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link; the link is spent and every session ends."""
+    user = user_for_reset_token(token)
+    _check_new_password(new_password, user.email, user.name)
+    user.password_hash = hash_password(new_password)
+    if not user.email_verified and user.pending_email is None:
+        # The link reached this inbox, which proves the address.
+        user.email_verified_at = clock.utcnow()
+    end_all_sessions(user)
+    enqueue(user.email, "password_changed", "Your Mentor Match password was changed", user=user)
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change the password; other browsers are signed out, this one stays signed in."""
+    if not verify_password(user.password_hash, current_password):
+        raise DomainError("That is not your current password.", field="current_password")
+    _check_new_password(new_password, user.email, user.name)
+    user.password_hash = hash_password(new_password)
+    db.session.execute(
+        delete(LoginSession).where(
+            LoginSession.user_id == user.id, LoginSession.id != user.current_session_id
+        )
+    )
+    enqueue(user.email, "password_changed", "Your Mentor Match password was changed", user=user)
+    db.session.commit()
+
+
+def request_email_change(user: User, new_email: str, current_password: str) -> None:
+    """Send a confirmation link to the new address; the old one stays until it is confirmed."""
+    if not verify_password(user.password_hash, current_password):
+        raise DomainError("That is not your current password.", field="current_password")
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise DomainError("That is already your e-mail address.", field="new_email")
+    user.pending_email = new_email
+    if find_user_by_email(new_email) is None:
+        send_verification(user, new_email)
+    else:
+        # Don't reveal that the address is taken; its owner is told instead.
+        _enqueue_already_registered(find_user_by_email(new_email))
+    db.session.commit()

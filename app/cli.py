@@ -1,0 +1,121 @@
+"""`flask` commands: users, outbox, jobs, seed-demo."""
+
+import click
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from app import clock
+from app.extensions import db
+from app.models import LoginSession, User
+from app.models.accounts import normalise_email
+
+
+def register(app) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(outbox)
+    app.cli.add_command(jobs)
+    app.cli.add_command(seed_demo)
+
+
+@click.group(help="Manage user accounts.")
+def users():
+    pass
+
+
+def _user_or_fail(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"No account with the e-mail address {email}.")
+    return user
+
+
+@users.command("promote", help="Give an account the committee role.")
+@click.argument("email")
+def promote(email):
+    user = _user_or_fail(email)
+    user.is_committee = True
+    db.session.commit()
+    click.echo(f"{user.email} is now a committee member.")
+
+
+@users.command("demote", help="Take the committee role away from an account.")
+@click.argument("email")
+def demote(email):
+    user = _user_or_fail(email)
+    if not user.is_committee:
+        raise click.ClickException(f"{user.email} is not a committee member.")
+    others = db.session.scalar(
+        select(func.count(User.id)).where(User.is_committee, User.id != user.id)
+    )
+    if others == 0:
+        raise click.ClickException("This is the last committee member: promote someone first.")
+    user.is_committee = False
+    db.session.commit()
+    click.echo(f"{user.email} is no longer a committee member.")
+
+
+@click.group(help="Send the e-mail waiting in the outbox.")
+def outbox():
+    pass
+
+
+@outbox.command("deliver", help="Send every message that is due, once.")
+def outbox_deliver():
+    from app.email.delivery import deliver_due
+
+    if current_app.config["MAIL_BACKEND"] == "dev":
+        click.echo("MAIL_BACKEND is dev: mail stays in the outbox (see /dev/mailbox).")
+        return
+    report = deliver_due()
+    click.echo(f"{report.sent} sent, {report.retried} to retry later, {report.failed} failed.")
+    for line in report.errors:
+        click.echo(f"  {line}", err=True)
+
+
+@outbox.command("worker", help="Deliver in a loop until stopped.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
+def outbox_worker(interval):
+    from app.email.delivery import run_worker
+
+    click.echo(f"Outbox worker: delivering every {interval} s. Ctrl-C stops it.")
+    run_worker(interval=interval)
+
+
+@click.group(help="Scheduled jobs.")
+def jobs():
+    pass
+
+
+@jobs.command("daily", help="Run once a day from cron: clears expired sign-in sessions.")
+def jobs_daily():
+    result = db.session.execute(
+        delete(LoginSession).where(LoginSession.expires_at <= clock.utcnow())
+    )
+    db.session.commit()
+    click.echo(f"Expired sign-in sessions removed: {result.rowcount}.")
+
+
+@click.command("seed-demo", help="Fill an empty database with realistic demo members.")
+@click.option("--members", default=60, show_default=True, help="How many members.")
+@click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same data).")
+@click.option("--force", is_flag=True, help="Add the demo data even if there are members.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (successfully) if there are members.")
+def seed_demo(members, seed, force, if_empty):
+    from app.seed import DEMO_PASSWORD, seed_members
+
+    existing = db.session.scalar(select(func.count(User.id)))
+    if existing and if_empty:
+        click.echo(f"The database has {existing} members: demo data not loaded.")
+        return
+    if existing and not force:
+        raise click.ClickException(
+            f"The database already has {existing} members. Use --force to add demo data anyway."
+        )
+    if members < 1:
+        raise click.ClickException("--members must be at least 1.")
+    summary = seed_members(members, seed)
+    click.echo(
+        f"Created {summary.members} demo members ({summary.mentors} offer mentoring) "
+        f"in {summary.seconds:.1f} s."
+    )
+    click.echo(f"Demo accounts (password '{DEMO_PASSWORD}'): " + ", ".join(summary.demo_accounts))

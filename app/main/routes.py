@@ -1,0 +1,49 @@
+from flask import abort, current_app, jsonify, render_template
+from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import db, limiter
+from app.main import bp
+from app.models import OutboxEmail
+
+
+@bp.route("/")
+def index():
+    return render_template("main/index.html")
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("main/privacy.html")
+
+
+@bp.route("/healthz")
+@limiter.exempt
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+def _require_dev_mailbox() -> None:
+    if not current_app.config["DEV_MAILBOX"]:
+        abort(404)
+
+
+@bp.route("/dev/mailbox")
+def mailbox():
+    _require_dev_mailbox()
+    messages = db.session.scalars(
+        select(OutboxEmail).order_by(OutboxEmail.id.desc()).limit(200)
+    ).all()
+    return render_template("main/mailbox.html", messages=messages)
+
+
+@bp.route("/dev/mailbox/<int:message_id>")
+def mailbox_message(message_id):
+    _require_dev_mailbox()
+    message = db.get_or_404(OutboxEmail, message_id)
+    return render_template("main/mailbox_message.html", message=message)

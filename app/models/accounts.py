@@ -1,0 +1,94 @@
+"""Accounts: users and their server-side sign-in sessions."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app import clock
+from app.extensions import db, login_manager
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses are compared case-insensitively: we store them stripped and lowercased."""
+    return (email or "").strip().lower()
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    email_verified_at: Mapped[datetime | None]
+    # A new address waiting for its owner to confirm it; `email` stays in use until then.
+    pending_email: Mapped[str | None] = mapped_column(String(254))
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    is_committee: Mapped[bool] = mapped_column(default=False, index=True)
+    privacy_notice_version: Mapped[str] = mapped_column(String(20))
+    privacy_accepted_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    login_sessions: Mapped[list["LoginSession"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    # Set by the user loader: the server-side session this request belongs to.
+    current_session_id = None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+    @property
+    def is_active(self) -> bool:  # used by Flask-Login
+        return self.is_active_account
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    def get_id(self) -> str | None:
+        """Flask-Login keeps this in the session cookie: the server-side session id, not the
+        user id, so that signing out (deleting the row) kills every copy of the cookie."""
+        return self.current_session_id
+
+    def start_session(self, remember: bool, lifetime: timedelta) -> "LoginSession":
+        login_session = LoginSession(
+            id=secrets.token_urlsafe(32),
+            user=self,
+            remember=remember,
+            expires_at=clock.utcnow() + lifetime,
+        )
+        db.session.add(login_session)
+        self.current_session_id = login_session.id
+        return login_session
+
+
+class LoginSession(db.Model):
+    """One signed-in browser. Deleting the row signs that browser out."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+    expires_at: Mapped[datetime]
+    remember: Mapped[bool] = mapped_column(default=False)
+
+    user: Mapped[User] = relationship(back_populates="login_sessions", lazy="joined")
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    login_session = db.session.scalar(select(LoginSession).where(LoginSession.id == session_id))
+    if login_session is None or login_session.expires_at <= clock.utcnow():
+        return None
+    user = login_session.user
+    if not user.is_active:
+        return None
+    user.current_session_id = login_session.id
+    return user

@@ -1,0 +1,153 @@
+"""Member profiles and the vocabularies they are described with.
+
+Vocabularies are tables (filled by a migration) so that profiles can be filtered and compared,
+and so that the committee can add entries without a deploy.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from app import clock
+from app.extensions import db
+
+MENTEE = "mentee"
+MENTOR = "mentor"
+BOTH = "both"
+ROLES = (MENTEE, MENTOR, BOTH)
+MENTOR_MIN_YEARS = 3
+
+
+class VocabularyMixin:
+    """A short list of named entries: `code` is stable, `name` is what people read."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.code}>"
+
+
+class Sector(VocabularyMixin, db.Model):
+    __tablename__ = "sectors"
+
+
+class ExpertiseArea(VocabularyMixin, db.Model):
+    __tablename__ = "expertise_areas"
+
+
+class Region(VocabularyMixin, db.Model):
+    __tablename__ = "regions"
+
+
+class ContactMethod(VocabularyMixin, db.Model):
+    __tablename__ = "contact_methods"
+
+
+class Language(VocabularyMixin, db.Model):
+    __tablename__ = "languages"
+
+
+class Objective(VocabularyMixin, db.Model):
+    """The program's five objectives."""
+
+    __tablename__ = "objectives"
+
+
+def _link_table(name: str, target: str) -> Table:
+    return Table(
+        name,
+        db.metadata,
+        Column(
+            "profile_id",
+            Integer,
+            ForeignKey("profiles.user_id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column(f"{target}_id", Integer, ForeignKey(f"{target}s.id"), primary_key=True, index=True),
+    )
+
+
+profile_sectors = _link_table("profile_sectors", "sector")
+profile_expertise = _link_table("profile_expertise_areas", "expertise_area")
+profile_contact_methods = _link_table("profile_contact_methods", "contact_method")
+profile_languages = _link_table("profile_languages", "language")
+profile_objectives = _link_table("profile_objectives", "objective")
+
+
+class Profile(db.Model):
+    __tablename__ = "profiles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    display_name: Mapped[str | None] = mapped_column(String(120))
+    pronouns: Mapped[str | None] = mapped_column(String(40))
+    membership_number: Mapped[str | None] = mapped_column(String(40), index=True)
+    membership_expires_on: Mapped[date | None]
+    membership_verified_at: Mapped[datetime | None]
+    membership_verified_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    position: Mapped[str | None] = mapped_column(String(120))
+    employer: Mapped[str | None] = mapped_column(String(160))
+    years_experience: Mapped[int | None]
+    role: Mapped[str | None] = mapped_column(String(10))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    city: Mapped[str | None] = mapped_column(String(80))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    bio: Mapped[str | None] = mapped_column(Text)
+    mentee_goals: Mapped[str | None] = mapped_column(Text)
+    mentor_capacity: Mapped[int] = mapped_column(default=1)
+    accepting_requests: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.utcnow, onupdate=clock.utcnow)
+
+    user = relationship(
+        "User", foreign_keys=[user_id], backref=db.backref("profile", uselist=False)
+    )
+    region: Mapped[Region | None] = relationship()
+    sectors: Mapped[list[Sector]] = relationship(secondary=profile_sectors)
+    expertise_areas: Mapped[list[ExpertiseArea]] = relationship(secondary=profile_expertise)
+    contact_methods: Mapped[list[ContactMethod]] = relationship(secondary=profile_contact_methods)
+    languages: Mapped[list[Language]] = relationship(secondary=profile_languages)
+    objectives: Mapped[list[Objective]] = relationship(secondary=profile_objectives)
+
+    @property
+    def is_mentor(self) -> bool:
+        return self.role in (MENTOR, BOTH)
+
+    @property
+    def is_mentee(self) -> bool:
+        return self.role in (MENTEE, BOTH)
+
+    @property
+    def may_mentor(self) -> bool:
+        return (self.years_experience or 0) >= MENTOR_MIN_YEARS
+
+    def membership_active_on(self, day: date) -> bool:
+        return (
+            self.membership_verified_at is not None
+            and self.membership_expires_on is not None
+            and self.membership_expires_on >= day
+        )
+
+
+class RoleAgreement(db.Model):
+    """A member confirmed they read the expectations of a role (text version, time)."""
+
+    __tablename__ = "role_agreements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(10))
+    version: Mapped[str] = mapped_column(String(20))
+    agreed_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (db.UniqueConstraint("user_id", "role", "version"),)

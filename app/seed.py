@@ -1,0 +1,309 @@
+"""Deterministic, realistic demo members for `flask seed-demo` (and the benchmarks).
+
+Rows are written with bulk INSERTs and one shared password hash, so 10,000 members take a few
+seconds. Every demo account's password is DEMO_PASSWORD.
+"""
+
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, insert, select
+from werkzeug.security import generate_password_hash
+
+from app import clock
+from app.extensions import db
+from app.models import (
+    ContactMethod,
+    ExpertiseArea,
+    Language,
+    Objective,
+    Profile,
+    Region,
+    Sector,
+    User,
+)
+from app.models.profiles import (
+    BOTH,
+    MENTEE,
+    MENTOR,
+    profile_contact_methods,
+    profile_expertise,
+    profile_languages,
+    profile_objectives,
+    profile_sectors,
+)
+
+DEMO_PASSWORD = "mentor-match-demo"
+DEMO_DOMAIN = "example.org"
+
+FIRST_NAMES = ["Aisha", "Alex", "Amara", "Amélie", "Andrew", "Anika", "Ben", "Bianca", "Carlos", "Chloé", "Daniel", "Deepa", "Dylan", "Elena", "Emma", "Ethan", "Fatima", "Felix", "Gabriel", "Grace", "Hannah", "Harpreet", "Isaac", "Jasmine", "Jean-Luc", "Jia", "Kai", "Kateri", "Leila", "Liam", "Lucas", "Maya", "Mei", "Mohammed", "Nadia", "Noah", "Olivia", "Omar", "Priya", "Rafael", "Rosa", "Samira", "Sophie", "Tariq", "Theo", "Valérie", "Wei", "Yusuf", "Zoe", "Ahmed", "Claire", "Marc", "Nathalie", "Sanjay", "Tomás"]
+LAST_NAMES = ["Anderson", "Bouchard", "Brown", "Campbell", "Chen", "Côté", "Das", "Dubois", "Fernandes", "Gagnon", "Gill", "Green", "Hassan", "Ibrahim", "Jackson", "Khan", "Kim", "Lam", "Leblanc", "Lee", "Li", "MacDonald", "Martin", "Mehta", "Morin", "Nguyen", "O'Brien", "Patel", "Pelletier", "Roy", "Santos", "Singh", "Smith", "Stewart", "Tremblay", "Wang", "White", "Williams", "Wilson", "Wong", "Young", "Zhang", "Okafor", "Beaulieu", "Cardinal", "Sutherland", "Moreau", "Kowalski", "Rossi", "Ferreira"]
+POSITIONS_SENIOR = [
+    "Branch Manager",
+    "Chief Librarian",
+    "Head of Reference",
+    "Systems Librarian",
+    "Children's Services Librarian",
+    "Collections Librarian",
+    "Research Librarian",
+    "Teacher-Librarian",
+    "Archivist",
+    "Digital Services Coordinator",
+    "Liaison Librarian",
+    "Director of Library Services",
+    "Metadata Librarian",
+    "Outreach Librarian",
+]
+POSITIONS_JUNIOR = [
+    "MLIS Student",
+    "Library Technician",
+    "Library Assistant",
+    "Page",
+    "Recent graduate",
+    "Circulation Clerk",
+    "Library Technician Student",
+    "Program Assistant",
+    "Career changer",
+]
+EMPLOYERS_BY_SECTOR = {
+    "public": [
+        "Toronto Public Library",
+        "Ottawa Public Library",
+        "Hamilton Public Library",
+        "London Public Library",
+        "Mississauga Library",
+        "Greater Sudbury Public Library",
+        "Thunder Bay Public Library",
+        "Kingston Frontenac Public Library",
+    ],
+    "academic": [
+        "University of Toronto Libraries",
+        "Western University Libraries",
+        "Queen's University Library",
+        "York University Libraries",
+        "Lakehead University Library",
+        "Humber College Library",
+    ],
+    "school": [
+        "Toronto District School Board",
+        "Ottawa-Carleton District School Board",
+        "Peel District School Board",
+        "Thames Valley District School Board",
+    ],
+    "special": [
+        "Great Library, Law Society of Ontario",
+        "SickKids Hospital Library",
+        "Royal Ontario Museum Library",
+        "Corporate research library",
+    ],
+    "government": [
+        "Legislative Library of Ontario",
+        "Ontario Government Library",
+        "City of Toronto Archives",
+    ],
+    "archives": ["Archives of Ontario", "City of Ottawa Archives", "Trent University Archives"],
+}
+CITIES_BY_REGION = {
+    "toronto": ["Toronto", "North York", "Scarborough", "Etobicoke"],
+    "central": ["Barrie", "Orillia", "Newmarket", "Peterborough", "Oshawa"],
+    "eastern": ["Kingston", "Belleville", "Cornwall", "Brockville"],
+    "ottawa": ["Ottawa", "Kanata", "Orléans", "Perth"],
+    "golden-horseshoe": [
+        "Hamilton",
+        "Mississauga",
+        "Brampton",
+        "Burlington",
+        "St. Catharines",
+        "Niagara Falls",
+        "Oakville",
+    ],
+    "southwestern": ["London", "Windsor", "Kitchener", "Waterloo", "Guelph", "Sarnia"],
+    "northeastern": ["Sudbury", "North Bay", "Sault Ste. Marie", "Timmins"],
+    "northwestern": ["Thunder Bay", "Kenora", "Dryden", "Fort Frances"],
+}
+BIO_OPENINGS = [
+    "I have worked in libraries for {years} years and love helping people find their way.",
+    "My path into libraries started in {field}; I enjoy sharing what I learned along the way.",
+    "I care about welcoming spaces and good service, and I like talking about career choices.",
+    "I started as a page and have been in the profession for {years} years.",
+]
+FIELDS = ["teaching", "publishing", "IT support", "retail", "community work", "journalism"]
+
+
+@dataclass
+class SeedSummary:
+    members: int = 0
+    mentors: int = 0
+    seconds: float = 0.0
+    demo_accounts: list[str] = field(default_factory=list)
+
+
+def _vocabulary(model) -> dict[str, int]:
+    return dict(db.session.execute(select(model.code, model.id)).all())
+
+
+def seed_members(count: int, seed: int) -> SeedSummary:
+    """Insert `count` members (with profiles) chosen by `seed`. The first three are the named
+    demo accounts: a committee member, a mentor and a mentee."""
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    vocab = {
+        "sector": _vocabulary(Sector),
+        "expertise": _vocabulary(ExpertiseArea),
+        "region": _vocabulary(Region),
+        "contact": _vocabulary(ContactMethod),
+        "language": _vocabulary(Language),
+        "objective": _vocabulary(Objective),
+    }
+    if not all(vocab.values()):
+        raise RuntimeError("The vocabularies are empty: run `flask db upgrade` first.")
+    first_id = (db.session.scalar(select(func.max(User.id))) or 0) + 1
+    now = clock.utcnow()
+    password_hash = generate_password_hash(
+        DEMO_PASSWORD, method=current_app.config["PASSWORD_HASH_METHOD"]
+    )
+    taken_emails = set(db.session.scalars(select(User.email)).all())
+    users, profiles, links = [], [], {name: [] for name in LINK_TABLES}
+    summary = SeedSummary()
+    for index in range(count):
+        user_id = first_id + index
+        member = _make_member(rng, index, vocab, now)
+        email = _unique_email(member["email"], taken_emails, user_id)
+        users.append(
+            {
+                "id": user_id,
+                "email": email,
+                "name": member["name"],
+                "password_hash": password_hash,
+                "email_verified_at": now - timedelta(days=rng.randint(1, 700)),
+                "is_active_account": True,
+                "is_committee": member["committee"],
+                "privacy_notice_version": current_app.config["PRIVACY_NOTICE_VERSION"],
+                "privacy_accepted_at": now,
+                "created_at": now - timedelta(days=rng.randint(1, 700)),
+            }
+        )
+        profiles.append({"user_id": user_id, **member["profile"]})
+        for table, ids in member["links"].items():
+            links[table].extend({"profile_id": user_id, **{LINK_COLUMNS[table]: i}} for i in ids)
+        summary.mentors += member["profile"]["role"] in (MENTOR, BOTH)
+        if index < 3:
+            summary.demo_accounts.append(email)
+    db.session.execute(insert(User), users)
+    db.session.execute(insert(Profile), profiles)
+    for table, rows in links.items():
+        if rows:
+            db.session.execute(insert(LINK_TABLES[table]), rows)
+    db.session.commit()
+    summary.members = count
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+LINK_TABLES = {
+    "sector": profile_sectors,
+    "expertise": profile_expertise,
+    "contact": profile_contact_methods,
+    "language": profile_languages,
+    "objective": profile_objectives,
+}
+LINK_COLUMNS = {
+    "sector": "sector_id",
+    "expertise": "expertise_area_id",
+    "contact": "contact_method_id",
+    "language": "language_id",
+    "objective": "objective_id",
+}
+NAMED_ACCOUNTS = [
+    ("committee", "Morgan Committee", 15, BOTH),
+    ("mentor", "Riley Mentor", 12, MENTOR),
+    ("mentee", "Sam Mentee", 1, MENTEE),
+]
+
+
+def _unique_email(email: str, taken: set[str], user_id: int) -> str:
+    if email in taken:
+        local, domain = email.split("@")
+        email = f"{local}.{user_id}@{domain}"
+    taken.add(email)
+    return email
+
+
+def _make_member(rng: random.Random, index: int, vocab: dict, now) -> dict:
+    if index < len(NAMED_ACCOUNTS):
+        slug, name, years, role = NAMED_ACCOUNTS[index]
+        email = f"{slug}@{DEMO_DOMAIN}"
+    else:
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        name = f"{first} {last}"
+        local = f"{first}.{last}".lower().replace("'", "").replace(" ", "")
+        email = f"{local}.{index}@{DEMO_DOMAIN}"
+        years = _years_of_experience(rng)
+        role = _role_for(rng, years)
+    sector = rng.choice(list(EMPLOYERS_BY_SECTOR))
+    region = rng.choice(list(CITIES_BY_REGION))
+    senior = years >= 3
+    objectives = rng.sample(sorted(vocab["objective"].values()), rng.randint(2, 4))
+    contact = rng.sample(sorted(vocab["contact"].values()), rng.randint(1, 4))
+    languages = [vocab["language"]["en"]]
+    if rng.random() < 0.25:
+        languages.append(vocab["language"]["fr"])
+    if rng.random() < 0.15:
+        languages.append(rng.choice(sorted(vocab["language"].values())))
+    expertise = rng.sample(sorted(vocab["expertise"].values()), rng.randint(1, 4) if senior else 1)
+    sectors = [vocab["sector"][sector]] if sector in vocab["sector"] else []
+    if rng.random() < 0.2:
+        sectors.append(rng.choice(sorted(vocab["sector"].values())))
+    profile = {
+        "display_name": name,
+        "membership_number": f"OLA-{100000 + index:06d}",
+        "membership_expires_on": (now + timedelta(days=rng.randint(-30, 700))).date(),
+        "membership_verified_at": now - timedelta(days=rng.randint(1, 300))
+        if rng.random() < 0.9 or index < len(NAMED_ACCOUNTS)
+        else None,
+        "position": rng.choice(POSITIONS_SENIOR if senior else POSITIONS_JUNIOR),
+        "employer": rng.choice(EMPLOYERS_BY_SECTOR[sector]),
+        "years_experience": years,
+        "role": role,
+        "region_id": vocab["region"][region],
+        "city": rng.choice(CITIES_BY_REGION[region]),
+        "bio": rng.choice(BIO_OPENINGS).format(years=years, field=rng.choice(FIELDS)),
+        "mentee_goals": "I would like advice on building my career in libraries."
+        if role in (MENTEE, BOTH)
+        else None,
+        "mentor_capacity": rng.randint(1, 3) if role in (MENTOR, BOTH) else 1,
+        "accepting_requests": rng.random() < 0.9,
+        "created_at": now,
+        "updated_at": now,
+    }
+    if index < len(NAMED_ACCOUNTS):
+        profile["membership_expires_on"] = (now + timedelta(days=365)).date()
+    return {
+        "name": name,
+        "email": email,
+        "committee": index == 0,
+        "profile": profile,
+        "links": {
+            "sector": sorted(set(sectors)),
+            "expertise": sorted(set(expertise)),
+            "contact": sorted(set(contact)),
+            "language": sorted(set(languages)),
+            "objective": sorted(set(objectives)),
+        },
+    }
+
+
+def _years_of_experience(rng: random.Random) -> int:
+    # Half under three years (students, new graduates, career changers).
+    if rng.random() < 0.5:
+        return rng.randint(0, 2)
+    return rng.randint(3, 35)
+
+
+def _role_for(rng: random.Random, years: int) -> str:
+    if years < 3:
+        return MENTEE
+    return rng.choices([MENTOR, BOTH, MENTEE], weights=[0.55, 0.25, 0.2])[0]

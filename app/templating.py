@@ -1,0 +1,49 @@
+"""What every template can use."""
+
+import json
+import re
+
+from flask import request
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from app.program import get_settings, program_contact_email, support_contact_email
+
+HTMX_VERSION = "2.0.11"
+
+
+def htmx_config() -> str:
+    config = {
+        "includeIndicatorStyles": False,  # htmx would add an inline <style> the CSP refuses
+        "allowEval": False,
+        "allowScriptTags": False,
+        "selfRequestsOnly": True,
+        "refreshOnHistoryMiss": True,
+        # Signed-in pages hold private data: keep no copies in the browser's storage.
+        "historyCacheSize": 0 if current_user.is_authenticated else 10,
+    }
+    return json.dumps(config)
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def linkify(text: str) -> Markup:
+    """Escape `text` and make its web addresses clickable."""
+    escaped = str(escape(text))
+    return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped))
+
+
+def register(app) -> None:
+    app.jinja_env.filters["linkify"] = linkify
+
+    @app.context_processor
+    def inject_globals():
+        return {
+            "program": get_settings(),
+            "program_contact_email": program_contact_email(),
+            "support_contact_email": support_contact_email(),
+            "htmx_version": HTMX_VERSION,
+            "htmx_config": htmx_config,
+            "is_htmx": request.headers.get("HX-Request") == "true",
+        }

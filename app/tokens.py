@@ -1,0 +1,62 @@
+"""Signed, purpose-bound, expiring tokens for links sent by e-mail.
+
+Each purpose has its own salt, so a token made for one purpose is refused for any other.
+Single use comes from binding: the payload carries a fingerprint of the state the link acts on
+(e.g. the password hash, the address to verify); once that state changes, the token no longer
+matches and the caller treats it as spent.
+"""
+
+import calendar
+import hashlib
+from datetime import timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from app import clock
+
+SALTS = {
+    "verify-email": "mentor-match/verify-email/v1",
+    "reset-password": "mentor-match/reset-password/v1",
+}
+
+
+class TokenError(Exception):
+    """The token cannot be used; `reason` is "expired" or "invalid"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _ClockedSerializer(URLSafeTimedSerializer):
+    """Reads the time from app.clock so tests can age tokens without sleeping."""
+
+    def get_timestamp(self) -> int:
+        return calendar.timegm(clock.utcnow().timetuple())
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return _ClockedSerializer(current_app.config["SECRET_KEY"], salt=SALTS[purpose])
+
+
+def make_token(purpose: str, payload: dict) -> str:
+    return _serializer(purpose).dumps(payload)
+
+
+def read_token(purpose: str, token: str, max_age: timedelta) -> dict:
+    """The payload of a valid token, or TokenError."""
+    try:
+        payload = _serializer(purpose).loads(token, max_age=int(max_age.total_seconds()))
+    except SignatureExpired as error:
+        raise TokenError("expired") from error
+    except BadSignature as error:
+        raise TokenError("invalid") from error
+    if not isinstance(payload, dict):
+        raise TokenError("invalid")
+    return payload
+
+
+def fingerprint(value: str) -> str:
+    """A short digest of a secret-ish value to bind a token to, without revealing it."""
+    return hashlib.sha256(value.encode()).hexdigest()[:16]

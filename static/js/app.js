@@ -1,0 +1,33 @@
+// Small progressive enhancements; the site works without them.
+(function () {
+  "use strict";
+
+  // Show HTMX errors to the user instead of failing silently.
+  document.addEventListener("htmx:responseError", function (event) {
+    var region = document.getElementById("htmx-error");
+    if (!region) return;
+    var doc = new DOMParser().parseFromString(event.detail.xhr.responseText || "", "text/html");
+    var text = (doc.body && doc.body.textContent.trim()) || "Something went wrong. Please try again.";
+    region.textContent = text.slice(0, 400);
+  });
+  document.addEventListener("htmx:sendError", function () {
+    var region = document.getElementById("htmx-error");
+    if (region) region.textContent = "The server could not be reached. Check your connection and try again.";
+  });
+  document.addEventListener("htmx:beforeRequest", function () {
+    var region = document.getElementById("htmx-error");
+    if (region) region.textContent = "";
+  });
+
+  // After a swap, move focus to the element the new content marks with data-focus-after-swap.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target && event.detail.target.querySelector("[data-focus-after-swap]");
+    if (target) target.focus();
+  });
+
+  // Put focus on a form's error summary when the page loads with one.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
+  });
+})();
