@@ -1,0 +1,314 @@
+"""Shared fixtures.
+
+The database is SQLite (a temporary file) unless TEST_DATABASE_URL names another, e.g. a
+PostgreSQL database. Its schema is built once per run by the real migrations; after every test
+all rows are removed except the vocabularies the migrations filled.
+
+E-mail goes through a real SMTP server (aiosmtpd) on 127.0.0.1: `mail_server.messages` holds
+what arrived, and `deliver_mail()` runs one pass of the outbox.
+"""
+
+import os
+import re
+import socket
+from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask_migrate import upgrade
+from sqlalchemy import MetaData, text
+
+from app import clock, create_app
+from app.extensions import db
+from app.models import Profile, User
+from app.models.accounts import normalise_email
+from app.auth.passwords import hash_password
+
+VOCABULARY_TABLES = {
+    "sectors",
+    "expertise_areas",
+    "regions",
+    "contact_methods",
+    "languages",
+    "objectives",
+}
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+# --- database ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url):
+    """Build the schema once with the migrations, from an empty database."""
+    app = create_app("testing", DATABASE_URL=database_url, **_sqlalchemy_uri(database_url))
+    with app.app_context():
+        _drop_everything()
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def _sqlalchemy_uri(url: str) -> dict:
+    from config import normalise_database_url
+
+    return {"SQLALCHEMY_DATABASE_URI": normalise_database_url(url)}
+
+
+def _drop_everything() -> None:
+    """An empty database, whatever an earlier run left in it."""
+    existing = MetaData()
+    existing.reflect(bind=db.engine)
+    existing.drop_all(bind=db.engine)
+
+
+def _empty_tables() -> None:
+    tables = [t for t in db.metadata.sorted_tables if t.name not in VOCABULARY_TABLES]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+# --- application -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_overrides():
+    """Override in a test module (or with indirect parametrisation) for special settings."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated_database, mail_server, app_overrides):
+    app = create_app(
+        "testing",
+        DATABASE_URL=migrated_database,
+        MAIL_PORT=mail_server.port,
+        **_sqlalchemy_uri(migrated_database),
+        **app_overrides,
+    )
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'"X-CSRFToken": "([^"]+)"', html
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+class FormClient:
+    """Posts forms the way a browser does: with the CSRF token of the session."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf_token(self) -> str:
+        return csrf_token_from(self.client.get("/").get_data(as_text=True))
+
+    def post(self, path: str, data: dict | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        return self.client.post(path, data=data, **kwargs)
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(path, **kwargs)
+
+
+@pytest.fixture
+def forms(client):
+    return FormClient(client)
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_member(app):
+    """Create a member: `make_member(email=..., verified=True, committee=False, **profile)`."""
+    counter = iter(range(1, 10_000))
+
+    def make(
+        email: str | None = None,
+        name: str | None = None,
+        password: str = DEFAULT_PASSWORD,
+        verified: bool = True,
+        committee: bool = False,
+        active: bool = True,
+        profile: dict | None = None,
+    ) -> User:
+        number = next(counter)
+        now = clock.utcnow()
+        user = User(
+            email=normalise_email(email or f"member{number}@example.org"),
+            name=name or f"Member {number}",
+            password_hash=hash_password(password),
+            email_verified_at=now if verified else None,
+            is_committee=committee,
+            is_active_account=active,
+            privacy_notice_version=app.config["PRIVACY_NOTICE_VERSION"],
+            privacy_accepted_at=now,
+        )
+        db.session.add(user)
+        if profile is not None:
+            db.session.add(Profile(user=user, **profile))
+        db.session.commit()
+        return user
+
+    return make
+
+
+def sign_in(client, email: str, password: str = DEFAULT_PASSWORD, remember: bool = False):
+    forms = FormClient(client)
+    data = {"email": email, "password": password}
+    if remember:
+        data["remember"] = "y"
+    response = forms.post("/auth/login", data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+@pytest.fixture
+def signed_in(app, make_member):
+    """A test client signed in as a new member: `client, user = signed_in(**member_options)`."""
+
+    def make(**options):
+        user = make_member(**options)
+        client = app.test_client()
+        sign_in(client, user.email)
+        return client, user
+
+    return make
+
+
+# --- time -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clock_at(monkeypatch):
+    """Move time: `clock_at(some_datetime)`, or `clock_at.advance(timedelta(...))`."""
+    real_now = clock.utcnow
+
+    class Clock:
+        current = None
+
+        def __call__(self, moment):
+            self.current = moment
+            monkeypatch.setattr(clock, "utcnow", lambda: self.current)
+
+        def advance(self, delta: timedelta):
+            self((self.current or real_now()) + delta)
+
+    return Clock()
+
+
+# --- e-mail ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class _Collector:
+    async def handle_DATA(self, server, session, envelope):
+        self.server.received.append(
+            (envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default))
+        )
+        return self.server.reply
+
+    def __init__(self, server):
+        self.server = server
+
+
+class SmtpServer:
+    """A real SMTP server on loopback. `reply` is what it answers to DATA (e.g. "451 ...")."""
+
+    def __init__(self):
+        self.received: list[tuple[list[str], EmailMessage]] = []
+        self.reply = "250 OK"
+        self.port = free_port()
+        self.controller = Controller(_Collector(self), hostname="127.0.0.1", port=self.port)
+
+    def start(self):
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return [message for _, message in self.received]
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for rcpts, m in self.received if address in rcpts]
+
+    def clear(self):
+        self.received.clear()
+        self.reply = "250 OK"
+
+
+def body_text(message: EmailMessage) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def body_html(message: EmailMessage) -> str:
+    return message.get_body(preferencelist=("html",)).get_content()
+
+
+def links_in(message: EmailMessage) -> list[str]:
+    return re.findall(r"https?://[^\s<>\"']+", body_text(message))
+
+
+@pytest.fixture(scope="session")
+def _smtp_server():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_server(_smtp_server):
+    _smtp_server.clear()
+    yield _smtp_server
+    _smtp_server.clear()
+
+
+@pytest.fixture
+def deliver_mail(app):
+    """Run one pass of the outbox against the test SMTP server; returns the DeliveryReport."""
+    from app.email.delivery import deliver_due
+
+    return deliver_due
