@@ -21,10 +21,10 @@ from flask_migrate import upgrade
 from sqlalchemy import MetaData, text
 
 from app import clock, create_app
+from app.auth.passwords import hash_password
 from app.extensions import db
 from app.models import Profile, User
 from app.models.accounts import normalise_email
-from app.auth.passwords import hash_password
 
 VOCABULARY_TABLES = {
     "sectors",
