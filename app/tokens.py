@@ -11,7 +11,7 @@ import hashlib
 from datetime import timedelta
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from app import clock
 
@@ -29,7 +29,7 @@ class TokenError(Exception):
         self.reason = reason
 
 
-class _ClockedSerializer(URLSafeTimedSerializer):
+class _ClockedSigner(TimestampSigner):
     """Reads the time from app.clock so tests can age tokens without sleeping."""
 
     def get_timestamp(self) -> int:
@@ -37,7 +37,9 @@ class _ClockedSerializer(URLSafeTimedSerializer):
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return _ClockedSerializer(current_app.config["SECRET_KEY"], salt=SALTS[purpose])
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt=SALTS[purpose], signer=_ClockedSigner
+    )
 
 
 def make_token(purpose: str, payload: dict) -> str:

@@ -8,6 +8,7 @@ E-mail goes through a real SMTP server (aiosmtpd) on 127.0.0.1: `mail_server.mes
 what arrived, and `deliver_mail()` runs one pass of the outbox.
 """
 
+import contextvars
 import os
 import re
 import socket
@@ -17,6 +18,7 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, text
 
@@ -92,6 +94,17 @@ def app_overrides():
     return {}
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in a fresh context, as a server would.
+
+    Flask would otherwise reuse the test's application context for requests, sharing `g` and
+    the database session between them and the test, which hides real bugs.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(migrated_database, mail_server, app_overrides):
     app = create_app(
@@ -101,6 +114,7 @@ def app(migrated_database, mail_server, app_overrides):
         **_sqlalchemy_uri(migrated_database),
         **app_overrides,
     )
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
