@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import render_template, request
+from flask import make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -41,7 +41,7 @@ CSRF_MESSAGE = (
 
 def render_error(code: int, title: str, message: str):
     template = "errors/_message.html" if request.headers.get("HX-Request") else "errors/error.html"
-    return render_template(template, code=code, title=title, message=message), code
+    return make_response(render_template(template, code=code, title=title, message=message), code)
 
 
 def register(app) -> None:
@@ -54,7 +54,7 @@ def register(app) -> None:
         title, message = MESSAGES.get(error.code, (error.name, error.description))
         response = render_error(error.code, title, message)
         if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
-            response[0].headers["Allow"] = ", ".join(error.valid_methods)
+            response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
 
     @app.errorhandler(Exception)

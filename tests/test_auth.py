@@ -160,7 +160,7 @@ def test_verification_can_be_resent_when_signed_in(app, make_member, mail_server
     sign_in(client, user.email)
     forms = FormClient(client)
     assert "Please confirm your e-mail address" in client.get("/").get_data(as_text=True)
-    response = forms.post("/auth/verify/resend", {"next": "/auth/account"})
+    response = forms.post("/auth/resend-verification", {"next": "/auth/account"})
     assert response.headers["Location"] == "/auth/account"
     deliver_mail()
     assert len(mail_server.to(user.email)) == 1

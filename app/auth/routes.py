@@ -88,7 +88,7 @@ def verify_email(token):
     return render_template("auth/verify.html", link=link, form=form)
 
 
-@bp.post("/verify/resend")
+@bp.post("/resend-verification")
 @login_required
 def resend_verification():
     try:
