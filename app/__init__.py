@@ -69,7 +69,11 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
+    from app.committee import bp as committee_bp
     from app.main import bp as main_bp
+    from app.profiles import bp as profiles_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(profiles_bp)
+    app.register_blueprint(committee_bp, url_prefix="/committee")

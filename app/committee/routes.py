@@ -1,0 +1,1 @@
+from app.committee import bp  # noqa: F401

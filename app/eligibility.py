@@ -1,0 +1,140 @@
+"""Who may take part, decided in one place.
+
+Every check (requesting a mentor, being listed as a mentor, accepting a request) and every
+template asks these functions. They return the reasons a member is not (yet) eligible, each
+with a message written for the member and the page that fixes it; an empty list means eligible.
+Pure logic: no Flask, no database session.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.models.profiles import MENTOR_MIN_YEARS, Profile
+
+# Fields a profile needs before its owner can take part, with the words the checklist uses.
+REQUIRED_PROFILE_FIELDS = {
+    "position": "current position",
+    "years_experience": "years of library experience",
+    "role": "role",
+    "region_id": "region",
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+    fix_endpoint: str | None = None  # where the member can fix it (a Flask endpoint name)
+
+
+def missing_profile_fields(profile: Profile | None) -> list[str]:
+    if profile is None:
+        return list(REQUIRED_PROFILE_FIELDS.values())
+    missing = [
+        label
+        for field, label in REQUIRED_PROFILE_FIELDS.items()
+        if getattr(profile, field) in (None, "")
+    ]
+    if not profile.sectors:
+        missing.append("library sector")
+    if not profile.contact_methods:
+        missing.append("contact methods")
+    return missing
+
+
+def participation_reasons(user, today: date) -> list[Reason]:
+    """What stops `user` taking part at all (the reasons shared by both roles)."""
+    reasons = []
+    if not user.is_active_account:
+        reasons.append(Reason("inactive", "Your account is deactivated."))
+    if user.email_verified_at is None:
+        reasons.append(
+            Reason("email_unverified", "Confirm your e-mail address with the link we sent you.")
+        )
+    profile = user.profile
+    missing = missing_profile_fields(profile)
+    if missing:
+        reasons.append(
+            Reason(
+                "profile_incomplete",
+                "Complete your profile: add your " + ", ".join(missing) + ".",
+                "profiles.edit",
+            )
+        )
+    reasons.extend(membership_reasons(profile, today))
+    return reasons
+
+
+def membership_reasons(profile: Profile | None, today: date) -> list[Reason]:
+    if profile is None or not profile.membership_number or not profile.membership_expires_on:
+        return [
+            Reason(
+                "membership_missing",
+                "Add your association membership number and its expiry date.",
+                "profiles.edit",
+            )
+        ]
+    if profile.membership_expires_on < today:
+        return [
+            Reason(
+                "membership_expired",
+                f"Your membership expired on {profile.membership_expires_on:%B %-d, %Y}. Renew it "
+                "with the association, then update the expiry date in your profile so the "
+                "committee can verify it again.",
+                "profiles.edit",
+            )
+        ]
+    if profile.membership_verified_at is None:
+        return [
+            Reason(
+                "membership_unverified",
+                "The mentoring committee has not verified your membership yet. This usually "
+                "takes a few days.",
+            )
+        ]
+    return []
+
+
+def mentee_reasons(user, today: date, agreement_current: bool) -> list[Reason]:
+    """Why `user` may not request a mentor (empty: they may)."""
+    reasons = participation_reasons(user, today)
+    profile = user.profile
+    if profile is not None and profile.role and not profile.is_mentee:
+        reasons.append(
+            Reason("not_mentee", "Your profile does not include the mentee role.", "profiles.edit")
+        )
+    if not agreement_current:
+        reasons.append(
+            Reason(
+                "mentee_agreement",
+                "Read and confirm what is expected of a mentee.",
+                "profiles.agreement",
+            )
+        )
+    return reasons
+
+
+def mentor_reasons(user, today: date, agreement_current: bool) -> list[Reason]:
+    """Why `user` may not be listed as a mentor or accept a request (empty: they may)."""
+    reasons = participation_reasons(user, today)
+    profile = user.profile
+    if profile is not None and profile.role and not profile.is_mentor:
+        reasons.append(
+            Reason("not_mentor", "Your profile does not include the mentor role.", "profiles.edit")
+        )
+    if profile is not None and (profile.years_experience or 0) < MENTOR_MIN_YEARS:
+        reasons.append(
+            Reason(
+                "too_little_experience",
+                f"Mentors need at least {MENTOR_MIN_YEARS} years of library work experience.",
+            )
+        )
+    if not agreement_current:
+        reasons.append(
+            Reason(
+                "mentor_agreement",
+                "Read and confirm what is expected of a mentor.",
+                "profiles.agreement",
+            )
+        )
+    return reasons

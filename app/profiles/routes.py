@@ -1,0 +1,1 @@
+from app.profiles import bp  # noqa: F401
