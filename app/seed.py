@@ -6,11 +6,12 @@ seconds. Every demo account's password is DEMO_PASSWORD.
 
 import random
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
 from app import clock
@@ -253,8 +254,11 @@ def _vocabulary(model) -> dict[str, int]:
 
 
 def seed_members(count: int, seed: int) -> SeedSummary:
-    """Insert `count` members (with profiles) chosen by `seed`. The first three are the named
-    demo accounts: a committee member, a mentor and a mentee."""
+    """Insert `count` members (with profiles) chosen by `seed`.
+
+    In a database without them, the first three are the named demo accounts: a committee
+    member, a mentor and a mentee. Addresses already taken are never reused.
+    """
     started = time.perf_counter()
     rng = random.Random(seed)
     vocab = {
@@ -267,39 +271,48 @@ def seed_members(count: int, seed: int) -> SeedSummary:
     }
     if not all(vocab.values()):
         raise RuntimeError("The vocabularies are empty: run `flask db upgrade` first.")
-    first_id = (db.session.scalar(select(func.max(User.id))) or 0) + 1
     now = clock.utcnow()
     password_hash = generate_password_hash(
         DEMO_PASSWORD, method=current_app.config["PASSWORD_HASH_METHOD"]
     )
-    taken_emails = set(db.session.scalars(select(User.email)).all())
-    users, profiles, links = [], [], {name: [] for name in LINK_TABLES}
+    emails = _EmailBook(db.session.scalars(select(User.email)).all())
+    numbers = set(db.session.scalars(select(Profile.membership_number)).all())
+    named = [account for account in NAMED_ACCOUNTS if not emails.taken(account.email)]
+    users, members = [], []
     summary = SeedSummary()
     for index in range(count):
-        user_id = first_id + index
-        member = _make_member(rng, index, vocab, now)
-        email = _unique_email(member["email"], taken_emails, user_id)
+        account = named[index] if index < len(named) else None
+        member = _make_member(rng, index, vocab, now, account)
+        member["profile"]["membership_number"] = _membership_number(rng, numbers)
+        email = emails.claim(member["email"])
+        created_at = now - timedelta(days=rng.randint(2, 700), minutes=rng.randint(0, 1439))
         users.append(
             {
-                "id": user_id,
                 "email": email,
                 "name": member["name"],
                 "password_hash": password_hash,
-                "email_verified_at": now - timedelta(days=rng.randint(1, 700)),
+                "email_verified_at": created_at + timedelta(minutes=rng.randint(2, 600)),
                 "is_active_account": True,
                 "is_committee": member["committee"],
                 "privacy_notice_version": current_app.config["PRIVACY_NOTICE_VERSION"],
-                "privacy_accepted_at": now,
-                "created_at": now - timedelta(days=rng.randint(1, 700)),
+                "privacy_accepted_at": created_at,
+                "created_at": created_at,
             }
         )
+        members.append(member)
+        summary.mentors += member["profile"]["role"] in (MENTOR, BOTH)
+        if account is not None:
+            summary.demo_accounts.append(email)
+    # The database numbers the rows (so PostgreSQL's sequences stay right); RETURNING gives
+    # the numbers back in the order of the rows.
+    user_ids = db.session.scalars(
+        insert(User).returning(User.id, sort_by_parameter_order=True), users
+    ).all()
+    profiles, links = [], {name: [] for name in LINK_TABLES}
+    for user_id, member in zip(user_ids, members, strict=True):
         profiles.append({"user_id": user_id, **member["profile"]})
         for table, ids in member["links"].items():
-            links[table].extend({"profile_id": user_id, **{LINK_COLUMNS[table]: i}} for i in ids)
-        summary.mentors += member["profile"]["role"] in (MENTOR, BOTH)
-        if index < 3:
-            summary.demo_accounts.append(email)
-    db.session.execute(insert(User), users)
+            links[table].extend({"profile_id": user_id, LINK_COLUMNS[table]: i} for i in ids)
     db.session.execute(insert(Profile), profiles)
     for table, rows in links.items():
         if rows:
@@ -324,30 +337,67 @@ LINK_COLUMNS = {
     "language": "language_id",
     "objective": "objective_id",
 }
+
+
+@dataclass(frozen=True)
+class NamedAccount:
+    email: str
+    name: str
+    years: int
+    role: str
+    committee: bool = False
+
+
 NAMED_ACCOUNTS = [
-    ("committee", "Morgan Committee", 15, BOTH),
-    ("mentor", "Riley Mentor", 12, MENTOR),
-    ("mentee", "Sam Mentee", 1, MENTEE),
+    NamedAccount(f"committee@{DEMO_DOMAIN}", "Morgan Committee", 15, BOTH, committee=True),
+    NamedAccount(f"mentor@{DEMO_DOMAIN}", "Riley Mentor", 12, MENTOR),
+    NamedAccount(f"mentee@{DEMO_DOMAIN}", "Sam Mentee", 1, MENTEE),
 ]
 
 
-def _unique_email(email: str, taken: set[str], user_id: int) -> str:
-    if email in taken:
-        local, domain = email.split("@")
-        email = f"{local}.{user_id}@{domain}"
-    taken.add(email)
-    return email
+class _EmailBook:
+    """The addresses in use; `claim` returns a free one (name.surname, name.surname2, ...)."""
+
+    def __init__(self, existing):
+        self._taken = set(existing)
+        self._next_suffix: dict[str, int] = {}
+
+    def taken(self, email: str) -> bool:
+        return email in self._taken
+
+    def claim(self, email: str) -> str:
+        if email in self._taken:
+            local, domain = email.split("@")
+            suffix = self._next_suffix.get(email, 2)
+            while f"{local}{suffix}@{domain}" in self._taken:
+                suffix += 1
+            self._next_suffix[email] = suffix + 1
+            email = f"{local}{suffix}@{domain}"
+        self._taken.add(email)
+        return email
 
 
-def _make_member(rng: random.Random, index: int, vocab: dict, now) -> dict:
-    if index < len(NAMED_ACCOUNTS):
-        slug, name, years, role = NAMED_ACCOUNTS[index]
-        email = f"{slug}@{DEMO_DOMAIN}"
+def _membership_number(rng: random.Random, taken: set) -> str:
+    while (number := f"OLA-{rng.randint(100000, 999999)}") in taken:
+        pass
+    taken.add(number)
+    return number
+
+
+def _ascii(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if c.isascii() and (c.isalnum() or c in ".-"))
+
+
+def _make_member(
+    rng: random.Random, index: int, vocab: dict, now, account: NamedAccount | None
+) -> dict:
+    if account is not None:
+        name, email, years, role = account.name, account.email, account.years, account.role
     else:
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         name = f"{first} {last}"
-        local = f"{first}.{last}".lower().replace("'", "").replace(" ", "")
-        email = f"{local}.{index}@{DEMO_DOMAIN}"
+        email = f"{_ascii(first)}.{_ascii(last)}@{DEMO_DOMAIN}".lower()
         years = _years_of_experience(rng)
         role = _role_for(rng, years)
     sector = rng.choice(list(EMPLOYERS_BY_SECTOR))
@@ -364,13 +414,11 @@ def _make_member(rng: random.Random, index: int, vocab: dict, now) -> dict:
     sectors = [vocab["sector"][sector]] if sector in vocab["sector"] else []
     if rng.random() < 0.2:
         sectors.append(rng.choice(sorted(vocab["sector"].values())))
+    verified = rng.random() < 0.9
     profile = {
         "display_name": name,
-        "membership_number": f"OLA-{100000 + index:06d}",
         "membership_expires_on": (now + timedelta(days=rng.randint(-30, 700))).date(),
-        "membership_verified_at": now - timedelta(days=rng.randint(1, 300))
-        if rng.random() < 0.9 or index < len(NAMED_ACCOUNTS)
-        else None,
+        "membership_verified_at": now - timedelta(days=rng.randint(1, 300)) if verified else None,
         "position": rng.choice(POSITIONS_SENIOR if senior else POSITIONS_JUNIOR),
         "employer": rng.choice(EMPLOYERS_BY_SECTOR[sector]),
         "years_experience": years,
@@ -386,12 +434,16 @@ def _make_member(rng: random.Random, index: int, vocab: dict, now) -> dict:
         "created_at": now,
         "updated_at": now,
     }
-    if index < len(NAMED_ACCOUNTS):
+    if account is not None:
+        # The demo accounts can take part at once: membership current and verified.
         profile["membership_expires_on"] = (now + timedelta(days=365)).date()
+        profile["membership_verified_at"] = now - timedelta(days=30)
+        profile["accepting_requests"] = True
+        profile["mentor_capacity"] = 2 if role in (MENTOR, BOTH) else 1
     return {
         "name": name,
         "email": email,
-        "committee": index == 0,
+        "committee": account is not None and account.committee,
         "profile": profile,
         "links": {
             "sector": sorted(set(sectors)),
