@@ -74,11 +74,14 @@ def outbox_deliver():
 
 @outbox.command("worker", help="Deliver in a loop until stopped.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
-def outbox_worker(interval):
+@click.option("--passes", type=click.IntRange(min=1), help="Stop after this many passes.")
+def outbox_worker(interval, passes):
     from app.email.delivery import run_worker
 
+    if current_app.config["MAIL_BACKEND"] == "dev":
+        click.echo("MAIL_BACKEND is dev: mail stays in the outbox (see /dev/mailbox).")
     click.echo(f"Outbox worker: delivering every {interval} s. Ctrl-C stops it.")
-    run_worker(interval=interval)
+    run_worker(interval=interval, passes=passes)
 
 
 @click.group(help="Scheduled jobs.")

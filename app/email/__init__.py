@@ -3,9 +3,14 @@
 `enqueue` renders a message from templates/email/<template>.txt and .html and adds it to the
 current database transaction; it is sent only if that transaction commits. `deliver` sends what
 is due (see app/email/delivery.py).
+
+E-mail is rendered the same way in a request, a CLI command or a scheduled job: without the web
+pages' context processors (which need a request), and with links built from BASE_URL.
 """
 
-from flask import current_app, render_template
+from urllib.parse import urlsplit
+
+from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
@@ -28,8 +33,8 @@ def enqueue(
     message = OutboxEmail(
         recipient=recipient,
         subject=subject,
-        body_text=render_template(f"email/{template}.txt", **context),
-        body_html=render_template(f"email/{template}.html", **context),
+        body_text=_render(f"email/{template}.txt", context),
+        body_html=_render(f"email/{template}.html", context),
         template=template,
         dedupe_key=dedupe_key,
     )
@@ -37,9 +42,18 @@ def enqueue(
     return message
 
 
-def absolute_url(endpoint: str, **values) -> str:
-    """A link for an e-mail: BASE_URL plus the endpoint's path (no request needed)."""
-    from flask import url_for
+def _render(name: str, context: dict) -> str:
+    # Autoescaping follows the file name, as in Flask: on for .html, off for .txt.
+    return current_app.jinja_env.get_template(name).render(context)
 
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return base + url_for(endpoint, _external=False, **values)
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A link for an e-mail: BASE_URL plus the endpoint's path (no request needed).
+
+    The request's Host header is never used, so a forged one cannot change the links.
+    """
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme
+    )
+    return adapter.build(endpoint, values, force_external=True)

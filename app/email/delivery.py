@@ -1,19 +1,29 @@
 """Sending the outbox: `deliver_due` is one pass, `run_worker` loops.
 
-Each message is claimed with a conditional UPDATE (pending -> sending) before it is sent, so two
+Each message is claimed with a conditional UPDATE (due -> sending) before it is sent, so two
 workers never send the same row; on PostgreSQL candidates are also selected FOR UPDATE SKIP
-LOCKED so workers don't wait on each other. Connection errors and 4xx replies are retried with
-exponential back-off; 5xx replies mark the message failed, with the error kept.
+LOCKED so workers don't wait on each other.
+
+What happens when a message is not sent:
+- 4xx reply: tried again later with exponential back-off; failed after MAX_ATTEMPTS.
+- 5xx reply, or a message that cannot be sent at all (e.g. a line break in a header): failed
+  at once, with the error kept. Failed messages are never retried.
+- The server cannot be reached (refused, timeout, lost connection, login refused): the messages
+  of the batch are tried again later with the same back-off, but never marked failed, since it
+  is not their fault: nothing is lost while the server is down. If the connection drops in the
+  middle of a batch, only the message on the wire counts an attempt; the rest are offered again
+  on the next pass.
 """
 
+import contextlib
 import logging
 import smtplib
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_mail import Connection, Message
+from flask_mail import BadHeaderError, Connection, Message
 from sqlalchemy import or_, select, update
 
 from app import clock
@@ -28,6 +38,14 @@ LONGEST_RETRY = timedelta(hours=6)
 # A message left "sending" this long (its worker died) is offered again.
 STALE_CLAIM = timedelta(minutes=15)
 
+# Kinds of failure (see the module docstring).
+TEMPORARY = "temporary"
+PERMANENT = "permanent"
+CONNECTION = "connection"
+
+# Errors of the SMTP connection itself, as opposed to a reply about one message.
+CONNECTION_ERRORS = (OSError, smtplib.SMTPException)
+
 
 @dataclass
 class DeliveryReport:
@@ -37,18 +55,39 @@ class DeliveryReport:
     errors: list[str] = field(default_factory=list)
 
 
-class TimeoutConnection(Connection):
-    """Flask-Mail's connection with a socket timeout (Flask-Mail has no setting for one)."""
+class SmtpConnection(Connection):
+    """Flask-Mail's connection, with MAIL_TIMEOUT (Flask-Mail has no setting for one).
+
+    The settings are read from the configuration when connecting (Flask-Mail reads them once,
+    in init_app), and a broken connection is closed without the QUIT that would fail again.
+    """
 
     def configure_host(self):
-        timeout = current_app.config["MAIL_TIMEOUT"]
-        smtp_class = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
-        host = smtp_class(self.mail.server, self.mail.port, timeout=timeout)
-        if self.mail.use_tls:
-            host.starttls()
-        if self.mail.username and self.mail.password:
-            host.login(self.mail.username, self.mail.password)
+        config = current_app.config
+        smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+        timeout = float(config["MAIL_TIMEOUT"])  # checked before a socket is opened
+        host = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
+        try:
+            if config["MAIL_USE_TLS"]:
+                host.starttls()
+            if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
+                host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        except BaseException:
+            host.close()
+            raise
         return host
+
+    def is_open(self) -> bool:
+        # smtplib drops its socket when the server closes the channel (e.g. after a 421).
+        return self.host is None or self.host.sock is not None
+
+    def __exit__(self, exc_type, exc_value, tb) -> None:
+        if self.host is None:
+            return
+        if exc_type is None and self.is_open():
+            with contextlib.suppress(*CONNECTION_ERRORS):  # everything was sent already
+                self.host.quit()
+        self.host.close()
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -61,46 +100,38 @@ def deliver_due(batch_size: int = 100) -> DeliveryReport:
     report = DeliveryReport()
     if current_app.config["MAIL_BACKEND"] == "dev":
         return report
-    ids = _claim_due(batch_size)
-    if not ids:
-        return report
-    try:
-        with TimeoutConnection(current_app.extensions["mail"]) as conn:
-            for message_id in ids:
-                _send_one(conn, message_id, report)
-    except (OSError, smtplib.SMTPException) as error:
-        # Could not connect (or the connection dropped): release what is still claimed.
-        _release_unsent(ids, error, report)
-    return report
+    while True:
+        ids = _claim_due(batch_size)
+        if not ids or not _send_batch(ids, report):
+            # Nothing left, or the server is unreachable: a later pass tries again.
+            return report
+
+
+def _due(now: datetime):
+    return or_(
+        (OutboxEmail.status == OutboxEmail.PENDING) & (OutboxEmail.next_attempt_at <= now),
+        (OutboxEmail.status == OutboxEmail.SENDING) & (OutboxEmail.claimed_at <= now - STALE_CLAIM),
+    )
 
 
 def _claim_due(batch_size: int) -> list[int]:
     now = clock.utcnow()
-    due = (
+    candidates = (
         select(OutboxEmail.id)
-        .where(
-            or_(
-                (OutboxEmail.status == OutboxEmail.PENDING) & (OutboxEmail.next_attempt_at <= now),
-                (OutboxEmail.status == OutboxEmail.SENDING)
-                & (OutboxEmail.claimed_at <= now - STALE_CLAIM),
-            )
-        )
+        .where(_due(now))
         .order_by(OutboxEmail.id)
         .limit(batch_size)
         .with_for_update(skip_locked=True)
     )
     claimed = []
-    for message_id in db.session.scalars(due).all():
+    for message_id in db.session.scalars(candidates).all():
+        # Still due? Another worker may have claimed, sent or retried it since the SELECT
+        # (on SQLite there are no row locks; on PostgreSQL a stale claim can finish meanwhile).
         result = db.session.execute(
             update(OutboxEmail)
-            .where(
-                OutboxEmail.id == message_id,
-                or_(
-                    OutboxEmail.status == OutboxEmail.PENDING,
-                    OutboxEmail.claimed_at <= now - STALE_CLAIM,
-                ),
-            )
+            .where(OutboxEmail.id == message_id, _due(now))
             .values(status=OutboxEmail.SENDING, claimed_at=now)
+            .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:
             claimed.append(message_id)
@@ -108,50 +139,85 @@ def _claim_due(batch_size: int) -> list[int]:
     return claimed
 
 
-def _send_one(conn: Connection, message_id: int, report: DeliveryReport) -> None:
-    message = db.session.get(OutboxEmail, message_id)
-    if message is None or message.status != OutboxEmail.SENDING:
-        return
-    mail_message = Message(
+def _send_batch(ids: list[int], report: DeliveryReport) -> bool:
+    """Send the claimed messages over one connection. False if the connection failed."""
+    connected = False
+    on_the_wire = None
+    unsent = list(ids)
+    try:
+        with SmtpConnection(current_app.extensions["mail"]) as conn:
+            connected = True
+            for message_id in ids:
+                if not conn.is_open():
+                    raise smtplib.SMTPServerDisconnected("the server closed the connection")
+                on_the_wire = message_id
+                _send_one(conn, message_id, report)
+                on_the_wire = None
+                unsent.remove(message_id)
+    except CONNECTION_ERRORS as error:
+        db.session.rollback()
+        # Not connected: each message was tried, in vain. Else only the one on the wire was.
+        charged = unsent if not connected else [] if on_the_wire is None else [on_the_wire]
+        _release(unsent, charged, f"{type(error).__name__}: {error}", report)
+        return False
+    return True
+
+
+def _as_mail(message: OutboxEmail) -> Message:
+    return Message(
         subject=message.subject,
         recipients=[message.recipient],
         body=message.body_text,
         html=message.body_html,
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
     )
+
+
+def _send_one(conn: SmtpConnection, message_id: int, report: DeliveryReport) -> None:
+    message = db.session.get(OutboxEmail, message_id)
+    if message is None or message.status != OutboxEmail.SENDING:
+        return
     try:
-        conn.send(mail_message)
+        conn.send(_as_mail(message))
     except smtplib.SMTPRecipientsRefused as error:
         code, reply = next(iter(error.recipients.values()))
-        _record_failure(message, code, reply, report)
+        _record_reply(message, code, reply, report)
     except smtplib.SMTPResponseException as error:
-        _record_failure(message, error.smtp_code, error.smtp_error, report)
-    except (OSError, smtplib.SMTPException):
+        _record_reply(message, error.smtp_code, error.smtp_error, report)
+    except CONNECTION_ERRORS:
         db.session.rollback()
         raise
+    except (BadHeaderError, ValueError) as error:
+        # The message itself cannot be sent (a line break in its subject, an address that is
+        # not ASCII ...): trying again would fail the same way, and must not stop the others.
+        # Anything else (e.g. no sender configured) is not the message's fault: it propagates.
+        _record_attempt(message, f"{type(error).__name__}: {error}", PERMANENT, report)
+        db.session.commit()
+        if conn.host is not None and conn.is_open():
+            conn.host.rset()  # the SMTP session may have been left in the middle of a message
+        return
     else:
         message.status = OutboxEmail.SENT
         message.sent_at = clock.utcnow()
         message.attempts += 1
         message.last_error = None
+        message.claimed_at = None
         report.sent += 1
     db.session.commit()
 
 
-def _record_failure(message: OutboxEmail, code: int, reply, report: DeliveryReport) -> None:
+def _record_reply(message: OutboxEmail, code: int, reply, report: DeliveryReport) -> None:
     if isinstance(reply, bytes):
         reply = reply.decode(errors="replace")
-    error = f"{code} {reply}"
-    permanent = 500 <= code < 600
-    _mark_attempt_failed(message, error, permanent, report)
+    kind = PERMANENT if 500 <= code < 600 else TEMPORARY
+    _record_attempt(message, f"{code} {reply}", kind, report)
 
 
-def _mark_attempt_failed(
-    message: OutboxEmail, error: str, permanent: bool, report: DeliveryReport
-) -> None:
+def _record_attempt(message: OutboxEmail, error: str, kind: str, report: DeliveryReport) -> None:
     message.attempts += 1
     message.last_error = error[:2000]
     message.claimed_at = None
-    if permanent or message.attempts >= MAX_ATTEMPTS:
+    if kind == PERMANENT or (kind == TEMPORARY and message.attempts >= MAX_ATTEMPTS):
         message.status = OutboxEmail.FAILED
         report.failed += 1
     else:
@@ -162,30 +228,42 @@ def _mark_attempt_failed(
     log.warning("E-mail #%s to %s not sent: %s", message.id, message.recipient, error)
 
 
-def _release_unsent(ids: list[int], error: Exception, report: DeliveryReport) -> None:
-    db.session.rollback()
+def _release(unsent: list[int], charged: list[int], error: str, report: DeliveryReport) -> None:
+    """After a connection failure: `charged` count an attempt, the rest are simply released."""
     still_claimed = db.session.scalars(
         select(OutboxEmail).where(
-            OutboxEmail.id.in_(ids), OutboxEmail.status == OutboxEmail.SENDING
+            OutboxEmail.id.in_(unsent), OutboxEmail.status == OutboxEmail.SENDING
         )
     ).all()
     for message in still_claimed:
-        _mark_attempt_failed(message, f"{type(error).__name__}: {error}", False, report)
+        if message.id in charged:
+            _record_attempt(message, error, CONNECTION, report)
+        else:
+            message.status = OutboxEmail.PENDING
+            message.claimed_at = None
     db.session.commit()
 
 
 def run_worker(interval: float = 5.0, passes: int | None = None) -> None:
-    """Deliver in a loop, pausing `interval` seconds between passes (for `flask outbox worker`)."""
+    """Deliver in a loop, pausing `interval` seconds between passes (for `flask outbox worker`).
+
+    A pass that fails (e.g. the database is briefly unreachable) is logged and the loop goes on.
+    """
     done = 0
     while passes is None or done < passes:
-        report = deliver_due()
-        if report.sent or report.retried or report.failed:
-            log.info(
-                "outbox: %s sent, %s to retry, %s failed",
-                report.sent,
-                report.retried,
-                report.failed,
-            )
+        try:
+            report = deliver_due()
+        except Exception:
+            db.session.rollback()
+            log.exception("outbox: delivery pass failed")
+        else:
+            if report.sent or report.retried or report.failed:
+                log.info(
+                    "outbox: %s sent, %s to retry, %s failed",
+                    report.sent,
+                    report.retried,
+                    report.failed,
+                )
         done += 1
         if passes is None or done < passes:
             time.sleep(interval)

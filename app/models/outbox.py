@@ -9,6 +9,12 @@ from app import clock
 from app.extensions import db
 
 
+def _now() -> datetime:
+    # Looked up at each call (not `default=clock.utcnow`), so a test that moves the clock
+    # moves these defaults too.
+    return clock.utcnow()
+
+
 class OutboxEmail(db.Model):
     __tablename__ = "outbox_emails"
     __table_args__ = (Index("ix_outbox_emails_due", "status", "next_attempt_at"),)
@@ -28,10 +34,10 @@ class OutboxEmail(db.Model):
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     status: Mapped[str] = mapped_column(String(10), default=PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=_now)
     claimed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
     sent_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
