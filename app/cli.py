@@ -121,4 +121,9 @@ def seed_demo(members, seed, force, if_empty):
         f"Created {summary.members} demo members ({summary.mentors} offer mentoring) "
         f"in {summary.seconds:.1f} s."
     )
-    click.echo(f"Demo accounts (password '{DEMO_PASSWORD}'): " + ", ".join(summary.demo_accounts))
+    if summary.demo_accounts:
+        click.echo(
+            f"Demo accounts (password '{DEMO_PASSWORD}'): " + ", ".join(summary.demo_accounts)
+        )
+    else:
+        click.echo("The demo accounts already exist; only other members were added.")

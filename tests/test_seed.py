@@ -131,6 +131,7 @@ def test_force_adds_members_without_reusing_addresses(app):
     assert flask_command(app, "seed-demo", "--members", "50", "--seed", "7").exit_code == 0
     result = flask_command(app, "seed-demo", "--members", "50", "--seed", "7", "--force")
     assert result.exit_code == 0, result.output
+    assert "demo accounts already exist" in result.output
     emails = db.session.scalars(select(User.email)).all()
     assert len(emails) == 100
     assert len(set(emails)) == 100
