@@ -1,14 +1,22 @@
 """The one source of "now", so tests can move time without sleeping.
 
-Times are stored as naive UTC datetimes (the same on SQLite and PostgreSQL).
-Tests replace `utcnow` with monkeypatch.
+Times are stored as naive UTC datetimes (the same on SQLite and PostgreSQL). Tests move time
+by replacing `_source` (see the `clock_at` fixture); `utcnow` itself never changes, so it is
+safe to hold a reference to it, e.g. as a column default.
 """
 
 from datetime import UTC, date, datetime
 
 
-def utcnow() -> datetime:
+def _system_utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+_source = _system_utcnow
+
+
+def utcnow() -> datetime:
+    return _source()
 
 
 def today() -> date:

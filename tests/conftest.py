@@ -238,7 +238,7 @@ def clock_at(monkeypatch):
 
         def __call__(self, moment):
             self.current = moment
-            monkeypatch.setattr(clock, "utcnow", lambda: self.current)
+            monkeypatch.setattr(clock, "_source", lambda: self.current)
 
         def advance(self, delta: timedelta):
             self((self.current or real_now()) + delta)
