@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from app.models.accounts import LoginSession, User
+from app.models.audit import AuditEvent, RosterImport
 from app.models.outbox import OutboxEmail
 from app.models.profiles import (
     ContactMethod,
@@ -15,6 +16,7 @@ from app.models.profiles import (
 from app.models.program import ProgramSettings
 
 __all__ = [
+    "AuditEvent",
     "ContactMethod",
     "ExpertiseArea",
     "Language",
@@ -25,6 +27,7 @@ __all__ = [
     "ProgramSettings",
     "Region",
     "RoleAgreement",
+    "RosterImport",
     "Sector",
     "User",
 ]

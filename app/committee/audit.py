@@ -1,0 +1,80 @@
+"""The audit trail of committee actions.
+
+Every operation that changes something on the committee's behalf calls `record` before it
+commits, so the event and the change are saved together or not at all. The detail is short
+and never confidential: dates, counts, file names, codes. No notes, no messages, no passwords.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import inspect
+
+from app import clock
+from app.extensions import db
+from app.models import AuditEvent
+
+# Action codes: "<what>.<verb>". Add new ones here so the audit page can name them.
+MEMBERSHIP_VERIFIED = "membership.verified"
+MEMBERSHIP_REVOKED = "membership.revoked"
+ROSTER_UPLOADED = "roster.uploaded"
+ROSTER_APPLIED = "roster.applied"
+
+ACTIONS = {
+    MEMBERSHIP_VERIFIED: "Membership verified",
+    MEMBERSHIP_REVOKED: "Membership verification revoked",
+    ROSTER_UPLOADED: "Roster file previewed",
+    ROSTER_APPLIED: "Roster file applied",
+}
+
+# Target types, by model class name.
+TARGET_TYPES = {"User": "member", "RosterImport": "roster_import"}
+
+
+def _plain(value: Any) -> Any:
+    """`value` in a form JSON can hold (dates as YYYY-MM-DD, times as ISO 8601)."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_plain(item) for item in value]
+    return value
+
+
+def target_of(target: Any) -> tuple[str | None, int | None]:
+    """The (type, id) an event is about: a model instance, a (type, id) pair, or None."""
+    if target is None:
+        return None, None
+    if isinstance(target, tuple):
+        kind, identity = target
+        return kind, identity
+    state = inspect(target)
+    if state.identity is None:
+        db.session.flush()  # a new object gets its id
+    name = type(target).__name__
+    return TARGET_TYPES.get(name, name.lower()), state.identity[0]
+
+
+def record(actor, action: str, target: Any = None, **detail: Any) -> AuditEvent:
+    """Add an audit event to the current transaction (the caller commits).
+
+    `actor` is the committee member acting (a User, or None for the system), `action` one of
+    the codes above, `target` what it is about (see `target_of`), and `detail` a few plain,
+    non-confidential values.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown audit action {action!r}: add it to app.committee.audit.ACTIONS")
+    target_type, target_id = target_of(target)
+    event = AuditEvent(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        detail=_plain(detail),
+        created_at=clock.utcnow(),
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,70 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, HiddenField, SearchField, SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Optional
+
+from app.committee.roster import DATE_EXAMPLE, DATE_FORMAT, MAX_BYTES
+from app.committee.services import MEMBERSHIP_FILTERS
+
+DATE_MESSAGE = f"Enter the expiry date as {DATE_FORMAT}, for example {DATE_EXAMPLE}."
+
+
+class MemberSearchForm(FlaskForm):
+    """The filters of the member list (GET: no CSRF token, nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(
+        "Search",
+        validators=[Optional()],
+        description="Name, e-mail address or membership number.",
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    membership = SelectField(
+        "Membership",
+        choices=[
+            SelectChoice("", "All members"),
+            *(SelectChoice(value, label) for value, label in MEMBERSHIP_FILTERS.items()),
+        ],
+        validators=[Optional()],
+        validate_choice=False,  # an unknown value means "all"; see services.list_members
+    )
+
+
+class VerifyMembershipForm(FlaskForm):
+    expires_on = DateField(
+        "Membership expiry date",
+        format="%Y-%m-%d",
+        validators=[InputRequired(message=DATE_MESSAGE)],
+        invalid_value_message=DATE_MESSAGE,
+        description=(
+            f"As on the association's roster ({DATE_FORMAT}). Correct it here if the member's "
+            "date is wrong."
+        ),
+    )
+    submit = SubmitField("Verify membership")
+
+
+class RevokeMembershipForm(FlaskForm):
+    submit = SubmitField("Revoke verification")
+
+
+class RosterUploadForm(FlaskForm):
+    file = FileField(
+        "Roster file (CSV)",
+        validators=[FileRequired(message="Choose the roster file (a .csv file) to upload.")],
+        description=(
+            "A CSV file with a first row naming the columns: membership number, e-mail and "
+            f"expiry date ({DATE_FORMAT}). Other columns are ignored. At most "
+            f"{MAX_BYTES // (1024 * 1024)} MB."
+        ),
+        render_kw={"accept": ".csv,text/csv"},
+    )
+    submit = SubmitField("Upload and preview")
+
+
+class RosterApplyForm(FlaskForm):
+    fingerprint = HiddenField()
+    submit = SubmitField("Apply")

@@ -1,0 +1,430 @@
+"""Committee operations: finding members, verifying memberships, importing the roster.
+
+Each operation that changes something checks its rules, changes the models, records an audit
+event in the same transaction (`app.committee.audit.record`) and commits. A broken rule raises
+DomainError with a message for the committee; nothing is written then. The functions take the
+acting committee member and `today` (the caller passes `clock.today()`) and never touch the
+request.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import contains_eager
+
+from app import clock
+from app.committee import audit
+from app.committee import roster as roster_file
+from app.committee.roster import RowOutcome
+from app.eligibility import missing_profile_fields
+from app.errors_domain import DomainError
+from app.extensions import db
+from app.models import AuditEvent, Profile, RosterImport, User
+
+PER_PAGE = 50
+
+# A member's membership, as the committee sees it.
+MISSING = "missing"  # no profile, or no membership number entered
+UNVERIFIED = "unverified"  # a number, not verified yet, not expired
+VERIFIED = "verified"  # verified and not expired
+EXPIRED = "expired"  # the expiry date is before today (verified or not)
+MEMBERSHIP_STATUSES = {
+    UNVERIFIED: "Not verified",
+    VERIFIED: "Verified",
+    EXPIRED: "Expired",
+    MISSING: "No membership number",
+}
+# The member list's filter: value -> option text.
+MEMBERSHIP_FILTERS = {
+    UNVERIFIED: "Not verified yet",
+    VERIFIED: "Verified",
+    EXPIRED: "Expired",
+    MISSING: "No membership number",
+}
+
+
+def membership_status(profile: Profile | None, today: date) -> str:
+    """One of MEMBERSHIP_STATUSES; the same rules as `app.eligibility.membership_reasons`."""
+    if profile is None or not (profile.membership_number or "").strip():
+        return MISSING
+    if profile.membership_expires_on is not None and profile.membership_expires_on < today:
+        return EXPIRED
+    if profile.membership_verified_at is None or profile.membership_expires_on is None:
+        return UNVERIFIED
+    return VERIFIED
+
+
+def _status_condition(status: str, today: date):
+    """The SQL condition for `membership_status(...) == status` (Profile outer-joined)."""
+    has_number = and_(
+        Profile.membership_number.is_not(None), func.trim(Profile.membership_number) != ""
+    )
+    expired = Profile.membership_expires_on < today
+    not_expired = or_(
+        Profile.membership_expires_on.is_(None), Profile.membership_expires_on >= today
+    )
+    if status == MISSING:
+        return ~has_number | Profile.user_id.is_(None)
+    if status == EXPIRED:
+        return and_(has_number, expired)
+    if status == VERIFIED:
+        return and_(
+            has_number,
+            Profile.membership_verified_at.is_not(None),
+            Profile.membership_expires_on >= today,
+        )
+    if status == UNVERIFIED:
+        return and_(
+            has_number,
+            not_expired,
+            or_(Profile.membership_verified_at.is_(None), Profile.membership_expires_on.is_(None)),
+        )
+    raise ValueError(status)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+# --- the member list and a member's page ------------------------------------------------------
+
+
+@dataclass
+class MemberRow:
+    user: User
+    profile: Profile | None
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return MEMBERSHIP_STATUSES[self.status]
+
+
+@dataclass
+class MemberList:
+    pagination: Pagination
+    rows: list[MemberRow]
+
+
+def list_members(search: str, membership: str, page: int, today: date) -> MemberList:
+    """Members whose name, e-mail or membership number contains `search` and whose membership
+    is `membership` (a MEMBERSHIP_FILTERS key; anything else means all), by name, 50 a page."""
+    query = (
+        select(User)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .options(contains_eager(User.profile))
+        .order_by(func.lower(User.name), User.id)
+    )
+    search = (search or "").strip()
+    if search:
+        pattern = _like(search.lower())
+        query = query.where(
+            or_(
+                func.lower(User.name).like(pattern, escape="\\"),
+                func.lower(Profile.display_name).like(pattern, escape="\\"),
+                User.email.like(pattern, escape="\\"),
+                func.lower(Profile.membership_number).like(pattern, escape="\\"),
+            )
+        )
+    if membership in MEMBERSHIP_FILTERS:
+        query = query.where(_status_condition(membership, today))
+    pagination = db.paginate(query, page=max(page, 1), per_page=PER_PAGE, error_out=False)
+    rows = [
+        MemberRow(user, user.profile, membership_status(user.profile, today))
+        for user in pagination.items
+    ]
+    return MemberList(pagination, rows)
+
+
+def membership_counts(today: date) -> dict[str, int]:
+    """How many members have each membership status."""
+    counts = {}
+    for status in MEMBERSHIP_STATUSES:
+        counts[status] = db.session.scalar(
+            select(func.count(User.id))
+            .select_from(User)
+            .outerjoin(Profile, Profile.user_id == User.id)
+            .where(_status_condition(status, today))
+        )
+    return counts
+
+
+@dataclass
+class MemberDetail:
+    user: User
+    profile: Profile | None
+    status: str
+    verified_by: User | None
+    missing_profile_fields: list[str]
+    events: list[AuditEvent] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return MEMBERSHIP_STATUSES[self.status]
+
+
+def member_detail(user: User, today: date) -> MemberDetail:
+    """What the committee sees of a member: states and dates, never notes or messages."""
+    profile = user.profile
+    verified_by = (
+        db.session.get(User, profile.membership_verified_by_id)
+        if profile is not None and profile.membership_verified_by_id
+        else None
+    )
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.target_type == "member", AuditEvent.target_id == user.id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(20)
+    ).all()
+    return MemberDetail(
+        user=user,
+        profile=profile,
+        status=membership_status(profile, today),
+        verified_by=verified_by,
+        missing_profile_fields=missing_profile_fields(profile),
+        events=list(events),
+    )
+
+
+# --- verifying one membership -----------------------------------------------------------------
+
+# What `verify_membership` did.
+NEWLY_VERIFIED = "verified"
+EXPIRY_CHANGED = "expiry_changed"
+UNCHANGED = "unchanged"
+
+
+def verify_membership(actor: User, member: User, expires_on: date, today: date) -> str:
+    """Mark `member`'s membership verified until `expires_on` (which may correct the date the
+    member entered). Returns NEWLY_VERIFIED, EXPIRY_CHANGED, or UNCHANGED when it was already
+    verified with that date (then nothing is written)."""
+    profile = member.profile
+    if profile is None or not (profile.membership_number or "").strip():
+        raise DomainError(
+            "This member has not entered a membership number yet, so there is nothing to "
+            "verify. Ask them to add it to their profile."
+        )
+    if expires_on < today:
+        raise DomainError(
+            f"That date is in the past: a membership that expired on {expires_on.isoformat()} "
+            "can't be verified. Check the date on the roster.",
+            field="expires_on",
+        )
+    was_verified = profile.membership_verified_at is not None
+    previous = profile.membership_expires_on
+    if was_verified and previous == expires_on:
+        return UNCHANGED
+    profile.membership_expires_on = expires_on
+    profile.membership_verified_at = clock.utcnow()
+    profile.membership_verified_by_id = actor.id
+    audit.record(
+        actor,
+        audit.MEMBERSHIP_VERIFIED,
+        member,
+        expires_on=expires_on,
+        previous_expires_on=previous,
+        via="member page",
+    )
+    db.session.commit()
+    return EXPIRY_CHANGED if was_verified else NEWLY_VERIFIED
+
+
+def revoke_membership(actor: User, member: User) -> None:
+    """Withdraw the verification of `member`'s membership (the dates they entered stay)."""
+    profile = member.profile
+    if profile is None or profile.membership_verified_at is None:
+        raise DomainError("This membership is not verified, so there is nothing to revoke.")
+    audit.record(
+        actor,
+        audit.MEMBERSHIP_REVOKED,
+        member,
+        expires_on=profile.membership_expires_on,
+        verified_at=profile.membership_verified_at,
+    )
+    profile.membership_verified_at = None
+    profile.membership_verified_by_id = None
+    db.session.commit()
+
+
+# --- the roster import ------------------------------------------------------------------------
+
+
+class PreviewOutOfDate(DomainError):
+    """The preview the committee applied is not what applying would do now."""
+
+
+@dataclass
+class RosterPreview:
+    roster_import: RosterImport
+    outcomes: list[RowOutcome]
+    counts: dict[str, int]
+    fingerprint: str
+
+
+def _member_records() -> list[roster_file.MemberRecord]:
+    result = db.session.execute(
+        select(
+            User.id,
+            User.email,
+            Profile.membership_number,
+            Profile.membership_expires_on,
+            Profile.membership_verified_at,
+        ).outerjoin(Profile, Profile.user_id == User.id)
+    )
+    return [
+        roster_file.MemberRecord(
+            user_id=user_id,
+            email=email,
+            membership_number=number,
+            expires_on=expires_on,
+            verified=verified_at is not None,
+        )
+        for user_id, email, number, expires_on, verified_at in result
+    ]
+
+
+def purge_expired_imports(now) -> None:
+    """Delete previews that were never applied and can no longer be (caller commits)."""
+    db.session.execute(
+        RosterImport.__table__.delete().where(
+            RosterImport.applied_at.is_(None),
+            RosterImport.uploaded_at <= now - RosterImport.LIFETIME,
+        )
+    )
+
+
+def upload_roster(actor: User, filename: str, data: bytes) -> RosterImport:
+    """Read a roster file and keep it for its preview.
+
+    Raises RosterError, listing the file's problems, when it can't be used; nothing is written
+    then. Otherwise the parsed rows are stored (not the file itself), previews older than
+    RosterImport.LIFETIME are deleted, and the upload is audited.
+    """
+    rows = roster_file.parse_roster(data, filename)
+    now = clock.utcnow()
+    purge_expired_imports(now)
+    roster_import = RosterImport(
+        uploaded_at=now,
+        uploaded_by_id=actor.id,
+        filename=(filename or "roster.csv")[:255],
+        file_digest=roster_file.file_digest(data),
+        row_count=len(rows),
+        rows=[row.as_json() for row in rows],
+    )
+    db.session.add(roster_import)
+    audit.record(
+        actor,
+        audit.ROSTER_UPLOADED,
+        roster_import,
+        filename=roster_import.filename,
+        rows=len(rows),
+    )
+    db.session.commit()
+    return roster_import
+
+
+def preview_roster(roster_import: RosterImport, today: date) -> RosterPreview | None:
+    """What applying the import would do now, row by row (None once it has been applied)."""
+    if roster_import.rows is None:
+        return None
+    rows = [roster_file.RosterRow.from_json(value) for value in roster_import.rows]
+    outcomes = roster_file.classify(rows, _member_records(), today)
+    return RosterPreview(
+        roster_import=roster_import,
+        outcomes=outcomes,
+        counts=roster_file.count_outcomes(outcomes),
+        fingerprint=roster_file.preview_fingerprint(roster_import.file_digest, outcomes),
+    )
+
+
+def recent_imports(now, limit: int = 10) -> list[RosterImport]:
+    """The latest imports: applied ones, and previews that can still be applied."""
+    return list(
+        db.session.scalars(
+            select(RosterImport)
+            .where(
+                or_(
+                    RosterImport.applied_at.is_not(None),
+                    RosterImport.uploaded_at > now - RosterImport.LIFETIME,
+                )
+            )
+            .order_by(RosterImport.uploaded_at.desc(), RosterImport.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def apply_roster(actor: User, roster_import: RosterImport, fingerprint: str, today: date) -> dict:
+    """Verify the members the preview said it would, with the file's expiry dates.
+
+    `fingerprint` is the one the preview page showed; if applying now would do anything else
+    (the members changed since, or the form was altered) PreviewOutOfDate is raised and nothing
+    is written. An import is applied once: a second apply raises DomainError. Returns the
+    outcome counts, also kept on the import and in the audit event; the stored rows are deleted.
+    """
+    now = clock.utcnow()
+    if roster_import.applied:
+        raise DomainError(
+            f"This file was already applied on {roster_import.applied_at:%Y-%m-%d at %H:%M} UTC. "
+            "Nothing more was changed."
+        )
+    if roster_import.expired_at(now):
+        raise DomainError(
+            "This preview is more than 24 hours old, so it can no longer be applied. Upload the "
+            "file again to see a new preview."
+        )
+    preview = preview_roster(roster_import, today)
+    if fingerprint != preview.fingerprint:
+        raise PreviewOutOfDate(
+            "Nothing was changed: this preview is not the one you applied. The members' details "
+            "changed since you saw it (or the form was altered). Check the preview below and "
+            "apply again."
+        )
+    # Claim the import: of two applies at the same moment, only one goes on.
+    claimed = db.session.execute(
+        update(RosterImport)
+        .where(RosterImport.id == roster_import.id, RosterImport.applied_at.is_(None))
+        .values(applied_at=now, applied_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise DomainError("This file was already applied. Nothing more was changed.")
+
+    to_verify = {o.member_id: o for o in preview.outcomes if o.outcome == roster_file.WILL_VERIFY}
+    profiles = db.session.scalars(select(Profile).where(Profile.user_id.in_(list(to_verify)))).all()
+    for profile in profiles:
+        outcome = to_verify[profile.user_id]
+        previous = profile.membership_expires_on
+        profile.membership_expires_on = outcome.row.expires_on
+        profile.membership_verified_at = now
+        profile.membership_verified_by_id = actor.id
+        audit.record(
+            actor,
+            audit.MEMBERSHIP_VERIFIED,
+            ("member", profile.user_id),
+            expires_on=outcome.row.expires_on,
+            previous_expires_on=previous,
+            via="roster",
+            roster_import=roster_import.id,
+            row=outcome.row.line,
+        )
+    counts = dict(preview.counts)
+    roster_import.applied_at = now
+    roster_import.applied_by_id = actor.id
+    roster_import.counts = counts
+    roster_import.rows = None
+    audit.record(
+        actor,
+        audit.ROSTER_APPLIED,
+        roster_import,
+        filename=roster_import.filename,
+        rows=roster_import.row_count,
+        **counts,
+    )
+    db.session.commit()
+    return counts
