@@ -25,6 +25,13 @@ class Reason:
     code: str
     message: str
     fix_endpoint: str | None = None  # where the member can fix it (a Flask endpoint name)
+    # Arguments for that endpoint, as (name, value) pairs (e.g. (("role", "mentor"),)).
+    fix_args: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def fix_values(self) -> dict[str, str]:
+        """`fix_args` as keyword arguments for url_for: url_for(r.fix_endpoint, **r.fix_values)."""
+        return dict(self.fix_args)
 
 
 def missing_profile_fields(profile: Profile | None) -> list[str]:
@@ -109,6 +116,7 @@ def mentee_reasons(user, today: date, agreement_current: bool) -> list[Reason]:
                 "mentee_agreement",
                 "Read and confirm what is expected of a mentee.",
                 "profiles.agreement",
+                (("role", "mentee"),),
             )
         )
     return reasons
@@ -127,6 +135,7 @@ def mentor_reasons(user, today: date, agreement_current: bool) -> list[Reason]:
             Reason(
                 "too_little_experience",
                 f"Mentors need at least {MENTOR_MIN_YEARS} years of library work experience.",
+                "profiles.edit",
             )
         )
     if not agreement_current:
@@ -135,6 +144,7 @@ def mentor_reasons(user, today: date, agreement_current: bool) -> list[Reason]:
                 "mentor_agreement",
                 "Read and confirm what is expected of a mentor.",
                 "profiles.agreement",
+                (("role", "mentor"),),
             )
         )
     return reasons

@@ -1,15 +1,21 @@
 from flask import abort, current_app, jsonify, render_template
+from flask_login import current_user
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import clock
 from app.extensions import db, limiter
 from app.main import bp
 from app.models import OutboxEmail
+from app.profiles.services import eligibility_overview
 
 
 @bp.route("/")
 def index():
-    return render_template("main/index.html")
+    overview = None
+    if current_user.is_authenticated:
+        overview = eligibility_overview(current_user, clock.today())
+    return render_template("main/index.html", overview=overview)
 
 
 @bp.route("/privacy")

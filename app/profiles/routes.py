@@ -1,1 +1,128 @@
-from app.profiles import bp  # noqa: F401
+"""Member profile pages. Thin: parse, authorise (sign-in), call one service, render/redirect."""
+
+import json
+
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, logout_user
+
+from app import clock
+from app.errors_domain import DomainError
+from app.models.profiles import MENTOR_MIN_YEARS
+from app.profiles import bp, services
+from app.profiles.forms import AgreementForm, DeleteAccountForm, ProfileForm
+
+
+@bp.context_processor
+def profile_words():
+    return {"role_labels": services.ROLE_LABELS, "min_years": MENTOR_MIN_YEARS}
+
+
+@bp.route("/profile")
+@login_required
+def show():
+    return render_template(
+        "profiles/show.html",
+        user=current_user,
+        profile=current_user.profile,
+        overview=services.eligibility_overview(current_user, clock.today()),
+        agreements={
+            role: services.agreement_state(current_user, role) for role in services.AGREEMENT_ROLES
+        },
+        show_contact=services.can_see_contact_details(current_user, current_user),
+    )
+
+
+@bp.route("/profile/edit", methods=["GET", "POST"])
+@login_required
+def edit():
+    form = ProfileForm.for_member(current_user, services.vocabulary_options())
+    if form.validate_on_submit():
+        try:
+            services.save_profile(current_user, form.changes())
+        except services.ProfileInvalid as error:
+            form.add_errors(error.errors)
+        else:
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("profiles.show"))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "profiles/edit.html", form=form, choices=services.role_choices_for_page(form.role.data)
+    ), status
+
+
+@bp.get("/profile/role-choices")
+@login_required
+def role_choices():
+    """The role radio buttons for the years typed so far (HTMX fragment of the edit page)."""
+    if request.headers.get("HX-Request") != "true":
+        return redirect(url_for("profiles.edit"))
+    years = _years_from(request.args.get("years_experience"))
+    choices = services.role_choices(years, request.args.get("role"), request.args.get("role_state"))
+    return render_template("profiles/_role_choices.html", choices=choices)
+
+
+def _years_from(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 3:
+        return None
+    return int(raw)
+
+
+@bp.route("/profile/agreement", methods=["GET", "POST"])
+@login_required
+def agreement():
+    role = services.agreement_role_for(current_user, request.args.get("role"))
+    if role is None:
+        abort(404)
+    form = AgreementForm()
+    if form.validate_on_submit():
+        try:
+            services.confirm_agreement(current_user, role)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Thank you: you confirmed what is expected of a {role}.", "success")
+            return redirect(url_for("profiles.show"))
+    return render_template(
+        "profiles/agreement.html",
+        role=role,
+        form=form,
+        state=services.agreement_state(current_user, role),
+        may_confirm=services.may_confirm_agreement(current_user, role),
+    ), (422 if form.is_submitted() else 200)
+
+
+@bp.get("/profile/export")
+@login_required
+def export():
+    data = services.export_member_data(current_user)
+    filename = f"mentor-match-my-data-{clock.today():%Y-%m-%d}.json"
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/profile/delete", methods=["GET", "POST"])
+@login_required
+def delete():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_account(current_user, form.password.data)
+        except DomainError as error:
+            if error.field == "password":
+                form.password.errors = [*form.password.errors, error.message]
+            else:
+                flash(error.message, "error")
+        else:
+            logout_user()
+            session.clear()
+            flash(
+                "Your account is deleted and your personal details are removed. "
+                "Thank you for taking part.",
+                "success",
+            )
+            return redirect(url_for("main.index"))
+    return render_template("profiles/delete.html", form=form), (422 if form.is_submitted() else 200)
