@@ -23,6 +23,7 @@ from app.models import (
     Objective,
     Profile,
     Region,
+    RoleAgreement,
     Sector,
     User,
 )
@@ -36,6 +37,7 @@ from app.models.profiles import (
     profile_objectives,
     profile_sectors,
 )
+from app.profiles.services import AGREEMENT_VERSIONS
 
 DEMO_PASSWORD = "mentor-match-demo"
 DEMO_DOMAIN = "example.org"
@@ -308,15 +310,26 @@ def seed_members(count: int, seed: int) -> SeedSummary:
     user_ids = db.session.scalars(
         insert(User).returning(User.id, sort_by_parameter_order=True), users
     ).all()
-    profiles, links = [], {name: [] for name in LINK_TABLES}
+    profiles, agreements, links = [], [], {name: [] for name in LINK_TABLES}
     for user_id, member in zip(user_ids, members, strict=True):
         profiles.append({"user_id": user_id, **member["profile"]})
+        agreements.extend(
+            {
+                "user_id": user_id,
+                "role": role,
+                "version": AGREEMENT_VERSIONS[role],
+                "agreed_at": now,
+            }
+            for role in member["agreed_roles"]
+        )
         for table, ids in member["links"].items():
             links[table].extend({"profile_id": user_id, LINK_COLUMNS[table]: i} for i in ids)
     db.session.execute(insert(Profile), profiles)
     for table, rows in links.items():
         if rows:
             db.session.execute(insert(LINK_TABLES[table]), rows)
+    if agreements:
+        db.session.execute(insert(RoleAgreement), agreements)
     db.session.commit()
     summary.members = count
     summary.seconds = time.perf_counter() - started
@@ -444,6 +457,7 @@ def _make_member(
         "name": name,
         "email": email,
         "committee": account is not None and account.committee,
+        "agreed_roles": _agreed_roles(rng, role, always=account is not None),
         "profile": profile,
         "links": {
             "sector": sorted(set(sectors)),
@@ -453,6 +467,12 @@ def _make_member(
             "objective": sorted(set(objectives)),
         },
     }
+
+
+def _agreed_roles(rng: random.Random, role: str, always: bool) -> list[str]:
+    """The roles whose expectations the member confirmed (most did; the demo accounts all)."""
+    roles = [r for r in (MENTEE, MENTOR) if role in (r, BOTH)]
+    return [r for r in roles if rng.random() < 0.9 or always]
 
 
 def _years_of_experience(rng: random.Random) -> int:

@@ -6,10 +6,13 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from app import clock
 from app.auth.passwords import verify_password
+from app.eligibility import mentee_reasons, mentor_reasons
 from app.extensions import db
 from app.models import Profile, Region, Sector, User
 from app.models.profiles import BOTH, MENTEE, MENTOR, MENTOR_MIN_YEARS
+from app.profiles.services import has_current_agreement
 from app.seed import CITIES_BY_REGION, DEMO_PASSWORD, EMPLOYERS_BY_SECTOR
 from tests.conftest import VOCABULARY_TABLES, sign_in
 
@@ -117,6 +120,15 @@ def test_the_demo_accounts_can_sign_in(app):
         assert verify_password(user.password_hash, DEMO_PASSWORD)
         assert user.profile.membership_verified_at is not None
         sign_in(app.test_client(), user.email, DEMO_PASSWORD)
+
+
+def test_the_demo_mentor_and_mentee_can_take_part_at_once(app):
+    assert flask_command(app, "seed-demo", "--members", "20").exit_code == 0
+    mentor = db.session.scalar(select(User).where(User.email == "mentor@example.org"))
+    mentee = db.session.scalar(select(User).where(User.email == "mentee@example.org"))
+    today = clock.today()
+    assert mentor_reasons(mentor, today, has_current_agreement(mentor, MENTOR)) == []
+    assert mentee_reasons(mentee, today, has_current_agreement(mentee, MENTEE)) == []
 
 
 def test_a_database_with_members_is_refused_without_force(app, make_member):
