@@ -2,6 +2,7 @@
 
 from app.models.accounts import LoginSession, User
 from app.models.audit import AuditEvent, RosterImport
+from app.models.mentorship import Mentorship, MentorshipRequest
 from app.models.outbox import OutboxEmail
 from app.models.profiles import (
     ContactMethod,
@@ -21,6 +22,8 @@ __all__ = [
     "ExpertiseArea",
     "Language",
     "LoginSession",
+    "Mentorship",
+    "MentorshipRequest",
     "Objective",
     "OutboxEmail",
     "Profile",
