@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
-from app.auth.passwords import MAX_LENGTH
+from app.auth.passwords import MAX_LENGTH, MIN_LENGTH
 
 
 def email_field(label: str = "Email") -> EmailField:
@@ -24,6 +24,7 @@ def new_password_fields(label: str = "Password"):
         label,
         validators=[
             InputRequired(message="Choose a password."),
+            Length(min=MIN_LENGTH, message=f"Use at least {MIN_LENGTH} characters."),
             Length(max=MAX_LENGTH, message=f"Use at most {MAX_LENGTH} characters."),
         ],
         description="At least 8 characters. A few unrelated words make a strong password.",
