@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-fast lint format bench worker clean
+.PHONY: run test lint format bench worker clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)

@@ -42,6 +42,7 @@ ENVIRONMENT_SETTINGS = {
     "PROGRAM_CONTACT_EMAIL": str,
     "SUPPORT_CONTACT_EMAIL": str,
     "LOG_LEVEL": str,
+    "PROXY_FIX_X_FOR": int,
 }
 
 
@@ -99,6 +100,8 @@ class Config:
     DEV_MAILBOX = False
     HSTS = False
     LOG_LEVEL = "INFO"
+    # How many reverse proxies in front of the app set X-Forwarded-For (0: none).
+    PROXY_FIX_X_FOR = 0
 
     @classmethod
     def from_environment(cls, environ=os.environ) -> dict:

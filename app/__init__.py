@@ -4,8 +4,9 @@ import logging
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import BASE_DIR, CONFIGS, DEFAULT_SECRET_KEY
+from config import BASE_DIR, CONFIGS, DEFAULT_SECRET_KEY, Config
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -25,6 +26,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     _refuse_unsafe_production(app)
     logging.basicConfig(level=app.config["LOG_LEVEL"])
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    if app.config["PROXY_FIX_X_FOR"]:
+        # Behind a reverse proxy: take the client's address (rate limits) and the scheme from it.
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=0
+        )
     os.makedirs(app.instance_path, exist_ok=True)
 
     _init_extensions(app)
@@ -40,13 +47,16 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def _refuse_unsafe_production(app: Flask) -> None:
-    if app.config["NAME"] == "production" and app.config["SECRET_KEY"] in (
-        DEFAULT_SECRET_KEY,
-        "",
-        None,
-    ):
+    if app.config["NAME"] != "production":
+        return
+    if app.config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None):
         raise RuntimeError(
             "Refusing to start in production without SECRET_KEY: set it to a long random value."
+        )
+    if app.config["BASE_URL"] == Config.BASE_URL:
+        raise RuntimeError(
+            "Refusing to start in production without BASE_URL: set it to the site's public "
+            "address (e.g. https://mentoring.example.org), which links in e-mail use."
         )
 
 

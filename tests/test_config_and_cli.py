@@ -101,6 +101,7 @@ def test_create_app_reads_the_environment(monkeypatch):
 def test_app_env_chooses_the_configuration(monkeypatch, tmp_path):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a-real-secret-key-for-this-test-0123456789")
+    monkeypatch.setenv("BASE_URL", "https://mentoring.example.org")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite'}")
     assert create_app().config["NAME"] == "production"
 
@@ -131,7 +132,36 @@ def production_environment(monkeypatch, tmp_path):
     for key in ENVIRONMENT_SETTINGS:
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'production.sqlite'}")
+    monkeypatch.setenv("BASE_URL", "https://mentoring.example.org")
     return monkeypatch
+
+
+def test_production_refuses_to_start_without_a_base_url(production_environment):
+    production_environment.delenv("BASE_URL")
+    production_environment.setenv("SECRET_KEY", "a-real-secret-key-for-this-test-0123456789")
+    with pytest.raises(RuntimeError, match="BASE_URL"):
+        create_app("production")
+
+
+@pytest.mark.parametrize(
+    ("proxies", "expected"), [(0, "10.1.1.1"), (1, "203.0.113.9")], ids=["direct", "proxied"]
+)
+def test_client_address_behind_a_reverse_proxy(monkeypatch, proxies, expected):
+    monkeypatch.setenv("PROXY_FIX_X_FOR", str(proxies))
+    app = create_app("testing", DATABASE_URL="sqlite://", SQLALCHEMY_DATABASE_URI="sqlite://")
+
+    @app.route("/whoami")
+    def whoami():
+        from flask import request
+
+        return request.remote_addr
+
+    response = app.test_client().get(
+        "/whoami",
+        headers={"X-Forwarded-For": "203.0.113.9"},
+        environ_base={"REMOTE_ADDR": "10.1.1.1"},
+    )
+    assert response.get_data(as_text=True) == expected
 
 
 @pytest.mark.parametrize("secret_key", [None, "", DEFAULT_SECRET_KEY])
