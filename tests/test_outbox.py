@@ -194,6 +194,44 @@ def test_a_dedupe_key_enqueues_once(app, make_member, mail_server, deliver_mail)
     assert recipients(mail_server) == [user.email, user.email]
 
 
+def test_losing_a_dedupe_race_keeps_the_callers_transaction(app, make_member):
+    """Another transaction enqueues the same key between our check and our insert: enqueue
+    returns None and the caller's transaction can still go on and commit."""
+    user = make_member(name="Before")
+    key = f"reminder:{user.id}:2026-12-03"
+    raced = []
+
+    def competitor_enqueues_first(session, flush_context, instances):
+        if raced or not any(isinstance(obj, OutboxEmail) for obj in session.new):
+            return
+        raced.append(True)
+        with db.engine.begin() as other:
+            other.execute(
+                OutboxEmail.__table__.insert().values(
+                    recipient=user.email,
+                    subject=SUBJECT,
+                    body_text="x",
+                    body_html="x",
+                    template="password_changed",
+                    dedupe_key=key,
+                    status=OutboxEmail.PENDING,
+                    attempts=0,
+                    next_attempt_at=datetime(2026, 1, 1),
+                    created_at=datetime(2026, 1, 1),
+                )
+            )
+
+    event.listen(db.session(), "before_flush", competitor_enqueues_first)
+    assert enqueue(user.email, "password_changed", SUBJECT, dedupe_key=key, user=user) is None
+    assert raced, "the competing insert ran between the check and the insert"
+    user.name = "After"
+    db.session.commit()
+
+    db.session.expire_all()
+    assert user.name == "After"
+    assert [m.dedupe_key for m in outbox()] == [key]
+
+
 # --- delivery --------------------------------------------------------------------------------
 
 

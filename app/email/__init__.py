@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import OutboxEmail
@@ -23,7 +24,8 @@ def enqueue(
     """Add a message to the outbox in the current transaction (the caller commits).
 
     With `dedupe_key`, a message already enqueued under that key is not enqueued again and
-    None is returned.
+    None is returned, also when another transaction enqueues it at the same moment (the
+    insert runs in a savepoint, so losing that race leaves the caller's transaction intact).
     """
     if dedupe_key is not None and db.session.scalar(
         select(OutboxEmail.id).where(OutboxEmail.dedupe_key == dedupe_key)
@@ -38,7 +40,14 @@ def enqueue(
         template=template,
         dedupe_key=dedupe_key,
     )
-    db.session.add(message)
+    if dedupe_key is None:
+        db.session.add(message)
+        return message
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        return None
     return message
 
 
