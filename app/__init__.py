@@ -82,8 +82,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.committee import bp as committee_bp
     from app.main import bp as main_bp
     from app.profiles import bp as profiles_bp
+    from app.requests import bp as requests_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(profiles_bp)
     app.register_blueprint(committee_bp, url_prefix="/committee")
+    # Full paths in its routes: /mentors/<id>/request and /requests.
+    app.register_blueprint(requests_bp)

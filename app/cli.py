@@ -89,13 +89,23 @@ def jobs():
     pass
 
 
-@jobs.command("daily", help="Run once a day from cron: clears expired sign-in sessions.")
+@jobs.command(
+    "daily",
+    help="Run once a day from cron: clears expired sign-in sessions, expires unanswered "
+    "mentorship requests and reminds mentors half-way. Safe to run twice.",
+)
 def jobs_daily():
+    from app.requests.services import run_request_jobs
+
     result = db.session.execute(
         delete(LoginSession).where(LoginSession.expires_at <= clock.utcnow())
     )
     db.session.commit()
     click.echo(f"Expired sign-in sessions removed: {result.rowcount}.")
+    report = run_request_jobs(clock.utcnow())
+    click.echo(
+        f"Mentorship requests expired: {report.expired}. Mentors reminded: {report.reminded}."
+    )
 
 
 @click.command("seed-demo", help="Fill an empty database with realistic demo members.")

@@ -4,11 +4,11 @@ Each operation checks its rules, changes the models and commits, or raises a Dom
 a profile, `ProfileInvalid` with every field's problems) and changes nothing. No Flask request
 or page templates here; routes call one function each.
 
-Hooks for later issues (they do nothing yet, and say so):
-- `has_active_mentorship_as_mentor`: the mentorships issue makes it answer for real;
-- `is_matched_partner`: the mentorships issue, for `can_see_contact_details`;
-- `withdraw_pending_requests` and `tell_active_partners`: the requests and mentorships issues,
-  called when a member deletes their account.
+Hooks into the requests and mentorships (app/requests/services.py does the work):
+- `has_active_mentorship_as_mentor`: a mentor keeps the role while mentoring;
+- `is_matched_partner`: for `can_see_contact_details`;
+- `withdraw_pending_requests` and `tell_active_partners`: called when a member deletes their
+  account.
 """
 
 import re
@@ -28,6 +28,7 @@ from app.models import (
     ExpertiseArea,
     Language,
     LoginSession,
+    Mentorship,
     Objective,
     OutboxEmail,
     Profile,
@@ -211,12 +212,17 @@ def role_choices(years: int | None, role: str | None, shown_state: str | None) -
 
 
 def has_active_mentorship_as_mentor(user: User) -> bool:
-    """Whether `user` is mentoring someone right now (then they keep the mentor role).
-
-    HOOK: mentorships don't exist yet; the mentorships issue makes this query them. Until
-    then nobody has an active mentorship and the answer is always False.
-    """
-    return False
+    """Whether `user` is mentoring someone right now (then they keep the mentor role)."""
+    if user is None or user.id is None:
+        return False
+    return (
+        db.session.scalar(
+            select(Mentorship.id)
+            .where(Mentorship.mentor_id == user.id, Mentorship.status == Mentorship.ACTIVE)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 # --- saving a profile ---------------------------------------------------------------------------
@@ -537,11 +543,24 @@ def may_grow_into_mentor(profile: Profile | None) -> bool:
 
 
 def is_matched_partner(viewer: User, member: User) -> bool:
-    """Whether the two are mentor and mentee of an active mentorship.
-
-    HOOK: mentorships don't exist yet; the mentorships issue fills this in. False until then.
-    """
-    return False
+    """Whether the two are mentor and mentee (either way round) of an active mentorship."""
+    if viewer is None or member is None or viewer.id is None or member.id is None:
+        return False
+    pair = {viewer.id, member.id}
+    if len(pair) != 2:
+        return False
+    return (
+        db.session.scalar(
+            select(Mentorship.id)
+            .where(
+                Mentorship.status == Mentorship.ACTIVE,
+                Mentorship.mentor_id.in_(pair),
+                Mentorship.mentee_id.in_(pair),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def can_see_contact_details(viewer, member: User) -> bool:
@@ -664,18 +683,21 @@ def export_member_data(user: User) -> dict:
 
 
 def withdraw_pending_requests(user: User) -> None:
-    """Withdraw the member's open mentorship requests, sent and received (caller commits).
+    """Close the member's pending mentorship requests (caller commits): those sent become
+    withdrawn, those received declined with a neutral note (the mentee is told kindly, without
+    the member's name). See app.requests.services.close_requests_of_leaving_member."""
+    from app.requests.services import close_requests_of_leaving_member
 
-    HOOK: requests don't exist yet; the requests issue fills this in. Does nothing until then.
-    """
+    close_requests_of_leaving_member(user)
 
 
 def tell_active_partners(user: User) -> None:
     """Tell the partner of each of the member's active mentorships that it has ended because
-    the account was deleted, and end it (caller commits; e-mail through the outbox).
+    the account was deleted, and end it as ended_early (caller commits; e-mail through the
+    outbox). See app.requests.services.end_mentorships_of_leaving_member."""
+    from app.requests.services import end_mentorships_of_leaving_member
 
-    HOOK: mentorships don't exist yet; the mentorships issue fills this in. Does nothing now.
-    """
+    end_mentorships_of_leaving_member(user)
 
 
 def is_deleted_account(user: User) -> bool:

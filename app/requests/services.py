@@ -1,0 +1,735 @@
+"""Mentorship requests: asking a mentor, withdrawing, accepting, declining, expiring.
+
+Each operation checks its rules, changes the models, enqueues its e-mail in the same
+transaction and commits, or raises a DomainError and changes nothing. No Flask request or page
+templates here: routes (and, later, the e-mailed decision links) call one function each.
+
+`accept_request` and `decline_request` take the acting member, so the e-mail-decisions issue
+can call them from a token link with the mentor as the actor.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app import clock
+from app.eligibility import Reason, mentee_reasons, mentor_reasons
+from app.email import absolute_url, enqueue
+from app.errors_domain import DomainError
+from app.extensions import db
+from app.models import ContactMethod, Mentorship, MentorshipRequest, Objective, Profile, User
+from app.models.mentorship import MINIMUM_MONTHS, new_nonce
+from app.profiles.services import clean_text, has_current_agreement
+from app.program import get_settings
+
+MESSAGE_MIN = 50
+MESSAGE_MAX = 2000
+NOTE_MAX = 1000
+# The path of the mentor directory (DESIGN.md section 4: a public contract).
+DIRECTORY_PATH = "/mentors"
+# What a mentee reads when a mentor's account was deleted while their request waited.
+MENTOR_LEFT_NOTE = "This mentor is no longer taking part in the program."
+
+NOT_OFFERED = "Choose from the options shown."
+SAME_PAIR = (
+    "You already have a request waiting with {name}. You can follow it, or withdraw it, "
+    "on your requests page."
+)
+
+
+class NotEligible(DomainError):
+    """The mentee may not request a mentor yet: `reasons` say what to do (with links)."""
+
+    def __init__(self, reasons: list[Reason]):
+        super().__init__("Before you can request a mentor: " + " ".join(r.message for r in reasons))
+        self.reasons = reasons
+
+
+class ProgramNotOpen(DomainError):
+    """The committee paused or closed the online program: no new requests."""
+
+
+# --- small helpers ------------------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by `months` calendar months, the day clamped to the month's length
+    (31 August + 6 months = 28 or 29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def display_name(user: User) -> str:
+    """The name other members see."""
+    profile = user.profile
+    return (profile.display_name if profile is not None else None) or user.name
+
+
+def format_day(moment: date | datetime) -> str:
+    """ "3 March", with the year when it is not this year ("3 March 2025")."""
+    day = moment.date() if isinstance(moment, datetime) else moment
+    text = f"{day.day} {day:%B}"
+    return text if day.year == clock.today().year else f"{text} {day.year}"
+
+
+def _is_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _lock_profiles(*user_ids: int) -> None:
+    """On PostgreSQL, lock these members' profile rows until the transaction ends (in id
+    order, so two transactions never wait for each other). Counting a mentor's mentees or a
+    mentee's requests after this is safe from a concurrent change. SQLite serialises writes."""
+    if _is_postgresql():
+        db.session.execute(
+            select(Profile.user_id)
+            .where(Profile.user_id.in_(sorted(set(user_ids))))
+            .order_by(Profile.user_id)
+            .with_for_update()
+        ).all()
+
+
+def active_mentorships_as_mentor(user: User) -> int:
+    return db.session.scalar(
+        select(func.count(Mentorship.id)).where(
+            Mentorship.mentor_id == user.id, Mentorship.status == Mentorship.ACTIVE
+        )
+    )
+
+
+def active_mentorships_as_mentee(user: User) -> int:
+    return db.session.scalar(
+        select(func.count(Mentorship.id)).where(
+            Mentorship.mentee_id == user.id, Mentorship.status == Mentorship.ACTIVE
+        )
+    )
+
+
+def pending_requests_sent(user: User) -> int:
+    return db.session.scalar(
+        select(func.count(MentorshipRequest.id)).where(
+            MentorshipRequest.mentee_id == user.id,
+            MentorshipRequest.status == MentorshipRequest.PENDING,
+        )
+    )
+
+
+def spots_left(mentor: User) -> int:
+    """How many more mentees the mentor can take now (capacity minus active mentorships)."""
+    capacity = mentor.profile.mentor_capacity if mentor.profile is not None else 0
+    return max(0, capacity - active_mentorships_as_mentor(mentor))
+
+
+def open_request_between(mentee: User, mentor: User) -> MentorshipRequest | None:
+    return db.session.scalar(
+        select(MentorshipRequest).where(
+            MentorshipRequest.mentee_id == mentee.id,
+            MentorshipRequest.mentor_id == mentor.id,
+            MentorshipRequest.status == MentorshipRequest.PENDING,
+        )
+    )
+
+
+def mentor_is_eligible(mentor: User) -> bool:
+    return not mentor_reasons(mentor, clock.today(), has_current_agreement(mentor, "mentor"))
+
+
+# --- may this mentee ask this mentor? -----------------------------------------------------------
+
+
+def check_may_request(mentee: User, mentor: User) -> None:
+    """Raise the first rule that stops `mentee` asking `mentor` now (nothing: they may).
+
+    The rules, in the order a member meets them: the program is open; not oneself; the mentee
+    is eligible (NotEligible, with the reasons); the mentor is eligible, accepting requests and
+    has a spot left; the mentee is below the active-mentorship and pending-request limits; no
+    request between the two is waiting already.
+    """
+    settings = get_settings()
+    if not settings.is_open:
+        raise ProgramNotOpen(
+            settings.notice
+            or (
+                "The online program is paused: new requests are not being taken for now."
+                if settings.status == settings.PAUSED
+                else "The program is closed: new requests are not being taken."
+            )
+        )
+    if mentee.id == mentor.id:
+        raise DomainError("You can't send a request to yourself.")
+    reasons = mentee_reasons(mentee, clock.today(), has_current_agreement(mentee, "mentee"))
+    if reasons:
+        raise NotEligible(reasons)
+    name = display_name(mentor)
+    if not mentor_is_eligible(mentor):
+        raise DomainError(f"{name} can't take mentees at the moment. Please choose another mentor.")
+    if not mentor.profile.accepting_requests:
+        raise DomainError(
+            f"{name} is not accepting new requests for now. Please choose another mentor."
+        )
+    if spots_left(mentor) <= 0:
+        raise DomainError(
+            f"{name} is already mentoring as many mentees as they can. Please choose another "
+            "mentor."
+        )
+    limit = settings.max_active_mentorships_per_mentee
+    if active_mentorships_as_mentee(mentee) >= limit:
+        raise DomainError(
+            "You already have a mentor."
+            if limit == 1
+            else f"You already have {limit} mentors, the most the program allows at once."
+        )
+    if open_request_between(mentee, mentor) is not None:
+        raise DomainError(SAME_PAIR.format(name=name))
+    limit = settings.max_pending_requests_per_mentee
+    if pending_requests_sent(mentee) >= limit:
+        raise DomainError(
+            f"You have {limit} requests waiting for an answer, the most the program allows at "
+            "once. Wait for an answer, or withdraw one, before you ask another mentor."
+        )
+
+
+def clean_message(message) -> str:
+    """The request message, trimmed, or a DomainError (field "message") about its length."""
+    text = clean_text(message) or ""
+    if len(text) < MESSAGE_MIN:
+        raise DomainError(
+            f"Write at least {MESSAGE_MIN} characters about your goals (you wrote {len(text)}).",
+            field="message",
+        )
+    if len(text) > MESSAGE_MAX:
+        raise DomainError(
+            f"Use at most {MESSAGE_MAX:,} characters (you wrote {len(text):,}).", field="message"
+        )
+    return text
+
+
+def _chosen_objectives(objective_ids) -> list[Objective]:
+    ids = list(objective_ids or ())
+    if not ids:
+        raise DomainError("Choose at least one objective.", field="objectives")
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise DomainError(NOT_OFFERED, field="objectives")
+    found = db.session.scalars(
+        select(Objective).where(Objective.id.in_(set(ids)), Objective.active)
+    ).all()
+    if len(found) != len(set(ids)):
+        raise DomainError(NOT_OFFERED, field="objectives")
+    return sorted(found, key=lambda o: (o.position, o.name))
+
+
+def contact_methods_offered(mentor: User) -> list[ContactMethod]:
+    """The ways to meet the mentor offers (active entries, in their order)."""
+    if mentor.profile is None:
+        return []
+    return sorted(
+        (m for m in mentor.profile.contact_methods if m.active), key=lambda m: (m.position, m.name)
+    )
+
+
+def _chosen_contact_method(mentor: User, contact_method_id) -> ContactMethod:
+    if contact_method_id is None:
+        raise DomainError("Choose how you would like to meet.", field="contact_method")
+    for method in contact_methods_offered(mentor):
+        if method.id == contact_method_id:
+            return method
+    raise DomainError(NOT_OFFERED, field="contact_method")
+
+
+# --- asking -------------------------------------------------------------------------------------
+
+
+def create_request(
+    mentee: User, mentor: User, message, objective_ids, contact_method_id
+) -> MentorshipRequest:
+    """Send `mentor` a request from `mentee`, and e-mail the mentor.
+
+    Checks every rule of `check_may_request`, then the fields: a message of MESSAGE_MIN to
+    MESSAGE_MAX characters (after trimming), at least one active objective, and one of the
+    mentor's contact methods. The request expires after the program's `request_expiry_days`.
+    A concurrent duplicate for the same pair (the partial unique index) gets the same message
+    as a sequential one. Raises DomainError (with `field` for a form field); saves nothing then.
+    """
+    _lock_profiles(mentee.id, mentor.id)
+    try:
+        check_may_request(mentee, mentor)
+        text = clean_message(message)
+        objectives = _chosen_objectives(objective_ids)
+        method = _chosen_contact_method(mentor, contact_method_id)
+    except DomainError:
+        db.session.rollback()
+        raise
+    now = clock.utcnow()
+    request = MentorshipRequest(
+        mentee=mentee,
+        mentor=mentor,
+        message=text,
+        objectives=objectives,
+        preferred_contact_method=method,
+        status=MentorshipRequest.PENDING,
+        source="mentee",
+        created_at=now,
+        expires_at=now + timedelta(days=get_settings().request_expiry_days),
+    )
+    db.session.add(request)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise DomainError(SAME_PAIR.format(name=display_name(mentor))) from None
+    _mail_new_request(request)
+    db.session.commit()
+    return request
+
+
+def _mail_new_request(request: MentorshipRequest) -> None:
+    mentor, mentee = request.mentor, request.mentee
+    enqueue(
+        mentor.email,
+        "request_new",
+        f"{display_name(mentee)} would like you as their mentor",
+        dedupe_key=f"request-new:{request.id}",
+        request=request,
+        mentor_name=display_name(mentor),
+        mentee_name=display_name(mentee),
+        mentee_profile=mentee.profile,
+        expires_on=format_day(request.expires_at),
+        requests_url=absolute_url("requests.index"),
+        # The e-mail-decisions issue passes {"accept": url, "decline": url} here.
+        decision_links=None,
+    )
+
+
+# --- finding requests (authorisation: one helper per side) --------------------------------------
+
+
+def sent_request(request_id: int, user: User) -> MentorshipRequest | None:
+    """The request `request_id` if `user` sent it (None for anyone else: the route 404s)."""
+    request = db.session.get(MentorshipRequest, request_id)
+    return request if request is not None and request.mentee_id == user.id else None
+
+
+def received_request(request_id: int, user: User) -> MentorshipRequest | None:
+    """The request `request_id` if `user` received it (None for anyone else: the route 404s)."""
+    request = db.session.get(MentorshipRequest, request_id)
+    return request if request is not None and request.mentor_id == user.id else None
+
+
+@dataclass
+class RequestLists:
+    sent: list[MentorshipRequest]
+    received: list[MentorshipRequest]
+
+
+def requests_of(user: User) -> RequestLists:
+    """The member's requests: sent (newest first) and received (pending first, then newest)."""
+    sent = db.session.scalars(
+        select(MentorshipRequest)
+        .where(MentorshipRequest.mentee_id == user.id)
+        .order_by(MentorshipRequest.created_at.desc(), MentorshipRequest.id.desc())
+    ).all()
+    received = db.session.scalars(
+        select(MentorshipRequest)
+        .where(MentorshipRequest.mentor_id == user.id)
+        .order_by(
+            (MentorshipRequest.status == MentorshipRequest.PENDING).desc(),
+            MentorshipRequest.created_at.desc(),
+            MentorshipRequest.id.desc(),
+        )
+    ).all()
+    return RequestLists(list(sent), list(received))
+
+
+# --- answering ----------------------------------------------------------------------------------
+
+
+def no_longer_pending_message(request: MentorshipRequest, actor: User) -> str:
+    """Why nothing changed: what already happened to the request, and when, for `actor`."""
+    when = format_day(request.responded_at or request.created_at)
+    by_mentor = actor.id == request.mentor_id
+    mentor, mentee = display_name(request.mentor), display_name(request.mentee)
+    status = request.status
+    if status == MentorshipRequest.ACCEPTED:
+        return (
+            f"You already accepted this request on {when}."
+            if by_mentor
+            else f"{mentor} already accepted this request on {when}."
+        )
+    if status == MentorshipRequest.DECLINED:
+        return (
+            f"You already declined this request on {when}."
+            if by_mentor
+            else f"{mentor} already answered this request on {when}."
+        )
+    if status == MentorshipRequest.WITHDRAWN:
+        return (
+            f"{mentee} withdrew this request on {when}."
+            if by_mentor
+            else f"You already withdrew this request on {when}."
+        )
+    if status == MentorshipRequest.EXPIRED:
+        return f"This request expired on {when} without an answer."
+    if status == MentorshipRequest.SUPERSEDED:
+        return (
+            f"This request closed on {when}: {mentee} is now working with another mentor."
+            if by_mentor
+            else f"This request closed on {when}, when another mentor accepted you."
+        )
+    return "This request can no longer be changed."
+
+
+def _leave_pending(request: MentorshipRequest, status: str, actor: User, **values) -> datetime:
+    """Move `request` from pending to `status` only if it is still pending (a conditional
+    UPDATE: of two concurrent answers only one wins), with a new nonce so e-mailed links for
+    the old state stop working. Raises the no-longer-pending message otherwise."""
+    now = clock.utcnow()
+    result = db.session.execute(
+        update(MentorshipRequest)
+        .where(
+            MentorshipRequest.id == request.id,
+            MentorshipRequest.status == MentorshipRequest.PENDING,
+        )
+        .values(status=status, responded_at=now, nonce=new_nonce(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        db.session.refresh(request)
+        raise DomainError(no_longer_pending_message(request, actor))
+    db.session.refresh(request)
+    return now
+
+
+def _refuse_if_answered(request: MentorshipRequest, actor: User) -> None:
+    if not request.is_pending:
+        raise DomainError(no_longer_pending_message(request, actor))
+
+
+def withdraw_request(request: MentorshipRequest, actor: User) -> MentorshipRequest:
+    """The mentee takes back a pending request; the mentor is told no answer is needed."""
+    if actor.id != request.mentee_id:
+        raise DomainError("Only the member who sent a request can withdraw it.")
+    _refuse_if_answered(request, actor)
+    _leave_pending(request, MentorshipRequest.WITHDRAWN, actor)
+    enqueue(
+        request.mentor.email,
+        "request_withdrawn",
+        f"{display_name(request.mentee)} withdrew their request",
+        dedupe_key=f"request-withdrawn:{request.id}",
+        request=request,
+        mentor_name=display_name(request.mentor),
+        mentee_name=display_name(request.mentee),
+        requests_url=absolute_url("requests.index"),
+    )
+    db.session.commit()
+    return request
+
+
+def accept_request(request: MentorshipRequest, actor: User) -> Mentorship:
+    """The mentor accepts: in one transaction the request becomes accepted (only if still
+    pending), a Mentorship starts today for at least MINIMUM_MONTHS, and the mentee is told.
+
+    Re-checked first: the mentor is still eligible and has a spot left (their profile row is
+    locked on PostgreSQL before counting), and the mentee is below the active-mentorship limit.
+    Once the mentee reaches that limit, their other pending requests are superseded and those
+    mentors told. Accepting twice changes nothing and says when it happened.
+    """
+    if actor.id != request.mentor_id:
+        raise DomainError("Only the mentor a request was sent to can accept it.")
+    _refuse_if_answered(request, actor)
+    mentor, mentee = request.mentor, request.mentee
+    _lock_profiles(mentor.id, mentee.id)
+    try:
+        if not mentor_is_eligible(mentor):
+            raise DomainError(
+                "You can't take a mentee at the moment: your profile page shows what to do."
+            )
+        if spots_left(mentor) <= 0:
+            raise DomainError(
+                "You are already mentoring as many mentees as your profile allows. Raise the "
+                "number in your profile, or decline this request."
+            )
+        limit = get_settings().max_active_mentorships_per_mentee
+        if active_mentorships_as_mentee(mentee) >= limit:
+            raise DomainError(
+                f"{display_name(mentee)} already has a mentor now, so this request can't be "
+                "accepted."
+            )
+    except DomainError:
+        db.session.rollback()
+        raise
+    now = _leave_pending(request, MentorshipRequest.ACCEPTED, actor)
+    today = now.date()
+    mentorship = Mentorship(
+        mentor_id=mentor.id,
+        mentee_id=mentee.id,
+        request_id=request.id,
+        status=Mentorship.ACTIVE,
+        started_on=today,
+        minimum_end_on=add_months(today, MINIMUM_MONTHS),
+        created_at=now,
+    )
+    db.session.add(mentorship)
+    db.session.flush()
+    if active_mentorships_as_mentee(mentee) >= limit:
+        _supersede_other_requests(request, now)
+    mail_accepted(request, mentorship)
+    db.session.commit()
+    return mentorship
+
+
+def mail_accepted(request: MentorshipRequest, mentorship: Mentorship) -> None:
+    """Tell the mentee their request was accepted (the introductions issue extends this)."""
+    enqueue(
+        request.mentee.email,
+        "request_accepted",
+        f"{display_name(request.mentor)} accepted your request",
+        dedupe_key=f"request-accepted:{request.id}",
+        request=request,
+        mentorship=mentorship,
+        mentor_name=display_name(request.mentor),
+        mentee_name=display_name(request.mentee),
+        minimum_end_on=format_day(mentorship.minimum_end_on),
+        requests_url=absolute_url("requests.index"),
+    )
+
+
+def _supersede_other_requests(accepted: MentorshipRequest, now: datetime) -> None:
+    others = db.session.scalars(
+        select(MentorshipRequest).where(
+            MentorshipRequest.mentee_id == accepted.mentee_id,
+            MentorshipRequest.id != accepted.id,
+            MentorshipRequest.status == MentorshipRequest.PENDING,
+        )
+    ).all()
+    for other in others:
+        result = db.session.execute(
+            update(MentorshipRequest)
+            .where(
+                MentorshipRequest.id == other.id,
+                MentorshipRequest.status == MentorshipRequest.PENDING,
+            )
+            .values(status=MentorshipRequest.SUPERSEDED, responded_at=now, nonce=new_nonce())
+            .execution_options(synchronize_session=False)
+        )
+        db.session.refresh(other)
+        if result.rowcount == 1:
+            enqueue(
+                other.mentor.email,
+                "request_superseded",
+                f"{display_name(other.mentee)}'s request is closed: no answer needed",
+                dedupe_key=f"request-superseded:{other.id}",
+                request=other,
+                mentor_name=display_name(other.mentor),
+                mentee_name=display_name(other.mentee),
+                requests_url=absolute_url("requests.index"),
+            )
+
+
+def clean_note(note) -> str | None:
+    text = clean_text(note)
+    if text and len(text) > NOTE_MAX:
+        raise DomainError(
+            f"Use at most {NOTE_MAX:,} characters (you wrote {len(text):,}).", field="note"
+        )
+    return text
+
+
+def decline_request(request: MentorshipRequest, actor: User, note=None) -> MentorshipRequest:
+    """The mentor declines, with an optional note (at most NOTE_MAX characters) that the
+    mentee reads in a kind e-mail suggesting other mentors."""
+    if actor.id != request.mentor_id:
+        raise DomainError("Only the mentor a request was sent to can decline it.")
+    text = clean_note(note)
+    _refuse_if_answered(request, actor)
+    _leave_pending(request, MentorshipRequest.DECLINED, actor, decline_note=text)
+    enqueue(
+        request.mentee.email,
+        "request_declined",
+        f"An answer from {display_name(request.mentor)}",
+        dedupe_key=f"request-declined:{request.id}",
+        request=request,
+        mentor_name=display_name(request.mentor),
+        mentee_name=display_name(request.mentee),
+        note=text,
+        directory_url=_directory_url(),
+    )
+    db.session.commit()
+    return request
+
+
+def _directory_url() -> str:
+    return absolute_url("main.index").rstrip("/") + DIRECTORY_PATH
+
+
+# --- the daily job ------------------------------------------------------------------------------
+
+
+@dataclass
+class ExpiryReport:
+    reminded: int = 0
+    expired: int = 0
+
+
+def reminder_due_at(request: MentorshipRequest) -> datetime:
+    """Half-way between sending and expiry: when the mentor gets one reminder."""
+    return request.created_at + (request.expires_at - request.created_at) / 2
+
+
+def run_request_jobs(now: datetime | None = None) -> ExpiryReport:
+    """Expire pending requests past `expires_at` (the mentee is told, with a link to the
+    directory) and remind mentors once, half-way, of requests still waiting.
+
+    Safe to run again: each change is a conditional UPDATE on the state it leaves and each
+    e-mail has a dedupe key, so a second run the same day sends nothing twice. Commits each
+    request on its own, so one failure loses nothing else.
+    """
+    now = now or clock.utcnow()
+    report = ExpiryReport()
+    due = db.session.scalars(
+        select(MentorshipRequest)
+        .where(
+            MentorshipRequest.status == MentorshipRequest.PENDING,
+            MentorshipRequest.expires_at <= now,
+        )
+        .order_by(MentorshipRequest.id)
+    ).all()
+    for request in due:
+        result = db.session.execute(
+            update(MentorshipRequest)
+            .where(
+                MentorshipRequest.id == request.id,
+                MentorshipRequest.status == MentorshipRequest.PENDING,
+            )
+            .values(status=MentorshipRequest.EXPIRED, responded_at=now, nonce=new_nonce())
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            db.session.refresh(request)
+            enqueue(
+                request.mentee.email,
+                "request_expired",
+                f"No answer from {display_name(request.mentor)}: try another mentor",
+                dedupe_key=f"request-expired:{request.id}",
+                request=request,
+                mentor_name=display_name(request.mentor),
+                mentee_name=display_name(request.mentee),
+                sent_on=format_day(request.created_at),
+                directory_url=_directory_url(),
+            )
+            report.expired += 1
+        db.session.commit()
+
+    waiting = db.session.scalars(
+        select(MentorshipRequest)
+        .where(
+            MentorshipRequest.status == MentorshipRequest.PENDING,
+            MentorshipRequest.reminder_sent_at.is_(None),
+            MentorshipRequest.expires_at > now,
+        )
+        .order_by(MentorshipRequest.id)
+    ).all()
+    for request in waiting:
+        if reminder_due_at(request) > now:
+            continue
+        result = db.session.execute(
+            update(MentorshipRequest)
+            .where(
+                MentorshipRequest.id == request.id,
+                MentorshipRequest.status == MentorshipRequest.PENDING,
+                MentorshipRequest.reminder_sent_at.is_(None),
+            )
+            .values(reminder_sent_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            db.session.refresh(request)
+            enqueue(
+                request.mentor.email,
+                "request_reminder",
+                f"Reminder: {display_name(request.mentee)} is waiting for your answer",
+                dedupe_key=f"request-reminder:{request.id}",
+                request=request,
+                mentor_name=display_name(request.mentor),
+                mentee_name=display_name(request.mentee),
+                expires_on=format_day(request.expires_at),
+                requests_url=absolute_url("requests.index"),
+            )
+            report.reminded += 1
+        db.session.commit()
+    return report
+
+
+# --- account deletion (called by app.profiles.services hooks; the caller commits) --------------
+
+
+def close_requests_of_leaving_member(user: User) -> None:
+    """A member deletes their account: requests they sent and still wait are withdrawn (the
+    mentors see it on their requests page; no e-mail names the member), requests they
+    received and still wait are declined with a neutral note, and those mentees are told
+    kindly, without the member's name, so they can ask someone else."""
+    now = clock.utcnow()
+    sent = db.session.scalars(
+        select(MentorshipRequest).where(
+            MentorshipRequest.mentee_id == user.id,
+            MentorshipRequest.status == MentorshipRequest.PENDING,
+        )
+    ).all()
+    for request in sent:
+        request.status = MentorshipRequest.WITHDRAWN
+        request.responded_at = now
+        request.nonce = new_nonce()
+    received = db.session.scalars(
+        select(MentorshipRequest).where(
+            MentorshipRequest.mentor_id == user.id,
+            MentorshipRequest.status == MentorshipRequest.PENDING,
+        )
+    ).all()
+    for request in received:
+        request.status = MentorshipRequest.DECLINED
+        request.responded_at = now
+        request.nonce = new_nonce()
+        request.decline_note = MENTOR_LEFT_NOTE
+        enqueue(
+            request.mentee.email,
+            "request_mentor_left",
+            "One of your mentor requests has closed",
+            dedupe_key=f"request-mentor-left:{request.id}",
+            request=request,
+            mentee_name=display_name(request.mentee),
+            sent_on=format_day(request.created_at),
+            directory_url=_directory_url(),
+        )
+    db.session.flush()
+
+
+def end_mentorships_of_leaving_member(user: User) -> None:
+    """A member deletes their account: each of their active mentorships ends early and the
+    partner is told by e-mail (the caller commits)."""
+    mentorships = db.session.scalars(
+        select(Mentorship).where(
+            Mentorship.status == Mentorship.ACTIVE,
+            (Mentorship.mentor_id == user.id) | (Mentorship.mentee_id == user.id),
+        )
+    ).all()
+    today = clock.today()
+    for mentorship in mentorships:
+        mentorship.status = Mentorship.ENDED_EARLY
+        mentorship.ended_on = today
+        partner = mentorship.mentee if mentorship.mentor_id == user.id else mentorship.mentor
+        enqueue(
+            partner.email,
+            "request_partner_left",
+            "Your mentoring partner has left the program",
+            dedupe_key=f"mentorship-partner-left:{mentorship.id}",
+            partner_name=display_name(partner),
+            leaver_name=display_name(user),
+            partner_was_mentor=mentorship.mentor_id == partner.id,
+            started_on=format_day(mentorship.started_on),
+            directory_url=_directory_url(),
+        )
+    db.session.flush()
