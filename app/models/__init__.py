@@ -2,7 +2,14 @@
 
 from app.models.accounts import LoginSession, User
 from app.models.audit import AuditEvent, RosterImport
-from app.models.mentorship import Mentorship, MentorshipRequest
+from app.models.mentorship import (
+    CheckIn,
+    Goal,
+    Mentorship,
+    MentorshipAgreement,
+    MentorshipPreference,
+    MentorshipRequest,
+)
 from app.models.outbox import OutboxEmail
 from app.models.profiles import (
     ContactMethod,
@@ -18,11 +25,15 @@ from app.models.program import ProgramSettings
 
 __all__ = [
     "AuditEvent",
+    "CheckIn",
     "ContactMethod",
     "ExpertiseArea",
+    "Goal",
     "Language",
     "LoginSession",
     "Mentorship",
+    "MentorshipAgreement",
+    "MentorshipPreference",
     "MentorshipRequest",
     "Objective",
     "OutboxEmail",

@@ -1,7 +1,7 @@
 """Requests for mentorship and the mentorships they become."""
 
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -109,6 +109,24 @@ class Mentorship(db.Model):
     mentor = relationship("User", foreign_keys=[mentor_id])
     mentee = relationship("User", foreign_keys=[mentee_id])
     request: Mapped[MentorshipRequest | None] = relationship()
+    agreement: Mapped["MentorshipAgreement | None"] = relationship(
+        back_populates="mentorship",
+        uselist=False,
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    check_ins: Mapped[list["CheckIn"]] = relationship(
+        back_populates="mentorship",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(CheckIn.met_on.desc(), CheckIn.id.desc())",
+    )
+    goals: Mapped[list["Goal"]] = relationship(
+        back_populates="mentorship",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(Goal.created_at, Goal.id)",
+    )
 
     __table_args__ = (
         Index("ix_mentorships_mentor_status", "mentor_id", "status"),
@@ -121,3 +139,242 @@ class Mentorship(db.Model):
 
     def involves(self, user_id: int) -> bool:
         return user_id in (self.mentor_id, self.mentee_id)
+
+
+# --- inside a mentorship: the agreement, check-ins, goals (issue 6) ----------------------------
+
+agreement_contact_methods = Table(
+    "mentorship_agreement_contact_methods",
+    db.metadata,
+    Column(
+        "agreement_id",
+        Integer,
+        ForeignKey("mentorship_agreements.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("contact_method_id", Integer, ForeignKey("contact_methods.id"), primary_key=True),
+)
+
+agreement_objectives = Table(
+    "mentorship_agreement_objectives",
+    db.metadata,
+    Column(
+        "agreement_id",
+        Integer,
+        ForeignKey("mentorship_agreements.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("objective_id", Integer, ForeignKey("objectives.id"), primary_key=True),
+)
+
+check_in_objectives = Table(
+    "check_in_objectives",
+    db.metadata,
+    Column(
+        "check_in_id", Integer, ForeignKey("check_ins.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("objective_id", Integer, ForeignKey("objectives.id"), primary_key=True),
+)
+
+
+class MentorshipAgreement(db.Model):
+    """What the pair agreed: how often and how they meet, the goals, confidentiality.
+
+    Each side confirms it. A change confirms it for the person who saves it (when the
+    agreement is complete) and clears the other side's confirmation, who is asked again.
+    The next planned meeting lives here too, but changing it is not a change of the agreement.
+    """
+
+    __tablename__ = "mentorship_agreements"
+
+    WEEKLY = "weekly"
+    EVERY_TWO_WEEKS = "every_two_weeks"
+    MONTHLY = "monthly"
+    AS_NEEDED = "as_needed"
+    FREQUENCIES = {
+        WEEKLY: "Weekly",
+        EVERY_TWO_WEEKS: "Every two weeks",
+        MONTHLY: "Monthly",
+        AS_NEEDED: "As needed",
+    }
+    GOALS_TEXT_LIMIT = 1000
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentorship_id: Mapped[int] = mapped_column(
+        ForeignKey("mentorships.id", ondelete="CASCADE"), unique=True
+    )
+    meeting_frequency: Mapped[str | None] = mapped_column(String(20))
+    goals_text: Mapped[str | None] = mapped_column(Text)
+    confidentiality_acknowledged: Mapped[bool] = mapped_column(default=False)
+    confirmed_by_mentor_at: Mapped[datetime | None]
+    confirmed_by_mentee_at: Mapped[datetime | None]
+    # The next planned meeting (optional time of day, local to the pair; see the .ics download).
+    next_meeting_on: Mapped[date | None]
+    next_meeting_time: Mapped[time | None]
+    created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+    updated_at: Mapped[datetime | None]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    mentorship: Mapped["Mentorship"] = relationship(back_populates="agreement")
+    updated_by = relationship("User", foreign_keys=[updated_by_id])
+    contact_methods: Mapped[list[ContactMethod]] = relationship(secondary=agreement_contact_methods)
+    objectives: Mapped[list[Objective]] = relationship(secondary=agreement_objectives)
+
+    @property
+    def frequency_label(self) -> str | None:
+        return self.FREQUENCIES.get(self.meeting_frequency or "")
+
+    @property
+    def missing(self) -> list[str]:
+        """What must still be agreed before it can be confirmed (empty: complete)."""
+        missing = []
+        if not self.meeting_frequency:
+            missing.append("how often you meet")
+        if not self.contact_methods:
+            missing.append("how you meet")
+        if not self.objectives and not (self.goals_text or "").strip():
+            missing.append("your goals")
+        if not self.confidentiality_acknowledged:
+            missing.append("keeping the relationship confidential")
+        return missing
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def is_started(self) -> bool:
+        return self.updated_at is not None
+
+    def confirmed_at_for(self, user_id: int) -> datetime | None:
+        if user_id == self.mentorship.mentor_id:
+            return self.confirmed_by_mentor_at
+        if user_id == self.mentorship.mentee_id:
+            return self.confirmed_by_mentee_at
+        return None
+
+    @property
+    def is_confirmed_by_both(self) -> bool:
+        return self.confirmed_by_mentor_at is not None and self.confirmed_by_mentee_at is not None
+
+    def confirm(self, user_id: int, now: datetime) -> None:
+        """Record `user_id`'s confirmation (the caller checked that it is complete)."""
+        if user_id == self.mentorship.mentor_id:
+            self.confirmed_by_mentor_at = now
+        elif user_id == self.mentorship.mentee_id:
+            self.confirmed_by_mentee_at = now
+        else:
+            raise ValueError("only the pair confirm their agreement")
+
+    def record_change(self, user_id: int, now: datetime) -> None:
+        """A participant changed the agreement: the other side must confirm it again; the
+        saver's edit is their confirmation when the agreement is complete."""
+        self.updated_at = now
+        self.updated_by_id = user_id
+        self.confirmed_by_mentor_at = None
+        self.confirmed_by_mentee_at = None
+        if self.is_complete:
+            self.confirm(user_id, now)
+
+
+class CheckIn(db.Model):
+    """A meeting, logged by one of the pair. The shared note is for both; the private note is
+    for its author only, ever (never shown to the partner or the committee)."""
+
+    __tablename__ = "check_ins"
+
+    EDIT_WINDOW = timedelta(days=14)
+    NOTE_LIMIT = 5000
+    MINUTES_MAX = 600
+    SCORES = {1: "Not well", 2: "Could be better", 3: "OK", 4: "Well", 5: "Very well"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    met_on: Mapped[date]
+    method_id: Mapped[int] = mapped_column(ForeignKey("contact_methods.id"))
+    minutes: Mapped[int]
+    shared_note: Mapped[str | None] = mapped_column(Text)
+    private_note: Mapped[str | None] = mapped_column(Text)
+    how_it_is_going: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+
+    mentorship: Mapped["Mentorship"] = relationship(back_populates="check_ins")
+    author = relationship("User", foreign_keys=[author_id])
+    method: Mapped[ContactMethod] = relationship()
+    objectives: Mapped[list[Objective]] = relationship(secondary=check_in_objectives)
+
+    __table_args__ = (
+        Index("ix_check_ins_mentorship_met_on", "mentorship_id", "met_on"),
+        Index("ix_check_ins_author_id", "author_id"),
+    )
+
+    @property
+    def editable_until(self) -> datetime:
+        return self.created_at + self.EDIT_WINDOW
+
+    def is_editable_at(self, now: datetime) -> bool:
+        return now <= self.editable_until
+
+    def may_change(self, user_id: int, now: datetime) -> bool:
+        """Only the author, within the edit window."""
+        return user_id == self.author_id and self.is_editable_at(now)
+
+    def private_note_for(self, user_id: int) -> str | None:
+        """The private note, for its author; None for anyone else."""
+        return self.private_note if user_id == self.author_id else None
+
+    @property
+    def score_label(self) -> str:
+        return self.SCORES.get(self.how_it_is_going, "")
+
+
+class Goal(db.Model):
+    """A goal of the relationship, optionally tied to one of the program's objectives."""
+
+    __tablename__ = "mentorship_goals"
+
+    TEXT_LIMIT = 300
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(String(TEXT_LIMIT))
+    objective_id: Mapped[int | None] = mapped_column(ForeignKey("objectives.id"))
+    done_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+
+    mentorship: Mapped["Mentorship"] = relationship(back_populates="goals")
+    objective: Mapped[Objective | None] = relationship()
+    created_by = relationship("User", foreign_keys=[created_by_id])
+
+    __table_args__ = (
+        Index("ix_mentorship_goals_mentorship_created", "mentorship_id", "created_at"),
+    )
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    def set_done(self, done: bool, now: datetime) -> None:
+        if done and self.done_at is None:
+            self.done_at = now
+        elif not done:
+            self.done_at = None
+
+
+class MentorshipPreference(db.Model):
+    """One participant's settings for one mentorship. No row: the defaults."""
+
+    __tablename__ = "mentorship_preferences"
+
+    mentorship_id: Mapped[int] = mapped_column(
+        ForeignKey("mentorships.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    # E-mail me (at most once a day) when my partner logs a check-in.
+    check_in_emails: Mapped[bool] = mapped_column(default=True)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.utcnow, onupdate=clock.utcnow)
