@@ -254,6 +254,7 @@ def create_request(
     A concurrent duplicate for the same pair (the partial unique index) gets the same message
     as a sequential one. Raises DomainError (with `field` for a form field); saves nothing then.
     """
+    get_settings()  # created on first use, with a commit: before the locks are taken
     _lock_profiles(mentee.id, mentor.id)
     try:
         check_may_request(mentee, mentor)
@@ -442,6 +443,7 @@ def accept_request(request: MentorshipRequest, actor: User) -> Mentorship:
         raise DomainError("Only the mentor a request was sent to can accept it.")
     _refuse_if_answered(request, actor)
     mentor, mentee = request.mentor, request.mentee
+    limit = get_settings().max_active_mentorships_per_mentee  # before the locks (see above)
     _lock_profiles(mentor.id, mentee.id)
     try:
         if not mentor_is_eligible(mentor):
@@ -453,7 +455,6 @@ def accept_request(request: MentorshipRequest, actor: User) -> Mentorship:
                 "You are already mentoring as many mentees as your profile allows. Raise the "
                 "number in your profile, or decline this request."
             )
-        limit = get_settings().max_active_mentorships_per_mentee
         if active_mentorships_as_mentee(mentee) >= limit:
             raise DomainError(
                 f"{display_name(mentee)} already has a mentor now, so this request can't be "
