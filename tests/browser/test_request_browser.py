@@ -1,0 +1,89 @@
+"""A mentee asks a mentor, follows the request on /requests and withdraws it with HTMX, walked in
+Chromium. Every page and every swap is checked by axe (WCAG 2.0/2.1 A and AA) and for console
+and CSP errors: see conftest.py."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.test_profiles_browser import sign_in
+from tests.test_requests import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
+    GOALS,
+    agree,
+    mentee_profile,
+    mentor_profile,
+    restore_vocabularies,
+)
+
+
+def test_a_mentee_sends_a_request_and_withdraws_it(
+    site, page, live_server, make_member, mail_server
+):
+    mentor = agree(
+        make_member(name="Morgan Mentor", profile=mentor_profile(bio="Reference for 20 years.")),
+        "mentor",
+    )
+    mentee = agree(
+        make_member(email="emery@example.org", name="Emery Mentee", profile=mentee_profile()),
+        "mentee",
+    )
+    site.allow_console_error(r"status of 422")  # the refused form
+    sign_in(site, page, mentee.email)
+
+    site.goto(f"/mentors/{mentor.id}/request")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ask Morgan Mentor to be your mentor")
+    expect(page.get_by_role("main")).to_contain_text("Reference for 20 years.")
+
+    # Too short: the form says so and keeps what was typed.
+    message = page.get_by_label("Your message to the mentor")
+    message.fill("Hello!")
+    with site.navigates(status=422):
+        page.get_by_role("button", name="Send request").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Write at least 50 characters")
+    expect(summary).to_contain_text("Choose at least one objective.")
+    expect(message).to_have_attribute("aria-invalid", "true")
+    expect(message).to_have_value("Hello!")
+
+    message.fill(GOALS)
+    page.get_by_role("group", name="What you would like help with").get_by_label(
+        re.compile("^Job search strategies")
+    ).check()
+    page.get_by_role("group", name="How you would like to meet").get_by_label("Video call").check()
+    with site.navigates():
+        page.get_by_role("button", name="Send request").click()
+
+    expect(page).to_have_url(live_server.url + "/requests")
+    expect(page.locator("#flash-messages")).to_contain_text(
+        "Your request is on its way to Morgan Mentor."
+    )
+    card = page.get_by_role("listitem").filter(has_text="To Morgan Mentor")
+    expect(card).to_contain_text("Waiting for an answer")
+    nav = page.get_by_role("navigation", name="Main").get_by_role("link", name="Requests")
+    expect(nav).to_have_attribute("aria-current", "page")
+
+    withdraw = card.get_by_role("button", name="Withdraw your request to Morgan Mentor")
+    with site.swaps():
+        withdraw.click()
+    expect(page).to_have_url(live_server.url + "/requests")  # no page load: swapped in place
+    expect(card).to_contain_text("Withdrawn")
+    expect(card.get_by_role("button")).to_have_count(0)
+    expect(card.get_by_role("heading", name="To Morgan Mentor")).to_be_focused()
+    live = page.locator("#flash-messages")
+    expect(live).to_have_attribute("aria-live", "polite")
+    expect(live).to_have_text("You withdrew your request to Morgan Mentor.")
+
+    # The change is real: a reload shows the same.
+    with site.navigates():
+        page.reload()
+    expect(page.get_by_role("listitem").filter(has_text="To Morgan Mentor")).to_contain_text(
+        "Withdrawn"
+    )
+
+    # The mentor was told of the request, then that no answer is needed.
+    live_server.deliver_mail()
+    assert [m["Subject"] for m in mail_server.to(mentor.email)] == [
+        "Emery Mentee would like you as their mentor",
+        "Emery Mentee withdrew their request",
+    ]
