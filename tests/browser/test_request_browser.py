@@ -87,3 +87,51 @@ def test_a_mentee_sends_a_request_and_withdraws_it(
         "Emery Mentee would like you as their mentor",
         "Emery Mentee withdrew their request",
     ]
+
+
+def test_a_mentor_reads_a_request_and_accepts_one_and_declines_another(
+    site, page, live_server, make_member
+):
+    from tests.test_requests import ask
+
+    mentor = agree(
+        make_member(
+            email="morgan@example.org",
+            name="Morgan Mentor",
+            profile=mentor_profile(mentor_capacity=1),
+        ),
+        "mentor",
+    )
+    first = agree(make_member(name="Emery Mentee", profile=mentee_profile()), "mentee")
+    second = agree(make_member(name="Avery Mentee", profile=mentee_profile()), "mentee")
+    ask(first, mentor, message="First: " + GOALS)
+    ask(second, mentor, message="Second: " + GOALS)
+    site.allow_console_error(r"status of 422")
+    sign_in(site, page, mentor.email)
+
+    site.goto("/requests")
+    received = page.get_by_role("region", name="Requests you received")
+    emery = received.get_by_role("listitem").filter(has_text="From Emery Mentee")
+    expect(emery).to_contain_text("First: " + GOALS)
+    expect(emery).to_contain_text("MLIS student, Western University")
+
+    avery = received.get_by_role("listitem").filter(has_text="From Avery Mentee")
+    avery.get_by_label("Note to Avery Mentee (optional)").fill("x" * 1001)
+    with site.navigates(status=422):
+        avery.get_by_role("button", name="Decline Avery Mentee's request").click()
+    avery = page.get_by_role("listitem").filter(has_text="From Avery Mentee")
+    note = avery.get_by_label("Note to Avery Mentee (optional)")
+    expect(note).to_have_attribute("aria-invalid", "true")
+    expect(note).to_have_accessible_description(re.compile("Use at most 1,000 characters"))
+    note.fill("My spots are full this term; the reference group may help.")
+    with site.navigates():
+        avery.get_by_role("button", name="Decline Avery Mentee's request").click()
+    expect(page.locator("#flash-messages")).to_contain_text("You declined Avery Mentee's request.")
+
+    with site.navigates():
+        page.get_by_role("button", name="Accept Emery Mentee's request").click()
+    expect(page.locator("#flash-messages")).to_contain_text("You accepted Emery Mentee's request.")
+    expect(page.get_by_role("listitem").filter(has_text="From Emery Mentee")).to_contain_text(
+        "Accepted"
+    )
+    expect(page.get_by_role("button", name=re.compile("Accept"))).to_have_count(0)
