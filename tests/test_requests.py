@@ -435,7 +435,7 @@ def test_the_pending_limit_follows_the_settings(mentee_client, make_mentor):
     db.session.commit()
     forms, mentee = mentee_client()
     ask(mentee, make_mentor(name="First"))
-    post_expecting(forms, make_mentor(name="Second"), "You have 1 requests waiting")
+    post_expecting(forms, make_mentor(name="Second"), "You have 1 request waiting for an answer")
 
 
 def test_at_most_m_active_mentorships(mentee_client, make_mentor):

@@ -188,7 +188,8 @@ def check_may_request(mentee: User, mentor: User) -> None:
     limit = settings.max_pending_requests_per_mentee
     if pending_requests_sent(mentee) >= limit:
         raise DomainError(
-            f"You have {limit} requests waiting for an answer, the most the program allows at "
+            f"You have {limit} request{'' if limit == 1 else 's'} waiting for an answer, the "
+            "most the program allows at "
             "once. Wait for an answer, or withdraw one, before you ask another mentor."
         )
 
