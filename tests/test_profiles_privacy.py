@@ -4,9 +4,18 @@ import json
 
 from sqlalchemy import func, select
 
+from app import clock
 from app.email import enqueue
 from app.extensions import db
-from app.models import Language, LoginSession, OutboxEmail, Profile, RoleAgreement, User
+from app.models import (
+    Language,
+    LoginSession,
+    MentorshipRequest,
+    OutboxEmail,
+    Profile,
+    RoleAgreement,
+    User,
+)
 from app.models.profiles import BOTH, MENTEE
 from app.profiles import services
 from tests.conftest import DEFAULT_PASSWORD, FormClient, sign_in
@@ -261,3 +270,40 @@ def test_a_committee_member_can_delete_when_another_remains(signed_in, make_memb
     db.session.expire_all()
     deleted = db.session.get(User, user.id)
     assert not deleted.is_committee and not deleted.is_active_account
+
+
+def test_deletion_erases_what_the_member_wrote_to_others(app, make_member):
+    """Request messages they sent and decline notes they wrote name them or tell their story."""
+    user = planted_member(make_member)
+    mentor = make_member(email="a.mentor@example.org", profile=complete_profile())
+    mentee = make_member(email="a.mentee@example.org", profile=complete_profile())
+    now = clock.utcnow()
+    sent = MentorshipRequest(
+        mentee=user,
+        mentor=mentor,
+        message="Quintessa here: I dream of snorkelwhistle archives.",
+        status=MentorshipRequest.DECLINED,
+        expires_at=now,
+    )
+    received = MentorshipRequest(
+        mentee=mentee,
+        mentor=user,
+        message="A message from someone else, kept.",
+        status=MentorshipRequest.DECLINED,
+        decline_note="Sorry, my snorkelwhistle season is full.",
+        expires_at=now,
+    )
+    db.session.add_all([sent, received])
+    db.session.commit()
+    assert where_found("snorkelwhistle")
+
+    client = app.test_client()
+    sign_in(client, PLANTED["email"])
+    FormClient(client).post("/profile/delete", {"password": DEFAULT_PASSWORD})
+
+    assert where_found("snorkelwhistle") == []
+    assert where_found("Quintessa") == []
+    db.session.expire_all()
+    assert db.session.get(MentorshipRequest, received.id).message == (
+        "A message from someone else, kept."
+    )

@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from app import clock
 from app.auth.passwords import verify_password
@@ -29,6 +29,7 @@ from app.models import (
     Language,
     LoginSession,
     Mentorship,
+    MentorshipRequest,
     Objective,
     OutboxEmail,
     Profile,
@@ -700,6 +701,18 @@ def tell_active_partners(user: User) -> None:
     end_mentorships_of_leaving_member(user)
 
 
+def _erase_what_the_member_wrote(user: User) -> None:
+    """Blank the texts the member wrote to others; the rows stay for the counts."""
+    db.session.execute(
+        update(MentorshipRequest).where(MentorshipRequest.mentee_id == user.id).values(message="")
+    )
+    db.session.execute(
+        update(MentorshipRequest)
+        .where(MentorshipRequest.mentor_id == user.id, MentorshipRequest.decline_note.is_not(None))
+        .values(decline_note=None)
+    )
+
+
 def is_deleted_account(user: User) -> bool:
     return user.email.endswith("@" + DELETED_EMAIL_DOMAIN) and not user.is_active_account
 
@@ -710,8 +723,9 @@ def delete_account(user: User, password: str) -> None:
     Removed: name (now DELETED_NAME), e-mail address (a unique undeliverable placeholder),
     the password (no password can match), every text of the profile (display name, pronouns,
     membership number and dates, position, employer, city, phone, bio, goals), the languages
-    and contact methods chosen, every sign-in session, and every e-mail to the member that the
-    outbox still holds (waiting or sent: their bodies name the member).
+    and contact methods chosen, every sign-in session, every e-mail to the member that the
+    outbox still holds (waiting or sent: their bodies name the member), and what the member
+    wrote to others: the messages of their mentorship requests and their decline notes.
 
     Kept, because it identifies nobody and the committee's reports count it: the account and
     profile rows, the role, years of experience, region, sectors, expertise areas and
@@ -738,6 +752,7 @@ def delete_account(user: User, password: str) -> None:
     )
     db.session.execute(delete(OutboxEmail).where(func.lower(OutboxEmail.recipient).in_(addresses)))
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    _erase_what_the_member_wrote(user)
 
     user.name = DELETED_NAME
     user.email = f"deleted-{user.id}@{DELETED_EMAIL_DOMAIN}"
