@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.committee import bp as committee_bp
     from app.main import bp as main_bp
+    from app.mentors import bp as mentors_bp
     from app.profiles import bp as profiles_bp
     from app.requests import bp as requests_bp
 
@@ -88,5 +89,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(profiles_bp)
     app.register_blueprint(committee_bp, url_prefix="/committee")
+    app.register_blueprint(mentors_bp, url_prefix="/mentors")
     # Full paths in its routes: /mentors/<id>/request and /requests.
     app.register_blueprint(requests_bp)

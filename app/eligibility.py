@@ -123,7 +123,9 @@ def mentee_reasons(user, today: date, agreement_current: bool) -> list[Reason]:
 
 
 def mentor_reasons(user, today: date, agreement_current: bool) -> list[Reason]:
-    """Why `user` may not be listed as a mentor or accept a request (empty: they may)."""
+    """Why `user` may not be listed as a mentor or accept a request (empty: they may).
+
+    Its SQL twin, for the directory, is `listed_mentor_conditions` below: change both."""
     reasons = participation_reasons(user, today)
     profile = user.profile
     if profile is not None and profile.role and not profile.is_mentor:
@@ -148,3 +150,57 @@ def mentor_reasons(user, today: date, agreement_current: bool) -> list[Reason]:
             )
         )
     return reasons
+
+
+# --- the same rules in SQL ------------------------------------------------------------------
+# The mentor directory lists thousands of members, so it asks the database the question
+# `mentor_reasons(user, today, agreement_current) == []`. Keep the two in step: a rule added
+# above needs its condition here (tests/test_mentors_eligibility_sql.py compares them on a
+# table of cases).
+
+
+def listed_mentor_conditions(today: date, agreement_version: str) -> list:
+    """SQL conditions, on `User` joined with its `Profile`, that hold exactly when
+    `mentor_reasons(user, today, agreement_current)` is empty, `agreement_current` meaning a
+    RoleAgreement for the mentor role at `agreement_version` (app.profiles.services)."""
+    from sqlalchemy import and_, exists, select
+
+    from app.models.accounts import User
+    from app.models.profiles import (
+        BOTH,
+        MENTOR,
+        RoleAgreement,
+        profile_contact_methods,
+        profile_sectors,
+    )
+
+    def filled(column):
+        return and_(column.is_not(None), column != "")
+
+    return [
+        # participation_reasons: an active account with a verified e-mail address...
+        User.is_active_account.is_(True),
+        User.email_verified_at.is_not(None),
+        # ... missing_profile_fields: REQUIRED_PROFILE_FIELDS, a sector, a contact method ...
+        filled(Profile.position),
+        Profile.years_experience.is_not(None),
+        filled(Profile.role),
+        Profile.region_id.is_not(None),
+        exists(select(1).where(profile_sectors.c.profile_id == Profile.user_id)),
+        exists(select(1).where(profile_contact_methods.c.profile_id == Profile.user_id)),
+        # ... membership_reasons: a number, not expired on `today`, verified.
+        filled(Profile.membership_number),
+        Profile.membership_expires_on.is_not(None),
+        Profile.membership_expires_on >= today,
+        Profile.membership_verified_at.is_not(None),
+        # mentor_reasons: the mentor role, enough experience, the current agreement.
+        Profile.role.in_((MENTOR, BOTH)),
+        Profile.years_experience >= MENTOR_MIN_YEARS,
+        exists(
+            select(1).where(
+                RoleAgreement.user_id == User.id,
+                RoleAgreement.role == MENTOR,
+                RoleAgreement.version == agreement_version,
+            )
+        ),
+    ]

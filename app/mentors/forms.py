@@ -1,0 +1,97 @@
+"""The directory's filters: reading the query string, and the form that shows it.
+
+Query strings are typed by people and edited by hand: anything that is not a known entry, a
+known order or a page number is ignored (never an error page). `parse_query` returns the
+cleaned request; `DirectoryForm.for_query` renders exactly that, so the page shows the
+filters that were applied.
+"""
+
+from werkzeug.datastructures import MultiDict
+from wtforms import Form, SearchField, SelectField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
+
+from app.mentors.services import (
+    MAX_PAGE,
+    ORDERS,
+    REGION,
+    SEARCH_MAX_LENGTH,
+    DirectoryQuery,
+    Vocabularies,
+)
+
+# Query-string argument -> vocabulary kind (services.VOCABULARIES); the names are the same.
+MULTIPLE = ("sector", "expertise", "objective", "contact", "language")
+MAX_VALUES = 40  # per argument: more than any vocabulary has
+
+
+def _id(raw: str) -> int | None:
+    raw = raw.strip()
+    if raw.isascii() and raw.isdigit() and len(raw) <= 9:
+        return int(raw)
+    return None
+
+
+def _page(raw: str | None) -> int:
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit()):
+        return 1  # "abc", "-1", "": the first page
+    if len(raw) > 6:
+        return MAX_PAGE  # absurdly high: the last page
+    return max(int(raw), 1)
+
+
+def parse_query(args: MultiDict, vocab: Vocabularies) -> DirectoryQuery:
+    """The directory request in `args`, keeping only what is offered."""
+    chosen = {}
+    for kind in MULTIPLE:
+        offered = {term.id for term in vocab.active[kind]}
+        ids = {_id(raw) for raw in args.getlist(kind)[:MAX_VALUES]}
+        chosen[kind] = tuple(sorted(i for i in ids if i in offered))
+    region = _id(args.get(REGION, ""))
+    if region not in {term.id for term in vocab.active[REGION]}:
+        region = None
+    order = args.get("order", "")
+    q = " ".join(args.get("q", "")[:SEARCH_MAX_LENGTH].split())
+    return DirectoryQuery(
+        q=q,
+        region=region,
+        order=order if order in ORDERS else next(iter(ORDERS)),
+        page=_page(args.get("page")),
+        **chosen,
+    )
+
+
+class DirectoryForm(Form):
+    """What the filters show (GET, nothing changes: no CSRF token)."""
+
+    q = SearchField(
+        "Search mentors",
+        description="A name, position, employer, area of expertise or word from their "
+        "introduction.",
+        render_kw={"autocomplete": "off", "spellcheck": "false", "maxlength": SEARCH_MAX_LENGTH},
+    )
+    order = SelectField("Order by", choices=[SelectChoice(k, v) for k, v in ORDERS.items()])
+    objective = SelectMultipleField("Objectives they offer")
+    sector = SelectMultipleField("Library sector")
+    region = SelectField("Region")
+    contact = SelectMultipleField("Ways to meet")
+    language = SelectMultipleField("Language")
+    expertise = SelectMultipleField("Area of expertise")
+
+    @classmethod
+    def for_query(cls, query: DirectoryQuery, vocab: Vocabularies) -> "DirectoryForm":
+        data = {kind: [str(i) for i in getattr(query, kind)] for kind in MULTIPLE}
+        form = cls(
+            q=query.q,
+            order=query.order,
+            region=str(query.region) if query.region else "",
+            **data,
+        )
+        for kind in MULTIPLE:
+            getattr(form, kind).choices = [
+                SelectChoice(str(term.id), term.name) for term in vocab.active[kind]
+            ]
+        form.region.choices = [SelectChoice("", "Any region")] + [
+            SelectChoice(str(term.id), term.name) for term in vocab.active[REGION]
+        ]
+        return form

@@ -1,0 +1,738 @@
+"""The mentor directory (/mentors) and mentor pages (/mentors/<id>): who is listed, filters,
+search, order, marks, visitors, tampered query strings, the HTMX fragment."""
+
+import html
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app import clock, matching
+from app.extensions import db
+from app.mentors import services
+from app.models import (
+    ContactMethod,
+    ExpertiseArea,
+    Language,
+    Objective,
+    Region,
+    RoleAgreement,
+    Sector,
+)
+from app.models.mentorship import Mentorship, MentorshipRequest
+from app.models.profiles import BOTH, MENTEE, MENTOR
+from app.profiles.services import AGREEMENT_VERSIONS
+from tests.conftest import sign_in
+
+MODELS = {
+    "sectors": Sector,
+    "expertise_areas": ExpertiseArea,
+    "objectives": Objective,
+    "contact_methods": ContactMethod,
+    "languages": Language,
+}
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def entry(model, code):
+    found = db.session.scalar(select(model).where(model.code == code))
+    assert found is not None, f"no {model.__name__} {code}"
+    return found
+
+
+def entry_id(model, code) -> str:
+    return str(entry(model, code).id)
+
+
+def profile_fields(role: str, **overrides) -> dict:
+    """A complete, verified profile; vocabularies given as codes (sectors=("public",), ...)."""
+    fields = {
+        "position": "Reference Librarian",
+        "employer": "Hamilton Public Library",
+        "years_experience": 10 if role != MENTEE else 1,
+        "role": role,
+        "region": "toronto",
+        "city": "Toronto",
+        "bio": "I enjoy helping people start out.",
+        "membership_number": "OLA-100",
+        "membership_expires_on": clock.today() + timedelta(days=300),
+        "membership_verified_at": clock.utcnow() - timedelta(days=3),
+        "mentor_capacity": 2,
+        "accepting_requests": True,
+        "sectors": ("academic",),
+        "contact_methods": ("email",),
+        "languages": ("en",),
+        "objectives": (),
+        "expertise_areas": (),
+    }
+    fields.update(overrides)
+    if isinstance(fields["region"], str):
+        fields["region"] = entry(Region, fields["region"])
+    for name, model in MODELS.items():
+        fields[name] = [entry(model, code) for code in fields[name]]
+    return fields
+
+
+def agree(user, role: str, version: str | None = None) -> None:
+    db.session.add(
+        RoleAgreement(user_id=user.id, role=role, version=version or AGREEMENT_VERSIONS[role])
+    )
+    db.session.commit()
+
+
+@pytest.fixture
+def make_mentor(make_member):
+    """An eligible mentor named `name` (who may be made ineligible with the options)."""
+
+    def make(name, agreement=True, verified=True, active=True, role=MENTOR, **profile):
+        user = make_member(
+            name=name,
+            verified=verified,
+            active=active,
+            profile={"display_name": name, **profile_fields(role, **profile)},
+        )
+        if agreement:
+            agree(user, MENTOR, None if agreement is True else agreement)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def mentee(app, make_member):
+    """`client, user = mentee(**profile)`: a signed-in member who may request a mentor."""
+
+    def make(role=MENTEE, agreement=True, **profile):
+        user = make_member(
+            name="Sam Mentee",
+            profile={"display_name": "Sam Mentee", **profile_fields(role, **profile)},
+        )
+        if agreement:
+            agree(user, MENTEE)
+        client = app.test_client()
+        sign_in(client, user.email)
+        return client, user
+
+    return make
+
+
+def page_of(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def listed(response) -> list[str]:
+    """The names on the cards, in order."""
+    return re.findall(r'class="mentor-name"><a href="/mentors/\d+">([^<]+)</a>', page_of(response))
+
+
+def card_of(response, name: str) -> str:
+    text = page_of(response)
+    start = text.index(f">{name}</a>")
+    return text[start : text.index("</article>", start)]
+
+
+def request_from(mentee_user, mentor, status=MentorshipRequest.PENDING):
+    db.session.add(
+        MentorshipRequest(
+            mentee_id=mentee_user.id,
+            mentor_id=mentor.id,
+            message="Hello",
+            status=status,
+            expires_at=clock.utcnow() + timedelta(days=14),
+        )
+    )
+    db.session.commit()
+
+
+def mentorship(mentor, mentee_user, status=Mentorship.ACTIVE):
+    db.session.add(
+        Mentorship(
+            mentor_id=mentor.id,
+            mentee_id=mentee_user.id,
+            status=status,
+            started_on=clock.today(),
+            minimum_end_on=clock.today() + timedelta(days=183),
+        )
+    )
+    db.session.commit()
+
+
+# --- visitors ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/mentors", "/mentors?sector=1", "/mentors/1"])
+def test_anonymous_visitors_are_asked_to_sign_in(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login")
+
+
+@pytest.mark.parametrize(
+    ("options", "code", "fix"),
+    [
+        ({"agreement": False}, "mentee_agreement", "/profile/agreement?role=mentee"),
+        ({"role": MENTOR}, "not_mentee", "/profile/edit"),
+        ({"membership_verified_at": None}, "membership_unverified", None),
+        (
+            {"membership_expires_on": clock.today() - timedelta(days=1)},
+            "membership_expired",
+            "/profile/edit",
+        ),
+        ({"sectors": ()}, "profile_incomplete", "/profile/edit"),
+    ],
+)
+def test_a_member_who_may_not_request_sees_why_not_the_directory(
+    mentee, make_mentor, options, code, fix
+):
+    make_mentor("Riley Mentor")
+    client, _ = mentee(**options)
+    for path in ("/mentors", "/mentors?page=2", "/mentors/1"):
+        response = client.get(path)
+        assert response.status_code == 403
+        text = page_of(response)
+        assert f'data-reason="{code}"' in text
+        if fix:
+            assert f'href="{fix}"' in text
+        assert "Riley Mentor" not in text
+        assert "mentor-card" not in text
+
+
+def test_an_eligible_mentee_sees_the_directory_and_the_nav_link(mentee, make_mentor):
+    make_mentor("Riley Mentor")
+    client, _ = mentee()
+    response = client.get("/mentors")
+    assert response.status_code == 200
+    assert listed(response) == ["Riley Mentor"]
+    assert 'href="/mentors" aria-current="page">Find a mentor</a>' in page_of(response)
+    assert "1 mentor found." in page_of(response)
+
+
+def test_the_nav_link_is_for_signed_in_members_only(client, mentee):
+    assert ">Find a mentor</a>" not in page_of(client.get("/"))
+    member_client, _ = mentee()
+    assert '<a href="/mentors">Find a mentor</a>' in page_of(member_client.get("/"))
+
+
+# --- who is listed -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"agreement": False},
+        {"agreement": "2001-01"},  # an old version of the mentor agreement
+        {"verified": False},
+        {"active": False},
+        {"membership_verified_at": None},
+        {"membership_expires_on": clock.today() - timedelta(days=1)},
+        {"membership_number": None},
+        {"years_experience": 2},
+        {"role": MENTEE},
+        {"position": None},
+        {"region": None},
+        {"sectors": ()},
+        {"contact_methods": ()},
+        {"accepting_requests": False},
+    ],
+    ids=lambda options: "-".join(f"{k}={v}" for k, v in options.items()),
+)
+def test_mentors_who_may_not_take_a_mentee_now_are_not_listed(mentee, make_mentor, options):
+    make_mentor("Listed Mentor")
+    hidden = make_mentor("Hidden Mentor", **options)
+    client, _ = mentee()
+    assert listed(client.get("/mentors")) == ["Listed Mentor"]
+    assert client.get(f"/mentors/{hidden.id}").status_code == 404
+
+
+def test_a_mentor_whose_membership_expires_today_is_still_listed(mentee, make_mentor):
+    make_mentor("Last Day", membership_expires_on=clock.today())
+    client, _ = mentee()
+    assert listed(client.get("/mentors")) == ["Last Day"]
+
+
+def test_full_mentors_are_not_listed_and_spots_left_count_active_mentorships(
+    mentee, make_mentor, make_member
+):
+    full = make_mentor("Full Mentor", mentor_capacity=1)
+    roomy = make_mentor("Roomy Mentor", mentor_capacity=3)
+    others = [make_member(email=f"other{i}@example.org") for i in range(3)]
+    mentorship(full, others[0])
+    mentorship(roomy, others[1])
+    mentorship(roomy, others[2], status=Mentorship.COMPLETED)  # over: frees the spot
+    client, _ = mentee()
+    response = client.get("/mentors")
+    assert listed(response) == ["Roomy Mentor"]
+    assert "<dt>Spots left</dt><dd>2</dd>" in card_of(response, "Roomy Mentor")
+    assert client.get(f"/mentors/{full.id}").status_code == 404
+
+
+def test_the_viewer_is_never_listed(mentee, make_mentor):
+    make_mentor("Riley Mentor")
+    client, me = mentee(role=BOTH, years_experience=8)
+    agree(me, MENTOR)
+    assert listed(client.get("/mentors")) == ["Riley Mentor"]
+    assert client.get(f"/mentors/{me.id}").status_code == 404
+
+
+def test_a_both_role_mentor_is_listed(mentee, make_mentor):
+    make_mentor("Both Ways", role=BOTH)
+    client, _ = mentee()
+    assert listed(client.get("/mentors")) == ["Both Ways"]
+
+
+def test_requested_and_current_mentors_are_marked(mentee, make_mentor, make_member):
+    asked = make_mentor("Asked Mentor")
+    mine = make_mentor("My Mentor")
+    declined = make_mentor("Declined Mentor")
+    make_mentor("Other Mentor")
+    client, me = mentee()
+    request_from(me, asked)
+    request_from(me, declined, status=MentorshipRequest.DECLINED)
+    mentorship(mine, me)
+    response = client.get("/mentors?order=name")
+    assert listed(response) == ["Asked Mentor", "Declined Mentor", "My Mentor", "Other Mentor"]
+    assert "Request sent" in card_of(response, "Asked Mentor")
+    assert "Your mentor" in card_of(response, "My Mentor")
+    for name in ("Declined Mentor", "Other Mentor"):
+        assert "Request sent" not in card_of(response, name)
+        assert "Your mentor" not in card_of(response, name)
+    # Another mentee's request marks nothing for this one.
+    other = make_member(email="someone@example.org")
+    request_from(other, declined)
+    assert "Request sent" not in card_of(client.get("/mentors"), "Declined Mentor")
+
+
+# --- cards ---------------------------------------------------------------------------------------
+
+
+def test_a_card_shows_the_mentor_but_no_contact_details(mentee, make_mentor):
+    riley = make_mentor(
+        "Riley Mentor",
+        position="Branch Manager",
+        employer="Ottawa Public Library",
+        region="ottawa",
+        city="Kanata",
+        sectors=("public", "government"),
+        expertise_areas=("leadership", "reference"),
+        contact_methods=("video", "phone"),
+        languages=("fr", "en"),
+        phone="613-555-0199",
+        mentor_capacity=3,
+    )
+    client, _ = mentee()
+    card = card_of(client.get("/mentors"), "Riley Mentor")
+    assert "Branch Manager, Ottawa Public Library" in card
+    assert "<dd>Public libraries; Government libraries</dd>" in card
+    assert "<dd>Ottawa region (Kanata)</dd>" in card
+    assert "<dd>Reference and information services; Leadership and management</dd>" in card
+    assert "<dd>Phone; Video call</dd>" in card
+    assert "<dd>English; French</dd>" in card
+    assert "<dt>Spots left</dt><dd>3</dd>" in card
+    assert "613-555-0199" not in card and riley.email not in card
+
+
+def test_the_cards_show_the_top_three_reasons(mentee, make_mentor):
+    make_mentor(
+        "Riley Mentor",
+        objectives=("career", "networking"),
+        sectors=("public",),
+        expertise_areas=("reference",),
+        languages=("en",),
+        contact_methods=("email",),
+    )
+    client, _ = mentee(
+        objectives=("career", "networking", "job-search"),
+        sectors=("public",),
+        expertise_areas=("reference",),
+        region="ottawa",
+    )
+    card = card_of(client.get("/mentors"), "Riley Mentor")
+    reasons = re.findall(r"<li>([^<]+)</li>", card)
+    assert reasons == [
+        "Offers 2 objectives you seek: Career development, exploration and advancement; "
+        "Networking and professional connections",
+        "Knows what you want to learn about: Reference and information services",
+        "Same sector: Public libraries",
+    ]
+
+
+# --- filters and search --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def three_mentors(make_mentor):
+    make_mentor(
+        "Alex Archivist",
+        position="Archivist",
+        employer="Archives of Ontario",
+        sectors=("archives",),
+        expertise_areas=("special-collections",),
+        region="toronto",
+        contact_methods=("in-person", "email"),
+        languages=("en",),
+        objectives=("career",),
+        bio="Records, fonds and finding aids.",
+    )
+    make_mentor(
+        "Blair Cataloguer",
+        position="Metadata Librarian",
+        employer="Queen's University Library",
+        sectors=("academic",),
+        expertise_areas=("cataloguing",),
+        region="eastern",
+        contact_methods=("video",),
+        languages=("en", "fr"),
+        objectives=("professional-development", "networking"),
+        bio="MARC, linked data and 100% authority work.",
+    )
+    make_mentor(
+        "Casey Children",
+        position="Children's Services Librarian",
+        employer="Ottawa Public Library",
+        sectors=("public", "school"),
+        expertise_areas=("children", "outreach"),
+        region="ottawa",
+        contact_methods=("in-person", "phone"),
+        languages=("fr",),
+        objectives=("career", "job-search"),
+        bio="Storytime and school visits.",
+    )
+
+
+def names_for(client, query: str) -> set[str]:
+    response = client.get("/mentors?" + query)
+    assert response.status_code == 200
+    return set(listed(response))
+
+
+ALL3 = {"Alex Archivist", "Blair Cataloguer", "Casey Children"}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ALL3),
+        ("sector={academic}", {"Blair Cataloguer"}),
+        ("sector={school}", {"Casey Children"}),
+        ("sector={academic}&sector={archives}", {"Blair Cataloguer", "Alex Archivist"}),
+        ("expertise={children}", {"Casey Children"}),
+        ("expertise={cataloguing}&expertise={special}", {"Blair Cataloguer", "Alex Archivist"}),
+        ("region={ottawa}", {"Casey Children"}),
+        ("region={eastern}", {"Blair Cataloguer"}),
+        ("contact={in_person}", {"Alex Archivist", "Casey Children"}),
+        ("contact={video}", {"Blair Cataloguer"}),
+        ("language={fr}", {"Blair Cataloguer", "Casey Children"}),
+        ("language={en}&language={fr}", ALL3),
+        ("objective={career}", {"Alex Archivist", "Casey Children"}),
+        ("objective={networking}", {"Blair Cataloguer"}),
+        ("objective={career}&language={fr}", {"Casey Children"}),
+        ("contact={in_person}&region={toronto}", {"Alex Archivist"}),
+        ("sector={public}&objective={networking}", set()),
+        ("q=casey", {"Casey Children"}),  # name
+        ("q=METADATA", {"Blair Cataloguer"}),  # position, any case
+        ("q=archives+of", {"Alex Archivist"}),  # employer, words in any field
+        ("q=storytime", {"Casey Children"}),  # introduction
+        ("q=cataloguing+and+metadata", {"Blair Cataloguer"}),  # expertise name
+        ("q=librar", {"Blair Cataloguer", "Casey Children"}),
+        ("q=library+ottawa", {"Casey Children"}),  # every word must match
+        ("q=100%25", {"Blair Cataloguer"}),  # % is a character, not a wildcard
+        ("q=%25", {"Blair Cataloguer"}),
+        ("q=_", set()),
+        ("q=casey&sector={academic}", set()),
+        ("q=nobody", set()),
+    ],
+)
+def test_filters_and_search(mentee, three_mentors, query, expected):
+    client, _ = mentee()
+    ids = {
+        "academic": entry_id(Sector, "academic"),
+        "school": entry_id(Sector, "school"),
+        "archives": entry_id(Sector, "archives"),
+        "public": entry_id(Sector, "public"),
+        "children": entry_id(ExpertiseArea, "children"),
+        "cataloguing": entry_id(ExpertiseArea, "cataloguing"),
+        "special": entry_id(ExpertiseArea, "special-collections"),
+        "ottawa": entry_id(Region, "ottawa"),
+        "eastern": entry_id(Region, "eastern"),
+        "toronto": entry_id(Region, "toronto"),
+        "in_person": entry_id(ContactMethod, "in-person"),
+        "video": entry_id(ContactMethod, "video"),
+        "en": entry_id(Language, "en"),
+        "fr": entry_id(Language, "fr"),
+        "career": entry_id(Objective, "career"),
+        "networking": entry_id(Objective, "networking"),
+    }
+    assert names_for(client, query.format(**ids)) == expected
+
+
+def test_the_form_shows_the_filters_applied(mentee, three_mentors):
+    client, _ = mentee()
+    sector = entry_id(Sector, "academic")
+    region = entry_id(Region, "eastern")
+    text = page_of(client.get(f"/mentors?sector={sector}&region={region}&q=meta&order=name"))
+    assert re.search(rf'name="sector" id="sector-\d+" value="{sector}" checked', text)
+    assert f'<option selected value="{region}">' in text
+    assert '<option selected value="name">' in text
+    assert 'value="meta"' in text
+    assert "Clear filters" in text
+
+
+def test_nothing_found_says_so(mentee, three_mentors):
+    client, _ = mentee()
+    text = page_of(client.get("/mentors?q=nobody"))
+    assert "No mentors found." in text
+    assert "No mentor matches these filters" in text
+
+
+# --- order ---------------------------------------------------------------------------------------
+
+
+def test_best_fit_order_is_the_order_of_the_pure_function(mentee, make_mentor):
+    """Hand-made mentors with ties on score (broken by name, then id) and a conflict."""
+    make_mentor("Dana Same", objectives=("career",), sectors=("public",), region="ottawa")
+    make_mentor("dana same", objectives=("career",), sectors=("public",), region="ottawa")
+    make_mentor("Bo Face", region="ottawa", contact_methods=("in-person",))
+    make_mentor("Cy Video", region="ottawa", contact_methods=("video",))
+    make_mentor("Al Nothing", sectors=("vendor",), contact_methods=("phone",), languages=())
+    make_mentor(
+        "Eve Employer",
+        employer="  ottawa PUBLIC library",
+        objectives=("career", "networking"),
+        sectors=("public",),
+    )
+    make_mentor(
+        "Fay Lots",
+        objectives=("career", "networking", "job-search"),
+        expertise_areas=("children", "reference"),
+        languages=("fr", "en"),
+    )
+    make_mentor("Gus Lang", languages=("fr",), sectors=("school",))
+    make_mentor("Hal Expert", expertise_areas=("children",), contact_methods=("email", "video"))
+    client, me = mentee(
+        employer="Ottawa Public Library",
+        objectives=("career", "networking", "job-search"),
+        expertise_areas=("children", "reference"),
+        sectors=("public", "school"),
+        region="ottawa",
+        contact_methods=("in-person", "email"),
+        languages=("en", "fr"),
+    )
+    order = listed(client.get("/mentors"))
+
+    vocab = services.load_vocabularies()
+    viewer = services.load_viewer(me, clock.today(), vocab)
+    result = services.search(
+        viewer, services.DirectoryQuery(order=services.NAME), vocab, clock.today()
+    )
+    members = [services.mentor_member(card) for card in result.mentors]
+    expected = [m.name for m, _ in matching.rank(viewer.member, members)]
+    assert order == expected
+    assert order[-1] == "Eve Employer"  # the best score, but a possible conflict of interest
+    assert order[:2] == ["Fay Lots", "Dana Same"]
+    # Same score and same name apart from case: the older account (lower id) first.
+    assert order.index("Dana Same") + 1 == order.index("dana same")
+    # And the SQL score is the pure score, mentor by mentor.
+    for card, member in zip(result.mentors, members, strict=True):
+        assert card.fit == matching.fit(viewer.member, member)
+
+
+def test_a_possible_conflict_of_interest_is_flagged_and_last_not_hidden(mentee, make_mentor):
+    make_mentor("Ann Colleague", employer="Toronto Public Library", objectives=("career",))
+    make_mentor("Ben Elsewhere", employer="Hamilton Public Library")
+    client, _ = mentee(employer="toronto public library", objectives=("career",))
+    response = client.get("/mentors")
+    assert listed(response) == ["Ben Elsewhere", "Ann Colleague"]
+    assert matching.CONFLICT_OF_INTEREST in card_of(response, "Ann Colleague")
+    assert matching.CONFLICT_OF_INTEREST not in card_of(response, "Ben Elsewhere")
+
+
+def test_order_by_name_and_by_newest(mentee, make_mentor):
+    make_mentor("Carol")
+    make_mentor("alice")
+    make_mentor("Bob")
+    client, _ = mentee()
+    assert listed(client.get("/mentors?order=name")) == ["alice", "Bob", "Carol"]
+    assert listed(client.get("/mentors?order=newest")) == ["Bob", "alice", "Carol"]
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def test_twenty_mentors_a_page_and_a_page_past_the_end_shows_the_last(mentee, make_mentor):
+    for number in range(25):
+        make_mentor(f"Mentor {number:02d}")
+    client, _ = mentee()
+    first = client.get("/mentors?order=name")
+    assert listed(first) == [f"Mentor {n:02d}" for n in range(20)]
+    assert "25 mentors found, page 1 of 2." in page_of(first)
+    assert 'href="/mentors?order=name&page=2" rel="next"' in page_of(first)
+    second = client.get("/mentors?order=name&page=2")
+    assert listed(second) == [f"Mentor {n:02d}" for n in range(20, 25)]
+    assert 'rel="prev"' in page_of(second)
+    for page in ("3", "99", "99999999999999999999"):
+        response = client.get(f"/mentors?order=name&page={page}")
+        assert response.status_code == 200
+        assert listed(response) == [f"Mentor {n:02d}" for n in range(20, 25)]
+        assert "page 2 of 2" in page_of(response)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=-1",
+        "page=abc",
+        "page=0",
+        "page=1.5",
+        "page=%EF%BC%92",  # a full-width digit
+        "page=99999999999999999999999999999",
+        "page=",
+        "page=1&page=x",
+        "sector=abc",
+        "sector=-3",
+        "sector=999999",
+        "sector=99999999999999999999999",
+        "sector=1e3",
+        "sector=",
+        "region=abc",
+        "region=999999",
+        "region=-1",
+        "expertise=%00",
+        "contact=1;DROP TABLE users",
+        "language=%27",
+        "objective=0x1",
+        "order=random",
+        "order=",
+        "order=fit%27",
+        "q=" + "x" * 5000,
+        "q=%27%22%3C%3E",
+        "q=%00",
+        "q=\\",
+        "unknown=1",
+    ],
+)
+def test_tampered_query_strings_are_ignored_never_an_error(mentee, make_mentor, query):
+    make_mentor("Riley Mentor")
+    client, _ = mentee()
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.get("/mentors?" + query, headers=headers)
+        assert response.status_code == 200, query
+        assert "Error" not in page_of(response).split("</h1>")[0]
+        if not query.startswith("q="):
+            assert listed(response) == ["Riley Mentor"], query
+
+
+def test_unknown_ids_are_dropped_and_known_ones_kept(mentee, three_mentors):
+    client, _ = mentee()
+    academic = entry_id(Sector, "academic")
+    response = client.get(f"/mentors?sector=abc&sector=99999&sector={academic}")
+    assert set(listed(response)) == {"Blair Cataloguer"}
+    assert 'value="99999"' not in page_of(response)
+
+
+# --- HTMX ----------------------------------------------------------------------------------------
+
+
+def test_htmx_gets_the_results_fragment_and_the_count_out_of_band(mentee, three_mentors):
+    client, _ = mentee()
+    sector = entry_id(Sector, "academic")
+    full = client.get(f"/mentors?sector={sector}")
+    fragment = client.get(f"/mentors?sector={sector}", headers={"HX-Request": "true"})
+    assert full.status_code == fragment.status_code == 200
+    assert "HX-Request" in fragment.headers["Vary"] and "HX-Request" in full.headers["Vary"]
+    text = page_of(fragment)
+    assert "<html" not in text and "<form" not in text
+    assert '<span hx-swap-oob="innerHTML:#mentor-count">1 mentor found.</span>' in text
+    assert listed(fragment) == listed(full) == ["Blair Cataloguer"]
+    full_text = page_of(full)
+    assert 'id="mentor-count" class="result-count" role="status" aria-live="polite">' in full_text
+    assert 'hx-get="/mentors"' in full_text and 'hx-target="#mentor-results"' in full_text
+    assert 'hx-push-url="true"' in full_text and "keyup changed delay:300ms" in full_text
+    assert '<button type="submit" class="button">Show mentors</button>' in full_text
+
+
+def test_a_history_restore_gets_the_whole_page(mentee, three_mentors):
+    client, _ = mentee()
+    response = client.get(
+        "/mentors?q=casey",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in page_of(response)
+    assert listed(response) == ["Casey Children"]
+
+
+def test_pagination_links_update_the_results_with_htmx(mentee, make_mentor):
+    for number in range(21):
+        make_mentor(f"Mentor {number:02d}")
+    client, _ = mentee()
+    text = page_of(client.get("/mentors?order=name", headers={"HX-Request": "true"}))
+    assert (
+        '<a href="/mentors?order=name&page=2" rel="next" hx-get="/mentors?order=name&page=2" '
+        'hx-target="#mentor-results" hx-push-url="true">Next page</a>'
+    ) in text
+
+
+# --- a mentor's page -----------------------------------------------------------------------------
+
+
+def test_a_mentors_page_shows_their_profile_and_fit(mentee, make_mentor):
+    riley = make_mentor(
+        "Riley Mentor",
+        bio="Twenty years at the reference desk.",
+        objectives=("career", "networking"),
+        expertise_areas=("reference",),
+        contact_methods=("email", "video"),
+        languages=("en", "fr"),
+        phone="416-555-0100",
+        mentor_capacity=3,
+    )
+    client, _ = mentee(objectives=("career",))
+    response = client.get(f"/mentors/{riley.id}")
+    assert response.status_code == 200
+    text = page_of(response)
+    assert '<h1 id="mentor-name">Riley Mentor</h1>' in text
+    assert "Twenty years at the reference desk." in text
+    assert "<li>Networking and professional connections</li>" in text
+    assert "<li>Reference and information services</li>" in text
+    assert "<dd>E-mail; Video call</dd>" in text and "<dd>English; French</dd>" in text
+    assert "<dt>Spots left</dt><dd>3</dd>" in text
+    assert "Offers an objective you seek: Career development" in text
+    assert riley.email not in text and "416-555-0100" not in text
+    assert f'<a class="button" href="/mentors/{riley.id}/request">Request mentorship</a>' in text
+
+
+def test_a_mentors_page_is_404_for_unknown_ids(mentee):
+    client, _ = mentee()
+    assert client.get("/mentors/999999").status_code == 404
+    assert client.get("/mentors/abc").status_code == 404
+
+
+def test_a_mentor_one_asked_or_works_with_stays_visible_when_no_longer_listed(mentee, make_mentor):
+    asked = make_mentor("Asked Mentor", accepting_requests=False)
+    mine = make_mentor("My Mentor", mentor_capacity=1)
+    client, me = mentee()
+    request_from(me, asked)
+    mentorship(mine, me)
+    assert listed(client.get("/mentors")) == []
+    asked_page = page_of(client.get(f"/mentors/{asked.id}"))
+    assert "Request sent" in asked_page and "You asked Asked Mentor" in asked_page
+    assert f'href="/mentors/{asked.id}/request"' not in asked_page
+    mine_page = page_of(client.get(f"/mentors/{mine.id}"))
+    assert "Your mentor" in mine_page and "<dt>Spots left</dt><dd>0</dd>" in mine_page
+
+
+def test_a_committee_member_may_see_contact_details(app, make_member, make_mentor):
+    riley = make_mentor("Riley Mentor", phone="416-555-0100")
+    chair = make_member(
+        name="Chair",
+        committee=True,
+        profile={"display_name": "Chair", **profile_fields(MENTEE)},
+    )
+    agree(chair, MENTEE)
+    client = app.test_client()
+    sign_in(client, chair.email)
+    assert riley.email not in page_of(client.get("/mentors"))
+    text = page_of(client.get(f"/mentors/{riley.id}"))
+    assert riley.email in text and "416-555-0100" in text
