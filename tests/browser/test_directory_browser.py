@@ -1,0 +1,119 @@
+"""The mentor directory, walked in Chromium with the keyboard: filters and search update the
+results with HTMX, the URL follows, the count is announced, and the back button brings the
+earlier results back. Every page and every swap is checked by axe (WCAG 2.0/2.1 A and AA) and for
+console and CSP errors: see conftest.py."""
+
+import re
+
+from playwright.sync_api import expect
+
+from app.models import Sector
+from app.models.profiles import MENTEE
+from tests.browser.test_profiles_browser import sign_in
+from tests.test_mentors import agree, entry, make_mentor, profile_fields  # noqa: F401  (fixture)
+
+
+def test_a_mentee_filters_searches_and_goes_back(site, page, live_server, make_member, make_mentor):  # noqa: F811
+    make_mentor(
+        "Alex Archivist",
+        sectors=("archives",),
+        position="Archivist",
+        objectives=("career",),
+    )
+    make_mentor(
+        "Blair Cataloguer",
+        sectors=("academic",),
+        position="Metadata Librarian",
+        objectives=("career", "networking"),
+    )
+    make_mentor(
+        "Casey Children",
+        sectors=("public",),
+        position="Children's Services Librarian",
+        employer="Ottawa Public Library",
+    )
+    mentee = make_member(
+        email="sam@example.org",
+        name="Sam Mentee",
+        profile={
+            "display_name": "Sam Mentee",
+            **profile_fields(
+                MENTEE,
+                employer="Brantford Public Library",
+                objectives=("career", "networking"),
+                sectors=("public",),
+            ),
+        },
+    )
+    agree(mentee, MENTEE)
+    academic = entry(Sector, "academic").id
+    sign_in(site, page, mentee.email)
+
+    with site.navigates():
+        page.get_by_role("navigation", name="Main").get_by_role(
+            "link", name="Find a mentor"
+        ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find a mentor")
+    count = page.locator("#mentor-count")
+    expect(count).to_have_attribute("aria-live", "polite")
+    expect(count).to_have_text("3 mentors found.")
+    results = page.locator("#mentor-results")
+    cards = results.get_by_role("heading", level=3)
+    # Best fit first: two objectives, then one, then the same sector.
+    expect(cards).to_have_text(["Blair Cataloguer", "Alex Archivist", "Casey Children"])
+    expect(results).to_contain_text("Offers 2 objectives you seek")
+
+    # Keyboard only: from the search field, Tab to the order, then into the filters.
+    search = page.get_by_label("Search mentors")
+    search.focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Order by")).to_be_focused()
+    sectors = page.get_by_role("group", name="Library sector")
+    academic_box = sectors.get_by_label("Academic libraries (universities and colleges)")
+    while not academic_box.evaluate("element => element === document.activeElement"):
+        page.keyboard.press("Tab")
+    with site.swaps():
+        page.keyboard.press("Space")
+    expect(academic_box).to_be_checked()
+    expect(academic_box).to_be_focused()  # the form is not replaced: focus stays
+    expect(page).to_have_url(re.compile(rf"/mentors\?.*sector={academic}"))
+    expect(count).to_have_text("1 mentor found.")
+    expect(cards).to_have_text(["Blair Cataloguer"])
+
+    # Untick it again, then search by typing (debounced: one request).
+    with site.swaps():
+        page.keyboard.press("Space")
+    expect(count).to_have_text("3 mentors found.")
+    search.focus()
+    with site.swaps():
+        page.keyboard.type("children")
+    expect(search).to_be_focused()
+    expect(page).to_have_url(re.compile(r"/mentors\?.*q=children"))
+    expect(count).to_have_text("1 mentor found.")
+    expect(cards).to_have_text(["Casey Children"])
+
+    # Back: the results before the search come back (the page is loaded again for that URL).
+    with page.expect_event("load"):
+        page.go_back()
+    site.check()
+    expect(page).to_have_url(re.compile(r"/mentors(\?(?!.*q=children).*)?$"))
+    expect(page.locator("#mentor-count")).to_have_text("3 mentors found.")
+    expect(page.get_by_label("Search mentors")).to_have_value("")
+
+    # Back again: the academic filter, ticked.
+    with page.expect_event("load"):
+        page.go_back()
+    site.check()
+    expect(page).to_have_url(re.compile(rf"sector={academic}"))
+    expect(page.locator("#mentor-count")).to_have_text("1 mentor found.")
+    expect(
+        page.get_by_role("group", name="Library sector").get_by_label(
+            "Academic libraries (universities and colleges)"
+        )
+    ).to_be_checked()
+
+    # A mentor's page, from the card.
+    with site.navigates():
+        page.get_by_role("link", name="Blair Cataloguer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Blair Cataloguer")
+    expect(page.get_by_role("link", name="Request mentorship")).to_be_visible()
