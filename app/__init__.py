@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.committee import bp as committee_bp
     from app.main import bp as main_bp
     from app.mentors import bp as mentors_bp
+    from app.mentorships import bp as mentorships_bp
     from app.profiles import bp as profiles_bp
     from app.requests import bp as requests_bp
 
@@ -92,3 +93,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mentors_bp, url_prefix="/mentors")
     # Full paths in its routes: /mentors/<id>/request and /requests.
     app.register_blueprint(requests_bp)
+    app.register_blueprint(mentorships_bp, url_prefix="/mentorships")

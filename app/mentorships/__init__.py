@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("mentorships", __name__)
+
+from app.mentorships import routes  # noqa: E402, F401

@@ -1,0 +1,221 @@
+"""Mentorship forms. They parse and give quick feedback; app/mentorships/services.py decides."""
+
+from datetime import datetime
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import TimeInput
+
+from app.mentorships.services import AgreementChanges, CheckInChanges
+from app.models import CheckIn, Goal, MentorshipAgreement
+from app.profiles.forms import (
+    CheckboxGroupField,
+    ChoiceRadioField,
+    IsoDateField,
+    VocabularySelectField,
+    WholeNumberField,
+    _StopOnParseError,
+    vocabulary_choices,
+)
+
+
+def _limit(limit: int) -> Length:
+    return Length(max=limit, message=f"Use at most {limit:,} characters.")
+
+
+class TimeOfDayField(_StopOnParseError, StringField):
+    """A time as HH:MM (what <input type="time"> sends); empty is no time."""
+
+    widget = TimeInput()
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime("%H:%M") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        raw = valuelist[0].strip()
+        if raw == "":
+            self.data = None
+            return
+        for pattern in ("%H:%M", "%H:%M:%S"):
+            try:
+                self.data = datetime.strptime(raw, pattern).time()
+                return
+            except ValueError:
+                continue
+        self.data = None
+        raise ValueError("Enter a time, e.g. 14:30.")
+
+    def pre_validate(self, form):
+        self._stop_if_unreadable()
+
+
+class ScoreField(ChoiceRadioField):
+    """How it is going, 1 to 5; anything else is a field error."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(
+            label,
+            validators,
+            choices=[SelectChoice(k, v) for k, v in CheckIn.SCORES.items()],
+            coerce=_score,
+            **kwargs,
+        )
+
+    def pre_validate(self, form):
+        if self.data not in CheckIn.SCORES:
+            raise ValidationError("Choose how it is going, from 1 to 5.")
+
+
+def _score(value):
+    text = str(value).strip()
+    return int(text) if text in {"1", "2", "3", "4", "5"} else None
+
+
+class AgreementForm(FlaskForm):
+    meeting_frequency = ChoiceRadioField(
+        "How often you meet",
+        choices=[SelectChoice(k, v) for k, v in MentorshipAgreement.FREQUENCIES.items()],
+        validators=[Optional()],
+    )
+    contact_methods = CheckboxGroupField("How you meet")
+    objectives = CheckboxGroupField(
+        "Goals from the program's objectives",
+        description="Choose the objectives your mentorship works on.",
+    )
+    goals_text = TextAreaField(
+        "Your goals in your own words",
+        description=(
+            "For example: review my resume, practise interviews. "
+            f"At most {MentorshipAgreement.GOALS_TEXT_LIMIT:,} characters."
+        ),
+        validators=[Optional(), _limit(MentorshipAgreement.GOALS_TEXT_LIMIT)],
+    )
+    confidentiality_acknowledged = BooleanField(
+        "We keep what we discuss in this mentorship confidential"
+    )
+
+    @classmethod
+    def for_choices(cls, objectives, contact_methods, **kwargs):
+        form = cls(prefix="agreement", **kwargs)
+        form.contact_methods.choices = vocabulary_choices(contact_methods)
+        form.objectives.choices = vocabulary_choices(objectives)
+        return form
+
+    def fill(self, changes: AgreementChanges) -> None:
+        self.meeting_frequency.data = changes.meeting_frequency
+        self.contact_methods.data = changes.contact_method_ids
+        self.objectives.data = changes.objective_ids
+        self.goals_text.data = changes.goals_text
+        self.confidentiality_acknowledged.data = changes.confidentiality_acknowledged
+
+    def changes(self) -> AgreementChanges:
+        return AgreementChanges(
+            meeting_frequency=self.meeting_frequency.data or None,
+            contact_method_ids=list(self.contact_methods.data or []),
+            objective_ids=list(self.objectives.data or []),
+            goals_text=self.goals_text.data,
+            confidentiality_acknowledged=bool(self.confidentiality_acknowledged.data),
+        )
+
+
+class CheckInForm(FlaskForm):
+    met_on = IsoDateField(
+        "Date you met",
+        validators=[InputRequired(message="Enter the date you met.")],
+        invalid_message="Enter the date as YYYY-MM-DD.",
+    )
+    method = VocabularySelectField(
+        "How you met", validators=[InputRequired(message="Choose how you met.")]
+    )
+    minutes = WholeNumberField(
+        "Minutes",
+        description=f"How long you met, from 1 to {CheckIn.MINUTES_MAX} minutes.",
+        validators=[InputRequired(message="Enter how many minutes you met for.")],
+    )
+    objectives = CheckboxGroupField("Objectives you worked on")
+    shared_note = TextAreaField(
+        "Note shared with your partner",
+        description=f"Your partner can read this. At most {CheckIn.NOTE_LIMIT:,} characters.",
+        validators=[Optional(), _limit(CheckIn.NOTE_LIMIT)],
+    )
+    private_note = TextAreaField(
+        "Private note, only for you",
+        description=(
+            "Nobody else can ever read this: not your partner, not the committee. "
+            f"At most {CheckIn.NOTE_LIMIT:,} characters."
+        ),
+        validators=[Optional(), _limit(CheckIn.NOTE_LIMIT)],
+    )
+    how_it_is_going = ScoreField("How is it going?")
+
+    @classmethod
+    def for_choices(cls, objectives, contact_methods, **kwargs):
+        form = cls(prefix="check_in", **kwargs)
+        form.method.set_entries(contact_methods)
+        form.objectives.choices = vocabulary_choices(objectives)
+        return form
+
+    def fill(self, check_in: CheckIn) -> None:
+        self.met_on.data = check_in.met_on
+        self.method.data = check_in.method_id
+        self.minutes.data = check_in.minutes
+        self.objectives.data = [o.id for o in check_in.objectives]
+        self.shared_note.data = check_in.shared_note
+        self.private_note.data = check_in.private_note
+        self.how_it_is_going.data = check_in.how_it_is_going
+
+    def changes(self) -> CheckInChanges:
+        return CheckInChanges(
+            met_on=self.met_on.data,
+            method_id=self.method.data,
+            minutes=self.minutes.data,
+            objective_ids=list(self.objectives.data or []),
+            shared_note=self.shared_note.data,
+            private_note=self.private_note.data,
+            how_it_is_going=self.how_it_is_going.data,
+        )
+
+
+class GoalForm(FlaskForm):
+    text = StringField(
+        "New goal",
+        validators=[InputRequired(message="Enter the goal."), _limit(Goal.TEXT_LIMIT)],
+    )
+    objective = VocabularySelectField("Objective it serves", placeholder="None in particular")
+
+    @classmethod
+    def for_choices(cls, objectives, **kwargs):
+        form = cls(prefix="goal", **kwargs)
+        form.objective.set_entries(objectives)
+        return form
+
+
+class GoalDoneForm(FlaskForm):
+    done = HiddenField()
+
+    @property
+    def wants_done(self) -> bool:
+        return self.done.data == "1"
+
+
+class NextMeetingForm(FlaskForm):
+    next_meeting_on = IsoDateField(
+        "Date", validators=[Optional()], invalid_message="Enter the date as YYYY-MM-DD."
+    )
+    next_meeting_time = TimeOfDayField(
+        "Time (optional)", description="Ontario time.", validators=[Optional()]
+    )
+
+
+class PreferenceForm(FlaskForm):
+    check_in_emails = BooleanField("E-mail me when my partner logs a check-in (at most once a day)")
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

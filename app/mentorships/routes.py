@@ -1,0 +1,441 @@
+"""The pair's mentorship pages. Thin: parse, authorise with `mentorship_for_participant` (404 for
+anyone but the pair), call one service, then flash and redirect, or render a fragment for HTMX.
+"""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app import clock
+from app.errors import render_error
+from app.errors_domain import DomainError
+from app.mentorships import bp, services
+from app.mentorships.forms import (
+    ActionForm,
+    AgreementForm,
+    CheckInForm,
+    GoalDoneForm,
+    GoalForm,
+    NextMeetingForm,
+    PreferenceForm,
+)
+from app.models import CheckIn, Mentorship
+
+
+def mentorship_for_participant(mentorship_id: int) -> Mentorship:
+    """The mentorship, for its mentor and mentee only; everyone else (the committee too): 404."""
+    mentorship = services.find_for_participant(mentorship_id, current_user)
+    if mentorship is None:
+        abort(404)
+    return mentorship
+
+
+def _is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _show_url(mentorship: Mentorship, anchor: str | None = None) -> str:
+    return url_for("mentorships.show", mentorship_id=mentorship.id, _anchor=anchor)
+
+
+def _refuse(error: DomainError, mentorship: Mentorship):
+    """A rule said no: 409 with its message (a fragment for HTMX), nothing changed."""
+    if _is_htmx():
+        return render_error(409, "That can't be done", error.message)
+    return render_template(
+        "mentorships/refused.html", message=error.message, mentorship=mentorship
+    ), 409
+
+
+def _form_errors(form, errors: dict[str, list[str]]) -> None:
+    for name, messages in errors.items():
+        target = form._fields.get(name)
+        if target is not None:
+            target.errors = [*(target.errors or []), *messages]
+
+
+@bp.context_processor
+def mentorship_words():
+    return {
+        "display_name": services.display_name,
+        "status_labels": services.STATUS_LABELS,
+        "frequencies": services.MentorshipAgreement.FREQUENCIES,
+        "scores": CheckIn.SCORES,
+    }
+
+
+def _context(mentorship: Mentorship, **forms) -> dict:
+    objectives, methods = services.objectives(), services.contact_methods()
+    partner = services.partner_of(mentorship, current_user)
+    context = {
+        "mentorship": mentorship,
+        "role": services.role_of(mentorship, current_user),
+        "partner": partner,
+        "contact": services.contact_details(partner),
+        "agreement": mentorship.agreement,
+        "progress": services.progress(mentorship),
+        "check_ins": mentorship.check_ins,
+        "goals": mentorship.goals,
+        "writable": mentorship.is_active,
+        "today": clock.today().isoformat(),
+        "may_change": lambda check_in: services.may_change_check_in(check_in, current_user),
+        "action_form": ActionForm(),
+        "check_in_form": forms.get("check_in_form")
+        or CheckInForm.for_choices(objectives, methods, formdata=None),
+        "goal_form": forms.get("goal_form") or GoalForm.for_choices(objectives, formdata=None),
+        "next_form": forms.get("next_form") or _next_form(mentorship),
+        "preference_form": _preference_form(mentorship),
+    }
+    return context
+
+
+def _next_form(mentorship: Mentorship) -> NextMeetingForm:
+    agreement = mentorship.agreement
+    return NextMeetingForm(
+        formdata=None,
+        next_meeting_on=agreement.next_meeting_on if agreement else None,
+        next_meeting_time=agreement.next_meeting_time if agreement else None,
+    )
+
+
+def _preference_form(mentorship: Mentorship) -> PreferenceForm:
+    return PreferenceForm(
+        formdata=None,
+        check_in_emails=services.check_in_emails_on(mentorship, current_user),
+    )
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@bp.get("")
+@login_required
+def index():
+    return render_template("mentorships/index.html", lists=services.mentorships_of(current_user))
+
+
+@bp.get("/<int:mentorship_id>")
+@login_required
+def show(mentorship_id: int):
+    mentorship = mentorship_for_participant(mentorship_id)
+    return render_template("mentorships/show.html", **_context(mentorship))
+
+
+# --- the agreement ---------------------------------------------------------------------------
+
+
+def _agreement_form(mentorship: Mentorship, formdata=True) -> AgreementForm:
+    kwargs = {} if formdata else {"formdata": None}
+    form = AgreementForm.for_choices(services.objectives(), services.contact_methods(), **kwargs)
+    if not formdata:
+        form.fill(services.agreement_changes_from(mentorship.agreement))
+    return form
+
+
+def _agreement_fragment(mentorship: Mentorship, announcement: str | None = None):
+    return render_template(
+        "mentorships/_agreement_swap.html",
+        **_context(mentorship),
+        announcement=announcement,
+    )
+
+
+@bp.get("/<int:mentorship_id>/agreement")
+@login_required
+def agreement(mentorship_id: int):
+    """The agreement (HTMX: back from the edit form without saving)."""
+    mentorship = mentorship_for_participant(mentorship_id)
+    if not _is_htmx():
+        return redirect(_show_url(mentorship, "agreement"))
+    return _agreement_fragment(mentorship)
+
+
+@bp.get("/<int:mentorship_id>/agreement/edit")
+@login_required
+def agreement_edit(mentorship_id: int):
+    mentorship = mentorship_for_participant(mentorship_id)
+    try:
+        services.check_writable(mentorship)
+    except DomainError as error:
+        return _refuse(error, mentorship)
+    form = _agreement_form(mentorship, formdata=False)
+    return _agreement_form_page(mentorship, form)
+
+
+def _agreement_form_page(mentorship: Mentorship, form: AgreementForm, status: int = 200):
+    if _is_htmx():
+        # HTMX swaps only 2xx answers: the form with its errors comes back as 200.
+        return render_template("mentorships/_agreement_form.html", mentorship=mentorship, form=form)
+    return render_template(
+        "mentorships/agreement_edit.html",
+        mentorship=mentorship,
+        partner=services.partner_of(mentorship, current_user),
+        form=form,
+    ), status
+
+
+@bp.post("/<int:mentorship_id>/agreement")
+@login_required
+def agreement_save(mentorship_id: int):
+    mentorship = mentorship_for_participant(mentorship_id)
+    form = _agreement_form(mentorship)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_agreement(mentorship, current_user, form.changes())
+        except services.Invalid as error:
+            _form_errors(form, error.errors)
+        except DomainError as error:
+            return _refuse(error, mentorship)
+        else:
+            if saved.is_confirmed_by_both:
+                message = "Agreement saved. You have both confirmed it."
+            elif saved.confirmed_at_for(current_user.id):
+                message = (
+                    "Agreement saved and confirmed by you. Your partner is asked to confirm it."
+                )
+            else:
+                message = "Agreement saved. It can be confirmed once it is complete."
+            if _is_htmx():
+                return _agreement_fragment(mentorship, message)
+            flash(message, "success")
+            return redirect(_show_url(mentorship, "agreement"))
+    return _agreement_form_page(mentorship, form, 422)
+
+
+@bp.post("/<int:mentorship_id>/agreement/confirm")
+@login_required
+def agreement_confirm(mentorship_id: int):
+    mentorship = mentorship_for_participant(mentorship_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        confirmed = services.confirm_agreement(mentorship, current_user)
+    except DomainError as error:
+        return _refuse(error, mentorship)
+    message = (
+        "You confirmed the agreement. You have both confirmed it."
+        if confirmed.is_confirmed_by_both
+        else "You confirmed the agreement. Your partner is asked to confirm it too."
+    )
+    if _is_htmx():
+        return _agreement_fragment(mentorship, message)
+    flash(message, "success")
+    return redirect(_show_url(mentorship, "agreement"))
+
+
+# --- check-ins -------------------------------------------------------------------------------
+
+
+def _check_in_form(formdata=True) -> CheckInForm:
+    kwargs = {} if formdata else {"formdata": None}
+    return CheckInForm.for_choices(services.objectives(), services.contact_methods(), **kwargs)
+
+
+@bp.post("/<int:mentorship_id>/check-ins")
+@login_required
+def check_in_add(mentorship_id: int):
+    mentorship = mentorship_for_participant(mentorship_id)
+    form = _check_in_form()
+    if form.validate_on_submit():
+        try:
+            added = services.add_check_in(mentorship, current_user, form.changes())
+        except services.Invalid as error:
+            _form_errors(form, error.errors)
+        except DomainError as error:
+            return _refuse(error, mentorship)
+        else:
+            if _is_htmx():
+                return render_template(
+                    "mentorships/_check_in_added.html",
+                    **_context(mentorship),
+                    added=added,
+                    announcement="Check-in added.",
+                )
+            flash("Check-in added.", "success")
+            return redirect(_show_url(mentorship, f"check-in-{added.id}"))
+    if _is_htmx():
+        response = Response(
+            render_template(
+                "mentorships/_check_in_form.html", **_context(mentorship, check_in_form=form)
+            )
+        )
+        response.headers["HX-Retarget"] = "#check-in-form-region"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
+    return render_template("mentorships/show.html", **_context(mentorship, check_in_form=form)), 422
+
+
+def _own_check_in(mentorship: Mentorship, check_in_id: int) -> CheckIn:
+    """The author's check-in of this mentorship; the partner and anyone else: 404."""
+    check_in = services.check_in_of(mentorship, check_in_id, current_user)
+    if check_in is None:
+        abort(404)
+    return check_in
+
+
+@bp.route("/<int:mentorship_id>/check-ins/<int:check_in_id>/edit", methods=["GET", "POST"])
+@login_required
+def check_in_edit(mentorship_id: int, check_in_id: int):
+    mentorship = mentorship_for_participant(mentorship_id)
+    check_in = _own_check_in(mentorship, check_in_id)
+    try:
+        services.check_editable(check_in)
+    except DomainError as error:
+        return _refuse(error, mentorship)
+    form = _check_in_form(formdata=request.method == "POST")
+    if request.method == "GET":
+        form.fill(check_in)
+    elif form.validate_on_submit():
+        try:
+            services.update_check_in(check_in, current_user, form.changes())
+        except services.Invalid as error:
+            _form_errors(form, error.errors)
+        except DomainError as error:
+            return _refuse(error, mentorship)
+        else:
+            flash("Check-in saved.", "success")
+            return redirect(_show_url(mentorship, f"check-in-{check_in.id}"))
+    return render_template(
+        "mentorships/check_in_edit.html",
+        mentorship=mentorship,
+        check_in=check_in,
+        form=form,
+        action_form=ActionForm(),
+    ), (422 if request.method == "POST" else 200)
+
+
+@bp.post("/<int:mentorship_id>/check-ins/<int:check_in_id>/delete")
+@login_required
+def check_in_delete(mentorship_id: int, check_in_id: int):
+    mentorship = mentorship_for_participant(mentorship_id)
+    check_in = _own_check_in(mentorship, check_in_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.delete_check_in(check_in, current_user)
+    except DomainError as error:
+        return _refuse(error, mentorship)
+    flash("Check-in deleted.", "success")
+    return redirect(_show_url(mentorship, "check-ins"))
+
+
+# --- goals -----------------------------------------------------------------------------------
+
+
+@bp.post("/<int:mentorship_id>/goals")
+@login_required
+def goal_add(mentorship_id: int):
+    mentorship = mentorship_for_participant(mentorship_id)
+    form = GoalForm.for_choices(services.objectives())
+    if form.validate_on_submit():
+        try:
+            goal = services.add_goal(mentorship, current_user, form.text.data, form.objective.data)
+        except services.Invalid as error:
+            _form_errors(form, error.errors)
+        except DomainError as error:
+            return _refuse(error, mentorship)
+        else:
+            if _is_htmx():
+                return render_template(
+                    "mentorships/_goals.html",
+                    **_context(mentorship),
+                    added=goal,
+                    announcement=f"Goal added: {goal.text}",
+                )
+            flash("Goal added.", "success")
+            return redirect(_show_url(mentorship, "goals"))
+    if _is_htmx():
+        return render_template(
+            "mentorships/_goals.html", **_context(mentorship, goal_form=form), added=None
+        )
+    return render_template("mentorships/show.html", **_context(mentorship, goal_form=form)), 422
+
+
+@bp.post("/<int:mentorship_id>/goals/<int:goal_id>/done")
+@login_required
+def goal_done(mentorship_id: int, goal_id: int):
+    mentorship = mentorship_for_participant(mentorship_id)
+    goal = services.goal_of(mentorship, goal_id)
+    if goal is None:
+        abort(404)
+    form = GoalDoneForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.set_goal_done(goal, form.wants_done)
+    except DomainError as error:
+        return _refuse(error, mentorship)
+    message = f"{goal.text}: {'done' if goal.is_done else 'not done'}."
+    if _is_htmx():
+        return render_template(
+            "mentorships/_goal_swap.html",
+            goal=goal,
+            writable=True,
+            focus_goal=True,
+            announcement=message,
+        )
+    flash(message, "success")
+    return redirect(_show_url(mentorship, "goals"))
+
+
+# --- the next meeting and settings -----------------------------------------------------------
+
+
+@bp.post("/<int:mentorship_id>/next-meeting")
+@login_required
+def next_meeting(mentorship_id: int):
+    mentorship = mentorship_for_participant(mentorship_id)
+    form = NextMeetingForm()
+    if form.validate_on_submit():
+        try:
+            services.set_next_meeting(
+                mentorship, current_user, form.next_meeting_on.data, form.next_meeting_time.data
+            )
+        except services.Invalid as error:
+            _form_errors(form, error.errors)
+        except DomainError as error:
+            return _refuse(error, mentorship)
+        else:
+            planned = mentorship.agreement.next_meeting_on
+            message = "Next meeting saved." if planned else "Next meeting cleared."
+            if _is_htmx():
+                return render_template(
+                    "mentorships/_progress_swap.html",
+                    **_context(mentorship),
+                    announcement=message,
+                )
+            flash(message, "success")
+            return redirect(_show_url(mentorship, "progress"))
+    if _is_htmx():
+        return render_template("mentorships/_progress.html", **_context(mentorship, next_form=form))
+    return render_template("mentorships/show.html", **_context(mentorship, next_form=form)), 422
+
+
+@bp.get("/<int:mentorship_id>/next-meeting.ics")
+@login_required
+def next_meeting_ics(mentorship_id: int):
+    mentorship = mentorship_for_participant(mentorship_id)
+    calendar = services.next_meeting_calendar(mentorship, current_user)
+    if calendar is None:
+        abort(404)
+    return Response(
+        calendar,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="next-mentoring-meeting.ics"'},
+    )
+
+
+@bp.post("/<int:mentorship_id>/preferences")
+@login_required
+def preferences(mentorship_id: int):
+    mentorship = mentorship_for_participant(mentorship_id)
+    form = PreferenceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.set_check_in_emails(mentorship, current_user, form.check_in_emails.data)
+    flash(
+        "We will e-mail you when your partner logs a check-in."
+        if form.check_in_emails.data
+        else "We will no longer e-mail you about your partner's check-ins.",
+        "success",
+    )
+    return redirect(_show_url(mentorship, "settings"))
