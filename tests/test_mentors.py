@@ -670,8 +670,16 @@ def test_pagination_links_update_the_results_with_htmx(mentee, make_mentor):
     text = page_of(client.get("/mentors?order=name", headers={"HX-Request": "true"}))
     assert (
         '<a href="/mentors?order=name&page=2" rel="next" hx-get="/mentors?order=name&page=2" '
-        'hx-target="#mentor-results" hx-push-url="true">Next page</a>'
+        'hx-target="#mentor-results" hx-push-url="true" '
+        """hx-headers='{"X-Focus-Results": "true"}'>Next page</a>"""
     ) in text
+    assert "data-focus-after-swap" not in text  # a filter changed: focus stays where it is
+    paged = page_of(
+        client.get(
+            "/mentors?order=name&page=2", headers={"HX-Request": "true", "X-Focus-Results": "true"}
+        )
+    )
+    assert 'tabindex="-1" data-focus-after-swap aria-label="Mentors, page 2 of 2"' in paged
 
 
 # --- a mentor's page -----------------------------------------------------------------------------

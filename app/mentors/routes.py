@@ -41,7 +41,9 @@ def index():
     result = services.search(viewer, query, vocab, clock.today())
     context = {"result": result, "orders": services.ORDERS}
     if _fragment_wanted():
-        return render_template("mentors/_results.html", fragment=True, **context)
+        # A page link asks for focus on the new results (a filter keeps it where it is).
+        focus = request.headers.get("X-Focus-Results") == "true"
+        return render_template("mentors/_results.html", fragment=True, focus=focus, **context)
     return render_template(
         "mentors/index.html",
         form=DirectoryForm.for_query(result.query, vocab),

@@ -249,9 +249,7 @@ class DirectoryQuery:
 
     @property
     def filtered(self) -> bool:
-        return bool(
-            self.q or self.region or any(getattr(self, kind) for kind in VOCABULARIES)  # noqa: B009
-        )
+        return bool(self.q or self.region or any(getattr(self, kind) for kind in VOCABULARIES))
 
     def url_args(self, **changes) -> dict:
         """Query-string arguments for url_for (defaults left out, so URLs stay short)."""

@@ -117,3 +117,30 @@ def test_a_mentee_filters_searches_and_goes_back(site, page, live_server, make_m
         page.get_by_role("link", name="Blair Cataloguer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Blair Cataloguer")
     expect(page.get_by_role("link", name="Request mentorship")).to_be_visible()
+
+
+def test_the_next_page_of_mentors_takes_the_focus(
+    site,
+    page,
+    live_server,
+    make_member,
+    make_mentor,  # noqa: F811  (the fixture imported above)
+):
+    for number in range(22):
+        make_mentor(f"Mentor {number:02d}", employer="Elsewhere")
+    mentee = make_member(
+        email="sam@example.org",
+        name="Sam Mentee",
+        profile={"display_name": "Sam Mentee", **profile_fields(MENTEE)},
+    )
+    agree(mentee, MENTEE)
+    sign_in(site, page, mentee.email)
+    site.goto("/mentors?order=name")
+    expect(page.locator("#mentor-count")).to_have_text("22 mentors found, page 1 of 2.")
+    with site.swaps():
+        page.get_by_role("link", name="Next page").press("Enter")
+    expect(page).to_have_url(re.compile(r"/mentors\?order=name&page=2$"))
+    expect(page.locator("#mentor-count")).to_have_text("22 mentors found, page 2 of 2.")
+    results = page.get_by_role("list", name="Mentors, page 2 of 2")
+    expect(results).to_be_focused()
+    expect(results.get_by_role("heading", level=3)).to_have_text(["Mentor 20", "Mentor 21"])
