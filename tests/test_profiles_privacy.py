@@ -8,8 +8,11 @@ from app import clock
 from app.email import enqueue
 from app.extensions import db
 from app.models import (
+    CheckIn,
+    ContactMethod,
     Language,
     LoginSession,
+    Mentorship,
     MentorshipRequest,
     OutboxEmail,
     Profile,
@@ -293,9 +296,26 @@ def test_deletion_erases_what_the_member_wrote_to_others(app, make_member):
         decline_note="Sorry, my snorkelwhistle season is full.",
         expires_at=now,
     )
-    db.session.add_all([sent, received])
+    mentorship = Mentorship(
+        mentor=mentor,
+        mentee=user,
+        started_on=now.date(),
+        minimum_end_on=now.date(),
+        status=Mentorship.ACTIVE,
+    )
+    check_in = CheckIn(
+        mentorship=mentorship,
+        author=user,
+        met_on=now.date(),
+        method=db.session.scalars(select(ContactMethod)).first(),
+        minutes=30,
+        how_it_is_going=4,
+        shared_note="We talked about snorkelwhistle careers.",
+        private_note="My private snorkelwhistle worries.",
+    )
+    db.session.add_all([sent, received, mentorship, check_in])
     db.session.commit()
-    assert where_found("snorkelwhistle")
+    assert len(where_found("snorkelwhistle")) == 4
 
     client = app.test_client()
     sign_in(client, PLANTED["email"])

@@ -24,6 +24,7 @@ from app.eligibility import Reason, mentee_reasons, mentor_reasons, participatio
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import (
+    CheckIn,
     ContactMethod,
     ExpertiseArea,
     Language,
@@ -711,6 +712,11 @@ def _erase_what_the_member_wrote(user: User) -> None:
         .where(MentorshipRequest.mentor_id == user.id, MentorshipRequest.decline_note.is_not(None))
         .values(decline_note=None)
     )
+    db.session.execute(
+        update(CheckIn)
+        .where(CheckIn.author_id == user.id)
+        .values(shared_note=None, private_note=None)
+    )
 
 
 def is_deleted_account(user: User) -> bool:
@@ -725,7 +731,8 @@ def delete_account(user: User, password: str) -> None:
     membership number and dates, position, employer, city, phone, bio, goals), the languages
     and contact methods chosen, every sign-in session, every e-mail to the member that the
     outbox still holds (waiting or sent: their bodies name the member), and what the member
-    wrote to others: the messages of their mentorship requests and their decline notes.
+    wrote: the messages of their mentorship requests, their decline notes, and the shared
+    and private notes of their check-ins.
 
     Kept, because it identifies nobody and the committee's reports count it: the account and
     profile rows, the role, years of experience, region, sectors, expertise areas and
