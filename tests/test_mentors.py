@@ -744,3 +744,14 @@ def test_a_committee_member_may_see_contact_details(app, make_member, make_mento
     assert riley.email not in page_of(client.get("/mentors"))
     text = page_of(client.get(f"/mentors/{riley.id}"))
     assert riley.email in text and "416-555-0100" in text
+
+
+def test_a_member_without_a_profile_is_told_what_to_do(signed_in):
+    client, _ = signed_in()
+    for path in ("/mentors", "/mentors/1"):
+        response = client.get(path)
+        assert response.status_code == 403
+        text = page_of(response)
+        assert 'data-reason="profile_incomplete"' in text
+        assert 'data-reason="membership_missing"' in text
+        assert 'data-reason="mentee_agreement"' in text
