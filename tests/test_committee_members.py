@@ -56,9 +56,9 @@ def text_of(response) -> str:
 # --- who may see the committee pages --------------------------------------------------------
 
 
-def committee_routes(app, member_id: int, import_id: int):
+def committee_routes(app, member_id: int, import_id: int, **more_ids: int):
     """Every (method, path) the committee blueprint answers, with real ids filled in."""
-    values = {"user_id": member_id, "import_id": import_id}
+    values = {"user_id": member_id, "import_id": import_id, **more_ids}
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("committee."):
             continue
@@ -83,9 +83,37 @@ def targets(make_member):
     return member, roster_import
 
 
-def test_the_committee_blueprint_has_the_expected_routes(app, targets):
+@pytest.fixture
+def pair_targets(make_member):
+    """A request and the mentorship it became, for the dashboard's admin views."""
+    from app.models import Mentorship, MentorshipRequest
+
+    mentor, mentee = make_member(), make_member()
+    request = MentorshipRequest(
+        mentee_id=mentee.id,
+        mentor_id=mentor.id,
+        message="Hello",
+        status=MentorshipRequest.ACCEPTED,
+        expires_at=NOW,
+        responded_at=NOW,
+    )
+    db.session.add(request)
+    db.session.flush()
+    mentorship = Mentorship(
+        mentor_id=mentor.id,
+        mentee_id=mentee.id,
+        request_id=request.id,
+        started_on=TODAY,
+        minimum_end_on=TODAY + timedelta(days=183),
+    )
+    db.session.add(mentorship)
+    db.session.commit()
+    return {"request_id": request.id, "mentorship_id": mentorship.id}
+
+
+def test_the_committee_blueprint_has_the_expected_routes(app, targets, pair_targets):
     member, roster_import = targets
-    routes = set(committee_routes(app, member.id, roster_import.id))
+    routes = set(committee_routes(app, member.id, roster_import.id, **pair_targets))
     assert ("GET", "/committee/members") in routes
     assert ("POST", f"/committee/members/{member.id}/verify") in routes
     assert ("POST", f"/committee/roster/{roster_import.id}/apply") in routes
@@ -93,7 +121,9 @@ def test_the_committee_blueprint_has_the_expected_routes(app, targets):
 
 
 @pytest.mark.parametrize("visitor", ["anonymous", "member", "deactivated committee member"])
-def test_every_committee_route_answers_404_to_outsiders(app, client, signed_in, targets, visitor):
+def test_every_committee_route_answers_404_to_outsiders(
+    app, client, signed_in, targets, pair_targets, visitor
+):
     member, roster_import = targets
     if visitor == "anonymous":
         forms = FormClient(client)
@@ -104,7 +134,7 @@ def test_every_committee_route_answers_404_to_outsiders(app, client, signed_in, 
         outsider.is_active_account = False
         db.session.commit()
         forms = FormClient(member_client)
-    for method, path in committee_routes(app, member.id, roster_import.id):
+    for method, path in committee_routes(app, member.id, roster_import.id, **pair_targets):
         if method == "GET":
             response = forms.get(path)
         else:
@@ -119,10 +149,10 @@ def test_every_committee_route_answers_404_to_outsiders(app, client, signed_in, 
     assert events() == []
 
 
-def test_committee_pages_answer_200_to_the_committee(app, committee, targets):
+def test_committee_pages_answer_200_to_the_committee(app, committee, targets, pair_targets):
     forms, _ = committee
     member, roster_import = targets
-    for method, path in committee_routes(app, member.id, roster_import.id):
+    for method, path in committee_routes(app, member.id, roster_import.id, **pair_targets):
         if method == "GET":
             assert forms.get(path).status_code == 200, path
 

@@ -12,4 +12,5 @@ bp = Blueprint("committee", __name__)
 csrf.exempt(bp)  # `guard` runs the CSRF check itself, after the access check
 bp.before_request(guard)
 
+import app.committee.dashboard_routes  # noqa: E402, F401
 from app.committee import routes  # noqa: E402, F401

@@ -32,13 +32,10 @@ def _is_htmx() -> bool:
 
 @bp.route("/")
 def index():
-    today = clock.today()
-    return render_template(
-        "committee/index.html",
-        counts=services.membership_counts(today),
-        statuses=services.MEMBERSHIP_STATUSES,
-        imports=services.recent_imports(clock.utcnow(), limit=5),
-    )
+    """The committee's home: the dashboard (app/committee/dashboard_routes.py)."""
+    from app.committee.dashboard_routes import render_dashboard
+
+    return render_dashboard()
 
 
 # --- members ----------------------------------------------------------------------------------

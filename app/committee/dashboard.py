@@ -1,0 +1,1069 @@
+"""The committee's dashboard: figures, charts and attention lists, and the admin views of a
+request and of a mentorship.
+
+Every number is an SQL aggregate (COUNT / SUM / GROUP BY / subqueries, window functions for the
+median), so a page costs the same small number of statements whether the program has ten
+members or ten thousand; tests/test_committee_dashboard.py checks that.
+
+Confidentiality (DESIGN.md section 3): the committee sees states, dates, counts and scores. The
+queries here select the columns they show and never a note or a message: not the request's
+message, not the decline note, not the check-ins' shared or private notes, not the agreement's
+goals text, not the goals' text. Objects are only loaded whole to send the re-sent e-mail,
+which goes to the mentor the request was written to.
+
+Two kinds of figure:
+- "now": the state of the program today (members, pending requests, active mentorships...);
+- "in the period": what happened between the filter's dates (an intake's, or chosen), or
+  since the start when there is no filter.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, exists, func, or_, select, true
+from sqlalchemy.orm import aliased
+
+from app import clock
+from app.committee import audit
+from app.committee import charts as svg_charts
+from app.committee.charts import Point
+from app.eligibility import listed_mentor_conditions
+from app.email import absolute_url, enqueue
+from app.errors_domain import DomainError
+from app.extensions import db
+from app.models import (
+    AuditEvent,
+    CheckIn,
+    ContactMethod,
+    Goal,
+    Mentorship,
+    MentorshipAgreement,
+    MentorshipRequest,
+    Objective,
+    Profile,
+    Region,
+    RoleAgreement,
+    Sector,
+    User,
+)
+from app.models.mentorship import check_in_objectives, request_objectives
+from app.models.profiles import (
+    BOTH,
+    MENTEE,
+    MENTOR,
+    profile_contact_methods,
+    profile_sectors,
+)
+from app.profiles.services import AGREEMENT_VERSIONS
+
+# Attention thresholds (days).
+PENDING_ATTENTION_DAYS = 7
+OVERDUE_CHECK_IN_DAYS = 30
+QUIET_MENTORSHIP_DAYS = 45
+LIST_LIMIT = 25
+CHART_MONTHS = 12
+
+# The audit action of the re-send button (registered with the audit trail's names).
+REQUEST_EMAIL_RESENT = "request.email_resent"
+audit.ACTIONS.setdefault(REQUEST_EMAIL_RESENT, "Request e-mail sent to the mentor again")
+REQUEST_TARGET = "request"
+
+STATUS_LABELS = {
+    MentorshipRequest.PENDING: "Waiting for an answer",
+    MentorshipRequest.ACCEPTED: "Accepted",
+    MentorshipRequest.DECLINED: "Declined",
+    MentorshipRequest.WITHDRAWN: "Withdrawn by the mentee",
+    MentorshipRequest.EXPIRED: "Expired without an answer",
+    MentorshipRequest.SUPERSEDED: "Closed: another mentor accepted the mentee",
+}
+MENTORSHIP_STATUS_LABELS = {
+    Mentorship.ACTIVE: "Active",
+    Mentorship.COMPLETED: "Completed",
+    Mentorship.ENDED_EARLY: "Ended early",
+}
+
+
+# --- the period -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """The dates the "in the period" figures count: `start` to `end`, both included (None:
+    open). `intake` is the intake's name when the period is an intake's."""
+
+    start: date | None = None
+    end: date | None = None
+    intake: str | None = None
+
+    @property
+    def is_all_time(self) -> bool:
+        return self.start is None and self.end is None
+
+    def days(self, column):
+        """SQL: the date `column` falls in the period."""
+        conditions = []
+        if self.start is not None:
+            conditions.append(column >= self.start)
+        if self.end is not None:
+            conditions.append(column <= self.end)
+        return and_(true(), *conditions)
+
+    def moments(self, column):
+        """SQL: the (naive UTC) datetime `column` falls in the period."""
+        conditions = []
+        if self.start is not None:
+            conditions.append(column >= datetime.combine(self.start, time.min))
+        if self.end is not None:
+            conditions.append(column < datetime.combine(self.end + timedelta(days=1), time.min))
+        return and_(true(), *conditions)
+
+    def describe(self) -> str:
+        if self.intake:
+            return f"the {self.intake} intake ({self._dates()})"
+        if self.is_all_time:
+            return "all time"
+        return self._dates()
+
+    def _dates(self) -> str:
+        if self.start and self.end:
+            return f"{self.start.isoformat()} to {self.end.isoformat()}"
+        if self.start:
+            return f"from {self.start.isoformat()}"
+        return f"until {self.end.isoformat()}"
+
+
+def intake_model():
+    """The Intake model when the program has one (issue 7b), else None."""
+    import app.models as models
+
+    return getattr(models, "Intake", None)
+
+
+def intakes() -> list:
+    """The intakes, latest first (empty without the Intake model)."""
+    model = intake_model()
+    if model is None:
+        return []
+    return list(db.session.scalars(select(model).order_by(model.opens_on.desc(), model.id.desc())))
+
+
+# --- figures --------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    # now
+    members: int = 0
+    verified_members: int = 0
+    mentors: int = 0
+    mentees: int = 0
+    open_spots: int = 0
+    pending_requests: int = 0
+    pending_median_days: float | None = None
+    active_mentorships: int = 0
+    overdue_check_ins: int = 0
+    reaching_six_months: int = 0
+    # in the period
+    requests_sent: int = 0
+    mentees_asked: int = 0
+    mentees_matched: int = 0
+    requests_answered: int = 0
+    requests_declined: int = 0
+    mentorships_started: int = 0
+    completed: int = 0
+    ended_early: int = 0
+
+    @property
+    def match_rate(self) -> float | None:
+        """Mentees matched / mentees who asked, in the period (None: nobody asked)."""
+        return self.mentees_matched / self.mentees_asked if self.mentees_asked else None
+
+    @property
+    def decline_rate(self) -> float | None:
+        """Declined / answered (accepted or declined) requests, in the period."""
+        return self.requests_declined / self.requests_answered if self.requests_answered else None
+
+
+def _count(query) -> object:
+    return query.scalar_subquery()
+
+
+def _filled(column):
+    return and_(column.is_not(None), column != "")
+
+
+def verified_membership(today: date) -> list:
+    """SQL (on Profile): an active membership, verified (as "Verified" on the member list)."""
+    return [
+        _filled(Profile.membership_number),
+        Profile.membership_verified_at.is_not(None),
+        Profile.membership_expires_on.is_not(None),
+        Profile.membership_expires_on >= today,
+    ]
+
+
+def eligible_mentee_conditions(today: date) -> list:
+    """SQL conditions (User joined with Profile) for `app.eligibility.mentee_reasons(...) == []`
+    with the current mentee agreement: the participation rules of `listed_mentor_conditions`,
+    the mentee role and the mentee's expectations confirmed."""
+    return [
+        User.is_active_account.is_(True),
+        User.email_verified_at.is_not(None),
+        _filled(Profile.position),
+        Profile.years_experience.is_not(None),
+        Profile.region_id.is_not(None),
+        exists(select(1).where(profile_sectors.c.profile_id == Profile.user_id)),
+        exists(select(1).where(profile_contact_methods.c.profile_id == Profile.user_id)),
+        *verified_membership(today),
+        Profile.role.in_((MENTEE, BOTH)),
+        exists(
+            select(1).where(
+                RoleAgreement.user_id == User.id,
+                RoleAgreement.role == MENTEE,
+                RoleAgreement.version == AGREEMENT_VERSIONS[MENTEE],
+            )
+        ),
+    ]
+
+
+def _active_as_mentor():
+    """SQL: the number of active mentorships of the outer query's User as mentor."""
+    return (
+        select(func.count(Mentorship.id))
+        .where(Mentorship.mentor_id == User.id, Mentorship.status == Mentorship.ACTIVE)
+        .scalar_subquery()
+    )
+
+
+def _last_check_in_or_start():
+    """SQL: the outer query's Mentorship's latest check-in date, or its start without one."""
+    latest = (
+        select(func.max(CheckIn.met_on))
+        .where(CheckIn.mentorship_id == Mentorship.id)
+        .scalar_subquery()
+    )
+    return func.coalesce(latest, Mentorship.started_on)
+
+
+def month_bounds(today: date) -> tuple[date, date]:
+    """The first day of `today`'s month and of the next month."""
+    first = today.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following
+
+
+def figures(period: Period, today: date, now: datetime) -> Figures:
+    """The dashboard's figures: three statements whatever the data size."""
+    active_user = User.is_active_account.is_(True)
+    first, following = month_bounds(today)
+    R = MentorshipRequest
+    now_row = db.session.execute(
+        select(
+            _count(select(func.count(User.id)).where(active_user)).label("members"),
+            _count(
+                select(func.count(User.id))
+                .join(Profile, Profile.user_id == User.id)
+                .where(active_user, *verified_membership(today))
+            ).label("verified_members"),
+            _count(
+                select(func.count(User.id))
+                .join(Profile, Profile.user_id == User.id)
+                .where(active_user, Profile.role.in_((MENTOR, BOTH)))
+            ).label("mentors"),
+            _count(
+                select(func.count(User.id))
+                .join(Profile, Profile.user_id == User.id)
+                .where(active_user, Profile.role.in_((MENTEE, BOTH)))
+            ).label("mentees"),
+            _count(select(func.count(R.id)).where(R.status == R.PENDING)).label("pending"),
+            _count(
+                select(func.count(Mentorship.id)).where(Mentorship.status == Mentorship.ACTIVE)
+            ).label("active"),
+            _count(
+                select(func.count(Mentorship.id)).where(
+                    Mentorship.status == Mentorship.ACTIVE,
+                    _last_check_in_or_start() <= today - timedelta(days=OVERDUE_CHECK_IN_DAYS),
+                )
+            ).label("overdue"),
+            _count(
+                select(func.count(Mentorship.id)).where(
+                    Mentorship.status == Mentorship.ACTIVE,
+                    Mentorship.minimum_end_on >= first,
+                    Mentorship.minimum_end_on < following,
+                )
+            ).label("six_months"),
+            # In the period.
+            _count(select(func.count(R.id)).where(period.moments(R.created_at))).label("sent"),
+            _count(
+                select(func.count(func.distinct(R.mentee_id))).where(period.moments(R.created_at))
+            ).label("asked"),
+            _count(
+                select(func.count(func.distinct(R.mentee_id))).where(
+                    period.moments(R.created_at), R.status == R.ACCEPTED
+                )
+            ).label("matched"),
+            _count(
+                select(func.count(R.id)).where(
+                    period.moments(R.responded_at), R.status.in_((R.ACCEPTED, R.DECLINED))
+                )
+            ).label("answered"),
+            _count(
+                select(func.count(R.id)).where(
+                    period.moments(R.responded_at), R.status == R.DECLINED
+                )
+            ).label("declined"),
+            _count(
+                select(func.count(Mentorship.id)).where(period.days(Mentorship.started_on))
+            ).label("started"),
+            _count(
+                select(func.count(Mentorship.id)).where(
+                    Mentorship.status == Mentorship.COMPLETED, period.days(Mentorship.ended_on)
+                )
+            ).label("completed"),
+            _count(
+                select(func.count(Mentorship.id)).where(
+                    Mentorship.status == Mentorship.ENDED_EARLY, period.days(Mentorship.ended_on)
+                )
+            ).label("ended_early"),
+        )
+    ).one()
+    result = Figures(
+        members=now_row.members,
+        verified_members=now_row.verified_members,
+        mentors=now_row.mentors,
+        mentees=now_row.mentees,
+        pending_requests=now_row.pending,
+        active_mentorships=now_row.active,
+        overdue_check_ins=now_row.overdue,
+        reaching_six_months=now_row.six_months,
+        requests_sent=now_row.sent,
+        mentees_asked=now_row.asked,
+        mentees_matched=now_row.matched,
+        requests_answered=now_row.answered,
+        requests_declined=now_row.declined,
+        mentorships_started=now_row.started,
+        completed=now_row.completed,
+        ended_early=now_row.ended_early,
+    )
+    result.open_spots = open_mentor_spots(today)
+    result.pending_median_days = pending_median_days(now)
+    return result
+
+
+def _eligible_mentor_conditions(today: date) -> list:
+    return [
+        *listed_mentor_conditions(today, AGREEMENT_VERSIONS[MENTOR]),
+        Profile.accepting_requests.is_(True),
+    ]
+
+
+def open_mentor_spots(today: date) -> int:
+    """The sum, over eligible mentors accepting requests, of their capacity minus their active
+    mentorships (never below 0 for one mentor)."""
+    free = (Profile.mentor_capacity - _active_as_mentor()).label("free")
+    per_mentor = (
+        select(free)
+        .select_from(User)
+        .join(Profile, Profile.user_id == User.id)
+        .where(*_eligible_mentor_conditions(today))
+        .subquery()
+    )
+    return db.session.scalar(
+        select(
+            func.coalesce(func.sum(case((per_mentor.c.free > 0, per_mentor.c.free), else_=0)), 0)
+        )
+    )
+
+
+def pending_median_days(now: datetime) -> float | None:
+    """The median age, in days, of the requests waiting for an answer (None: none wait).
+
+    One statement: the middle row (or the two middle rows) by creation time, found with window
+    functions; their ages are averaged here."""
+    R = MentorshipRequest
+    ranked = (
+        select(
+            R.created_at.label("created_at"),
+            func.row_number().over(order_by=(R.created_at, R.id)).label("position"),
+            func.count().over().label("total"),
+        )
+        .where(R.status == R.PENDING)
+        .subquery()
+    )
+    rows = db.session.scalars(
+        select(ranked.c.created_at).where(
+            or_(
+                ranked.c.position == (ranked.c.total + 1) // 2,
+                ranked.c.position == (ranked.c.total + 2) // 2,
+            )
+        )
+    ).all()
+    if not rows:
+        return None
+    ages = [(now - created_at).total_seconds() / 86400 for created_at in rows]
+    return round(sum(ages) / len(ages), 1)
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+
+def last_months(today: date, count: int = CHART_MONTHS) -> list[date]:
+    """The first days of the last `count` months, oldest first, ending with `today`'s."""
+    first = today.replace(day=1)
+    months = [first]
+    for _ in range(count - 1):
+        months.append((months[-1] - timedelta(days=1)).replace(day=1))
+    return list(reversed(months))
+
+
+def _month_label(day: date) -> str:
+    return f"{day:%b %Y}"
+
+
+def new_mentorships_per_month(today: date) -> list[Point]:
+    """Mentorships started in each of the last 12 months (one statement)."""
+    months = last_months(today)
+    ends = [*months[1:], month_bounds(today)[1]]
+    columns = [
+        func.coalesce(
+            func.sum(
+                case(
+                    (and_(Mentorship.started_on >= start, Mentorship.started_on < end), 1),
+                    else_=0,
+                )
+            ),
+            0,
+        )
+        for start, end in zip(months, ends, strict=True)
+    ]
+    row = db.session.execute(select(*columns).where(Mentorship.started_on >= months[0])).one()
+    return [Point(_month_label(m), int(v)) for m, v in zip(months, row, strict=True)]
+
+
+def active_per_month(today: date) -> list[Point]:
+    """Mentorships active at the end of each of the last 12 months (today for this month):
+    started by then and not ended by then (one statement)."""
+    months = last_months(today)
+    ends = [(m + timedelta(days=32)).replace(day=1) - timedelta(days=1) for m in months]
+    ends[-1] = today
+    columns = [
+        func.coalesce(
+            func.sum(
+                case(
+                    (
+                        and_(
+                            Mentorship.started_on <= end,
+                            or_(Mentorship.ended_on.is_(None), Mentorship.ended_on > end),
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ),
+            0,
+        )
+        for end in ends
+    ]
+    row = db.session.execute(
+        select(*columns).where(
+            Mentorship.started_on <= today,
+            or_(Mentorship.ended_on.is_(None), Mentorship.ended_on > ends[0]),
+        )
+    ).one()
+    return [Point(_month_label(m), int(v)) for m, v in zip(months, row, strict=True)]
+
+
+def objectives_touched(period: Period) -> list[Point]:
+    """How many check-ins in the period touched each objective (counts only, never notes)."""
+    counts = (
+        select(
+            check_in_objectives.c.objective_id.label("objective_id"),
+            func.count().label("n"),
+        )
+        .join(CheckIn, CheckIn.id == check_in_objectives.c.check_in_id)
+        .where(period.days(CheckIn.met_on))
+        .group_by(check_in_objectives.c.objective_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Objective.name, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.objective_id == Objective.id)
+        .where(Objective.active.is_(True))
+        .order_by(Objective.position, Objective.name)
+    ).all()
+    return [Point(name, int(n)) for name, n in rows]
+
+
+def _per_entry(vocabulary, counts) -> list[Point]:
+    """Every active entry of `vocabulary` with its count from `counts` (entry_id, n), 0 if none."""
+    rows = db.session.execute(
+        select(vocabulary.name, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.entry_id == vocabulary.id)
+        .where(vocabulary.active.is_(True))
+        .order_by(vocabulary.position, vocabulary.name)
+    ).all()
+    return [Point(name, int(n)) for name, n in rows]
+
+
+def _current_mentees():
+    return and_(User.is_active_account.is_(True), Profile.role.in_((MENTEE, BOTH)))
+
+
+def mentees_by_sector() -> list[Point]:
+    """Members with the mentee role, per library sector (a member may name two sectors)."""
+    counts = (
+        select(profile_sectors.c.sector_id.label("entry_id"), func.count().label("n"))
+        .join(Profile, Profile.user_id == profile_sectors.c.profile_id)
+        .join(User, User.id == Profile.user_id)
+        .where(_current_mentees())
+        .group_by(profile_sectors.c.sector_id)
+        .subquery()
+    )
+    return _per_entry(Sector, counts)
+
+
+def mentees_by_region() -> list[Point]:
+    """Members with the mentee role, per region."""
+    counts = (
+        select(Profile.region_id.label("entry_id"), func.count().label("n"))
+        .join(User, User.id == Profile.user_id)
+        .where(_current_mentees(), Profile.region_id.is_not(None))
+        .group_by(Profile.region_id)
+        .subquery()
+    )
+    return _per_entry(Region, counts)
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    unit: str
+    kind: str  # "column" or "bar"
+    points: list[Point]
+    label_heading: str
+    value_heading: str
+    note: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(p.value for p in self.points)
+
+    @property
+    def svg(self):
+        """The chart's SVG markup (app.committee.charts)."""
+        draw = svg_charts.column_chart if self.kind == "column" else svg_charts.bar_chart
+        return draw(self.id, self.title, self.points, self.unit)
+
+
+def charts(period: Period, today: date) -> list[Chart]:
+    """The dashboard's charts, each with the data of its table (five statements)."""
+    return [
+        Chart(
+            "chart-new-mentorships",
+            "New mentorships per month, last 12 months",
+            "mentorships",
+            "column",
+            new_mentorships_per_month(today),
+            "Month",
+            "New mentorships",
+        ),
+        Chart(
+            "chart-active-mentorships",
+            "Active mentorships at the end of each month",
+            "active mentorships",
+            "column",
+            active_per_month(today),
+            "Month",
+            "Active mentorships",
+            "This month: today.",
+        ),
+        Chart(
+            "chart-objectives",
+            f"Objectives touched in check-ins, {period.describe()}",
+            "check-ins",
+            "bar",
+            objectives_touched(period),
+            "Objective",
+            "Check-ins",
+            "A check-in may touch several objectives.",
+        ),
+        Chart(
+            "chart-sectors",
+            "Mentees by library sector",
+            "mentees",
+            "bar",
+            mentees_by_sector(),
+            "Sector",
+            "Mentees",
+            "Members with the mentee role now; a member may work in two sectors.",
+        ),
+        Chart(
+            "chart-regions",
+            "Mentees by region",
+            "mentees",
+            "bar",
+            mentees_by_region(),
+            "Region",
+            "Mentees",
+            "Members with the mentee role now.",
+        ),
+    ]
+
+
+# --- attention lists ------------------------------------------------------------------------
+
+
+@dataclass
+class AttentionList:
+    rows: list
+    total: int  # all that qualify; `rows` shows the first LIST_LIMIT
+
+    @property
+    def more(self) -> int:
+        return max(self.total - len(self.rows), 0)
+
+
+def _listed(rows) -> AttentionList:
+    rows = list(rows)
+    return AttentionList(rows, rows[0].total if rows else 0)
+
+
+def waiting_requests(now: datetime) -> AttentionList:
+    """Requests waiting for an answer for more than PENDING_ATTENTION_DAYS days, oldest first."""
+    R = MentorshipRequest
+    mentee, mentor = aliased(User), aliased(User)
+    return _listed(
+        db.session.execute(
+            select(
+                R.id,
+                R.created_at,
+                R.expires_at,
+                R.reminder_sent_at,
+                mentee.id.label("mentee_id"),
+                mentee.name.label("mentee_name"),
+                mentor.id.label("mentor_id"),
+                mentor.name.label("mentor_name"),
+                func.count().over().label("total"),
+            )
+            .join(mentee, mentee.id == R.mentee_id)
+            .join(mentor, mentor.id == R.mentor_id)
+            .where(
+                R.status == R.PENDING,
+                R.created_at <= now - timedelta(days=PENDING_ATTENTION_DAYS),
+            )
+            .order_by(R.created_at, R.id)
+            .limit(LIST_LIMIT)
+        )
+    )
+
+
+def quiet_mentorships(today: date) -> AttentionList:
+    """Active mentorships with no check-in for QUIET_MENTORSHIP_DAYS days (counting from the
+    start when there is none), the quietest first."""
+    mentee, mentor = aliased(User), aliased(User)
+    last = _last_check_in_or_start().label("last_contact")
+    return _listed(
+        db.session.execute(
+            select(
+                Mentorship.id,
+                Mentorship.started_on,
+                last,
+                mentee.name.label("mentee_name"),
+                mentor.name.label("mentor_name"),
+                func.count().over().label("total"),
+            )
+            .join(mentee, mentee.id == Mentorship.mentee_id)
+            .join(mentor, mentor.id == Mentorship.mentor_id)
+            .where(
+                Mentorship.status == Mentorship.ACTIVE,
+                _last_check_in_or_start() <= today - timedelta(days=QUIET_MENTORSHIP_DAYS),
+            )
+            .order_by(last, Mentorship.id)
+            .limit(LIST_LIMIT)
+        )
+    )
+
+
+def waiting_mentees(today: date) -> AttentionList:
+    """Eligible mentees without an active mentorship whose requests wait, expired or were
+    declined, the longest waiting (earliest such request) first."""
+    R = MentorshipRequest
+    statuses = (R.PENDING, R.EXPIRED, R.DECLINED)
+    first_asked = func.min(R.created_at)
+
+    def how_many(status):
+        return func.sum(case((R.status == status, 1), else_=0))
+
+    return _listed(
+        db.session.execute(
+            select(
+                User.id,
+                User.name,
+                first_asked.label("first_asked"),
+                how_many(R.PENDING).label("pending"),
+                how_many(R.DECLINED).label("declined"),
+                how_many(R.EXPIRED).label("expired"),
+                func.count().over().label("total"),
+            )
+            .join(Profile, Profile.user_id == User.id)
+            .join(R, R.mentee_id == User.id)
+            .where(
+                *eligible_mentee_conditions(today),
+                R.status.in_(statuses),
+                ~exists(
+                    select(1).where(
+                        Mentorship.mentee_id == User.id, Mentorship.status == Mentorship.ACTIVE
+                    )
+                ),
+            )
+            .group_by(User.id, User.name)
+            .order_by(first_asked, User.id)
+            .limit(LIST_LIMIT)
+        )
+    )
+
+
+def mentors_with_spots(today: date) -> AttentionList:
+    """Eligible mentors accepting requests with a free spot, the most free spots first."""
+    R = MentorshipRequest
+    active = _active_as_mentor()
+    free = Profile.mentor_capacity - active
+    pending = (
+        select(func.count(R.id))
+        .where(R.mentor_id == User.id, R.status == R.PENDING)
+        .scalar_subquery()
+    )
+    return _listed(
+        db.session.execute(
+            select(
+                User.id,
+                User.name,
+                Profile.mentor_capacity.label("capacity"),
+                active.label("active"),
+                free.label("free"),
+                pending.label("pending"),
+                func.count().over().label("total"),
+            )
+            .join(Profile, Profile.user_id == User.id)
+            .where(*_eligible_mentor_conditions(today), free > 0)
+            .order_by(free.desc(), func.lower(User.name), User.id)
+            .limit(LIST_LIMIT)
+        )
+    )
+
+
+@dataclass
+class Attention:
+    waiting_requests: AttentionList
+    quiet_mentorships: AttentionList
+    waiting_mentees: AttentionList
+    mentors_with_spots: AttentionList
+
+
+def attention(today: date, now: datetime) -> Attention:
+    """The four attention lists (four statements)."""
+    return Attention(
+        waiting_requests(now),
+        quiet_mentorships(today),
+        waiting_mentees(today),
+        mentors_with_spots(today),
+    )
+
+
+# --- the admin view of a request ------------------------------------------------------------
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime
+    what: str
+    by: str | None = None
+
+
+@dataclass
+class RequestView:
+    id: int
+    status: str
+    status_label: str
+    source: str
+    created_at: datetime
+    expires_at: datetime
+    responded_at: datetime | None
+    reminder_sent_at: datetime | None
+    mentee_id: int
+    mentee_name: str
+    mentor_id: int
+    mentor_name: str
+    contact_method: str | None
+    objectives: list[str]
+    mentorship_id: int | None
+    history: list[HistoryEntry] = field(default_factory=list)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == MentorshipRequest.PENDING
+
+
+def request_view(request_id: int) -> RequestView | None:
+    """What the committee sees of a request: who, when, its states. Never the message or the
+    decline note (those columns are not selected)."""
+    R = MentorshipRequest
+    mentee, mentor = aliased(User), aliased(User)
+    row = db.session.execute(
+        select(
+            R.id,
+            R.status,
+            R.source,
+            R.created_at,
+            R.expires_at,
+            R.responded_at,
+            R.reminder_sent_at,
+            mentee.id.label("mentee_id"),
+            mentee.name.label("mentee_name"),
+            mentor.id.label("mentor_id"),
+            mentor.name.label("mentor_name"),
+            ContactMethod.name.label("contact_method"),
+            select(Mentorship.id)
+            .where(Mentorship.request_id == R.id)
+            .scalar_subquery()
+            .label("mentorship_id"),
+        )
+        .join(mentee, mentee.id == R.mentee_id)
+        .join(mentor, mentor.id == R.mentor_id)
+        .outerjoin(ContactMethod, ContactMethod.id == R.preferred_contact_method_id)
+        .where(R.id == request_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    objectives = db.session.scalars(
+        select(Objective.name)
+        .join(request_objectives, request_objectives.c.objective_id == Objective.id)
+        .where(request_objectives.c.request_id == request_id)
+        .order_by(Objective.position, Objective.name)
+    ).all()
+    view = RequestView(
+        id=row.id,
+        status=row.status,
+        status_label=STATUS_LABELS.get(row.status, row.status),
+        source=row.source,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        responded_at=row.responded_at,
+        reminder_sent_at=row.reminder_sent_at,
+        mentee_id=row.mentee_id,
+        mentee_name=row.mentee_name,
+        mentor_id=row.mentor_id,
+        mentor_name=row.mentor_name,
+        contact_method=row.contact_method,
+        objectives=list(objectives),
+        mentorship_id=row.mentorship_id,
+    )
+    history = [
+        HistoryEntry(
+            row.created_at,
+            "Sent by the committee" if row.source == "committee" else "Sent by the mentee",
+        )
+    ]
+    if row.reminder_sent_at:
+        history.append(HistoryEntry(row.reminder_sent_at, "Reminder e-mailed to the mentor"))
+    actor = aliased(User)
+    for created_at, action, name in db.session.execute(
+        select(AuditEvent.created_at, AuditEvent.action, actor.name)
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .where(AuditEvent.target_type == REQUEST_TARGET, AuditEvent.target_id == request_id)
+    ):
+        history.append(HistoryEntry(created_at, audit.ACTIONS.get(action, action), name))
+    if row.responded_at and row.status != MentorshipRequest.PENDING:
+        history.append(HistoryEntry(row.responded_at, view.status_label))
+    view.history = sorted(history, key=lambda entry: entry.at)
+    return view
+
+
+def resend_request_email(actor: User, request_id: int) -> MentorshipRequest:
+    """E-mail the mentor the new-request message again (the same template and content as when
+    it was sent, with its decision links), record the audit event, and commit.
+
+    Only for a request still waiting for an answer (DomainError otherwise). A second click
+    within the same minute sends nothing more (the outbox's dedupe key).
+    """
+    from app.requests import services as requests
+
+    request = db.session.get(MentorshipRequest, request_id)
+    if request is None:
+        raise DomainError("There is no such request.")
+    if not request.is_pending:
+        raise DomainError(
+            "This request is no longer waiting for an answer, so there is nothing to re-send."
+        )
+    now = clock.utcnow()
+    mentor, mentee = request.mentor, request.mentee
+    links = getattr(requests, "decision_links", None)
+    message = enqueue(
+        mentor.email,
+        "request_new",
+        f"{requests.display_name(mentee)} would like you as their mentor",
+        dedupe_key=f"request-new:{request.id}:again:{now:%Y%m%d%H%M}",
+        request=request,
+        mentor_name=requests.display_name(mentor),
+        mentee_name=requests.display_name(mentee),
+        mentee_profile=mentee.profile,
+        expires_on=requests.format_day(request.expires_at),
+        requests_url=absolute_url("requests.index"),
+        decision_links=links(request) if links is not None else None,
+    )
+    if message is None:
+        db.session.rollback()
+        raise DomainError("The e-mail was sent again a moment ago. Nothing more was sent.")
+    audit.record(
+        actor,
+        REQUEST_EMAIL_RESENT,
+        (REQUEST_TARGET, request.id),
+        mentor=mentor.id,
+        expires_at=request.expires_at,
+    )
+    db.session.commit()
+    return request
+
+
+# --- the admin view of a mentorship ---------------------------------------------------------
+
+
+@dataclass
+class CheckInRow:
+    met_on: date
+    minutes: int
+    score: int
+    score_label: str
+    method: str
+    logged_by: str  # "Mentor" or "Mentee"
+    objectives: list[str]
+
+
+@dataclass
+class MentorshipView:
+    id: int
+    status: str
+    status_label: str
+    started_on: date
+    minimum_end_on: date
+    ended_on: date | None
+    mentor_id: int
+    mentor_name: str
+    mentee_id: int
+    mentee_name: str
+    request_id: int | None
+    frequency: str | None
+    agreement_exists: bool
+    agreed_by_mentor_at: datetime | None
+    agreed_by_mentee_at: datetime | None
+    goals_total: int
+    goals_done: int
+    check_ins: list[CheckInRow]
+
+    @property
+    def check_in_minutes(self) -> int:
+        return sum(c.minutes for c in self.check_ins)
+
+    @property
+    def last_check_in(self) -> date | None:
+        return max((c.met_on for c in self.check_ins), default=None)
+
+    @property
+    def average_score(self) -> float | None:
+        if not self.check_ins:
+            return None
+        return round(sum(c.score for c in self.check_ins) / len(self.check_ins), 1)
+
+
+def mentorship_view(mentorship_id: int) -> MentorshipView | None:
+    """What the committee sees of a mentorship: the pair, dates, agreement state, counts of
+    goals, and each check-in's date, minutes, method and score. Never a note, the agreement's
+    goals text or a goal's text (none of those columns is selected)."""
+    mentee, mentor = aliased(User), aliased(User)
+    A = MentorshipAgreement
+    row = db.session.execute(
+        select(
+            Mentorship.id,
+            Mentorship.status,
+            Mentorship.started_on,
+            Mentorship.minimum_end_on,
+            Mentorship.ended_on,
+            Mentorship.request_id,
+            mentor.id.label("mentor_id"),
+            mentor.name.label("mentor_name"),
+            mentee.id.label("mentee_id"),
+            mentee.name.label("mentee_name"),
+            A.id.label("agreement_id"),
+            A.meeting_frequency,
+            A.confirmed_by_mentor_at,
+            A.confirmed_by_mentee_at,
+            select(func.count(Goal.id))
+            .where(Goal.mentorship_id == Mentorship.id)
+            .scalar_subquery()
+            .label("goals_total"),
+            select(func.count(Goal.id))
+            .where(Goal.mentorship_id == Mentorship.id, Goal.done_at.is_not(None))
+            .scalar_subquery()
+            .label("goals_done"),
+        )
+        .join(mentee, mentee.id == Mentorship.mentee_id)
+        .join(mentor, mentor.id == Mentorship.mentor_id)
+        .outerjoin(A, A.mentorship_id == Mentorship.id)
+        .where(Mentorship.id == mentorship_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    check_in_rows = db.session.execute(
+        select(
+            CheckIn.id,
+            CheckIn.met_on,
+            CheckIn.minutes,
+            CheckIn.how_it_is_going,
+            CheckIn.author_id,
+            ContactMethod.name.label("method"),
+        )
+        .join(ContactMethod, ContactMethod.id == CheckIn.method_id)
+        .where(CheckIn.mentorship_id == mentorship_id)
+        .order_by(CheckIn.met_on.desc(), CheckIn.id.desc())
+    ).all()
+    touched: dict[int, list[str]] = {}
+    for check_in_id, name in db.session.execute(
+        select(check_in_objectives.c.check_in_id, Objective.name)
+        .join(Objective, Objective.id == check_in_objectives.c.objective_id)
+        .join(CheckIn, CheckIn.id == check_in_objectives.c.check_in_id)
+        .where(CheckIn.mentorship_id == mentorship_id)
+        .order_by(Objective.position, Objective.name)
+    ):
+        touched.setdefault(check_in_id, []).append(name)
+    return MentorshipView(
+        id=row.id,
+        status=row.status,
+        status_label=MENTORSHIP_STATUS_LABELS.get(row.status, row.status),
+        started_on=row.started_on,
+        minimum_end_on=row.minimum_end_on,
+        ended_on=row.ended_on,
+        mentor_id=row.mentor_id,
+        mentor_name=row.mentor_name,
+        mentee_id=row.mentee_id,
+        mentee_name=row.mentee_name,
+        request_id=row.request_id,
+        frequency=MentorshipAgreement.FREQUENCIES.get(row.meeting_frequency or ""),
+        agreement_exists=row.agreement_id is not None,
+        agreed_by_mentor_at=row.confirmed_by_mentor_at,
+        agreed_by_mentee_at=row.confirmed_by_mentee_at,
+        goals_total=row.goals_total,
+        goals_done=row.goals_done,
+        check_ins=[
+            CheckInRow(
+                met_on=c.met_on,
+                minutes=c.minutes,
+                score=c.how_it_is_going,
+                score_label=CheckIn.SCORES.get(c.how_it_is_going, ""),
+                method=c.method,
+                logged_by="Mentor" if c.author_id == row.mentor_id else "Mentee",
+                objectives=touched.get(c.id, []),
+            )
+            for c in check_in_rows
+        ],
+    )
