@@ -92,7 +92,8 @@ def jobs():
 @jobs.command(
     "daily",
     help="Run once a day from cron: clears expired sign-in sessions, expires unanswered "
-    "mentorship requests and reminds mentors half-way. Safe to run twice.",
+    "mentorship requests and reminds mentors half-way, reminds pairs to check in, and sends "
+    "the mid-point and six-month prompts. Safe to run twice.",
 )
 def jobs_daily():
     from app.requests.services import run_request_jobs
@@ -105,6 +106,13 @@ def jobs_daily():
     report = run_request_jobs(clock.utcnow())
     click.echo(
         f"Mentorship requests expired: {report.expired}. Mentors reminded: {report.reminded}."
+    )
+    from app.mentorships.reminders import run_mentorship_reminders
+
+    sent = run_mentorship_reminders(clock.utcnow())
+    click.echo(
+        f"Mentorships reminded to check in: {sent.check_in_reminders}. "
+        f"Mid-point prompts: {sent.midpoint_prompts}. Six-month prompts: {sent.review_prompts}."
     )
 
 

@@ -6,16 +6,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from app import clock
 from app.extensions import db, limiter
 from app.main import bp
+from app.main.services import next_actions
 from app.models import OutboxEmail
 from app.profiles.services import eligibility_overview
 
 
 @bp.route("/")
 def index():
-    overview = None
+    overview = actions = None
     if current_user.is_authenticated:
         overview = eligibility_overview(current_user, clock.today())
-    return render_template("main/index.html", overview=overview)
+        actions = next_actions(current_user)
+    return render_template("main/index.html", overview=overview, actions=actions)
 
 
 @bp.route("/privacy")

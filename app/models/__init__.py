@@ -4,6 +4,8 @@ from app.models.accounts import LoginSession, User
 from app.models.audit import AuditEvent, RosterImport
 from app.models.mentorship import (
     CheckIn,
+    ClosingFeedback,
+    ClosingFeedbackScore,
     Goal,
     Mentorship,
     MentorshipAgreement,
@@ -26,6 +28,8 @@ from app.models.program import ProgramSettings
 __all__ = [
     "AuditEvent",
     "CheckIn",
+    "ClosingFeedback",
+    "ClosingFeedbackScore",
     "ContactMethod",
     "ExpertiseArea",
     "Goal",

@@ -140,6 +140,57 @@ class Mentorship(db.Model):
     def involves(self, user_id: int) -> bool:
         return user_id in (self.mentor_id, self.mentee_id)
 
+    # --- closing and reminders (issue 6, part B: app/mentorships/closing.py, reminders.py) ----
+
+    # Why a pair ended before six months (the committee reads these, with the optional note).
+    END_REASONS = {
+        "schedule": "Our schedules or time",
+        "goals_met": "The goals were met early",
+        "not_a_fit": "Not a good fit",
+        "personal": "Personal reasons",
+        "other": "Another reason",
+    }
+    END_NOTE_LIMIT = 1000
+    EXTEND_MONTHS = range(1, 7)  # an extension sets the next review 1 to 6 months ahead
+    MIDPOINT_MONTHS = 3
+
+    # The next "complete or extend?" decision; None: `minimum_end_on` (see `review_date`).
+    review_on: Mapped[date | None]
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+    # For the committee (not a pair note): why the pair ended early, in the member's words.
+    end_note: Mapped[str | None] = mapped_column(Text)
+    # The daily job's bookkeeping: what it last sent, so a second run sends nothing twice.
+    check_in_reminder_sent_on: Mapped[date | None]
+    midpoint_prompt_sent_on: Mapped[date | None]
+    review_prompt_sent_for: Mapped[date | None]  # the review date that prompt was about
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (self.COMPLETED, self.ENDED_EARLY)
+
+    @property
+    def review_date(self) -> date:
+        """When the pair are asked to complete or extend: six months on, or the date an
+        extension set."""
+        return self.review_on or self.minimum_end_on
+
+    @property
+    def end_reason_label(self) -> str | None:
+        return self.END_REASONS.get(self.end_reason or "")
+
+    def may_complete(self, today: date) -> bool:
+        """Completing is possible once the six months are reached (and after an extension)."""
+        return self.is_active and today >= self.minimum_end_on
+
+    def may_end_early(self, today: date) -> bool:
+        """Before the six months, a pair can only end early (with a reason)."""
+        return self.is_active and today < self.minimum_end_on
+
+    def may_extend(self, today: date) -> bool:
+        """Once six months are reached, the pair may carry on and set a later review date."""
+        return self.may_complete(today)
+
 
 # --- inside a mentorship: the agreement, check-ins, goals (issue 6) ----------------------------
 
@@ -378,3 +429,59 @@ class MentorshipPreference(db.Model):
     # E-mail me (at most once a day) when my partner logs a check-in.
     check_in_emails: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[datetime] = mapped_column(default=clock.utcnow, onupdate=clock.utcnow)
+
+
+# --- closing feedback (issue 6, part B) -----------------------------------------------------
+
+
+class ClosingFeedback(db.Model):
+    """What one participant says once their mentorship closed: for the committee. One per
+    participant and mentorship. Scores: how well each agreed objective was met (1 to 5)."""
+
+    __tablename__ = "closing_feedback"
+
+    SCORES = {
+        1: "Not met",
+        2: "A little",
+        3: "Partly",
+        4: "Mostly",
+        5: "Fully met",
+    }
+    COMMENT_LIMIT = 2000
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    would_recommend: Mapped[bool]
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+
+    mentorship: Mapped["Mentorship"] = relationship()
+    user = relationship("User", foreign_keys=[user_id])
+    scores: Mapped[list["ClosingFeedbackScore"]] = relationship(
+        back_populates="feedback", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (
+        Index("uq_closing_feedback_mentorship_user", "mentorship_id", "user_id", unique=True),
+        Index("ix_closing_feedback_user_id", "user_id"),
+    )
+
+
+class ClosingFeedbackScore(db.Model):
+    """How well one agreed objective was met, 1 to 5, in one participant's feedback."""
+
+    __tablename__ = "closing_feedback_scores"
+
+    feedback_id: Mapped[int] = mapped_column(
+        ForeignKey("closing_feedback.id", ondelete="CASCADE"), primary_key=True
+    )
+    objective_id: Mapped[int] = mapped_column(ForeignKey("objectives.id"), primary_key=True)
+    score: Mapped[int]
+
+    feedback: Mapped[ClosingFeedback] = relationship(back_populates="scores")
+    objective: Mapped[Objective] = relationship()
+
+    @property
+    def label(self) -> str:
+        return ClosingFeedback.SCORES.get(self.score, "")

@@ -26,6 +26,8 @@ class ProgramSettings(db.Model):
     max_pending_requests_per_mentee: Mapped[int] = mapped_column(default=3)
     max_active_mentorships_per_mentee: Mapped[int] = mapped_column(default=1)
     request_expiry_days: Mapped[int] = mapped_column(default=14)
+    # Both partners are reminded when a mentorship has had no check-in for this many days.
+    checkin_reminder_days: Mapped[int] = mapped_column(default=30, server_default="30")
     updated_at: Mapped[datetime] = mapped_column(default=clock.utcnow, onupdate=clock.utcnow)
 
     @property

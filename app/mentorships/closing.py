@@ -1,0 +1,338 @@
+"""Closing a mentorship (issue 6, part B): complete, end early, extend, closing feedback.
+
+Each operation takes a mentorship the caller found with `find_for_participant` (only the pair
+reach it), checks the rules, changes the models, enqueues its e-mail in the same transaction and
+commits, or raises a DomainError (`Invalid` with every field's problems) and changes nothing.
+
+A status change is a conditional UPDATE on "still active": of two simultaneous closings only one
+wins, and the other is told what happened. Ending (completed or ended early) frees the mentor's
+spot at once: the spot count (`app.requests.services.spots_left`, the directory's SQL twin)
+counts active mentorships only.
+
+Confidentiality: the end-early note is for the committee, never e-mailed to the partner; no
+e-mail or page here shows a check-in note.
+"""
+
+from datetime import date
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app import clock
+from app.email import absolute_url, enqueue
+from app.errors_domain import DomainError
+from app.extensions import db
+from app.mentorships.services import Invalid, display_name, partner_of, role_of
+from app.models import ClosingFeedback, ClosingFeedbackScore, Mentorship, Objective, User
+from app.requests.services import add_months, format_day
+
+NOT_OFFERED = "Choose from the options shown."
+
+
+def _long_day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def closed_message(mentorship: Mentorship, actor: User) -> str:
+    """Why nothing changed: the mentorship already ended, how, when and by whom."""
+    when = _long_day(mentorship.ended_on) if mentorship.ended_on else "an earlier date"
+    if mentorship.ended_by_id == actor.id:
+        who = "You"
+    elif mentorship.ended_by_id is not None:
+        who = display_name(partner_of(mentorship, actor))
+    else:
+        who = None
+    if mentorship.status == Mentorship.COMPLETED:
+        if who:
+            return f"{who} already marked this mentorship completed on {when}."
+        return f"This mentorship was completed on {when}."
+    return (
+        f"{who} already ended this mentorship on {when}."
+        if who
+        else f"This mentorship ended on {when}."
+    )
+
+
+def _refuse_if_closed(mentorship: Mentorship, actor: User) -> None:
+    if not mentorship.is_active:
+        raise DomainError(closed_message(mentorship, actor))
+
+
+def _check_participant(mentorship: Mentorship, actor: User) -> None:
+    if not mentorship.involves(actor.id):
+        raise DomainError("Only the mentor and the mentee of a mentorship can do that.")
+
+
+def _close(mentorship: Mentorship, actor: User, status: str, **values) -> None:
+    """Move the mentorship from active to `status` only if it is still active (a conditional
+    UPDATE); otherwise roll back and say what happened."""
+    today = clock.today()
+    result = db.session.execute(
+        update(Mentorship)
+        .where(Mentorship.id == mentorship.id, Mentorship.status == Mentorship.ACTIVE)
+        .values(status=status, ended_on=today, ended_by_id=actor.id, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        db.session.refresh(mentorship)
+        raise DomainError(closed_message(mentorship, actor))
+    db.session.refresh(mentorship)
+
+
+def _mail_closed(mentorship: Mentorship, actor: User, template: str, subject: str) -> None:
+    """The partner learns the mentorship closed (and is asked for feedback); the actor gets
+    the request for feedback too, so both have the link."""
+    partner = partner_of(mentorship, actor)
+    feedback_url = absolute_url("mentorships.closing_feedback", mentorship_id=mentorship.id)
+    enqueue(
+        partner.email,
+        template,
+        subject,
+        dedupe_key=f"{template}:{mentorship.id}:{partner.id}",
+        partner_name=display_name(partner),
+        actor_name=display_name(actor),
+        started_on=format_day(mentorship.started_on),
+        ended_on=format_day(mentorship.ended_on),
+        feedback_url=feedback_url,
+        record_url=absolute_url("mentorships.closing_record", mentorship_id=mentorship.id),
+        completed=mentorship.status == Mentorship.COMPLETED,
+    )
+    enqueue(
+        actor.email,
+        "mentorship_feedback",
+        "Your feedback on your mentorship",
+        dedupe_key=f"mentorship-feedback:{mentorship.id}:{actor.id}",
+        name=display_name(actor),
+        partner_name=display_name(partner),
+        feedback_url=feedback_url,
+        completed=mentorship.status == Mentorship.COMPLETED,
+    )
+
+
+def complete(mentorship: Mentorship, actor: User) -> Mentorship:
+    """Mark the mentorship completed: possible once the six months are reached (and any time
+    after an extension). The partner is told by e-mail; both are asked for feedback."""
+    _check_participant(mentorship, actor)
+    _refuse_if_closed(mentorship, actor)
+    today = clock.today()
+    if not mentorship.may_complete(today):
+        raise DomainError(
+            "A mentorship can be marked completed once it has run six months, from "
+            f"{_long_day(mentorship.minimum_end_on)}. If you need to stop before then, "
+            "end it early instead."
+        )
+    _close(mentorship, actor, Mentorship.COMPLETED)
+    _mail_closed(
+        mentorship,
+        actor,
+        "mentorship_completed",
+        f"{display_name(actor)} marked your mentorship completed",
+    )
+    db.session.commit()
+    return mentorship
+
+
+def clean_end_note(note: str | None) -> str | None:
+    text = (note or "").replace("\r\n", "\n").strip()
+    return text or None
+
+
+def end_early(mentorship: Mentorship, actor: User, reason: str | None, note: str | None):
+    """End the mentorship before the six months, with a reason (one of
+    Mentorship.END_REASONS) and an optional note for the committee (at most END_NOTE_LIMIT
+    characters; never shown to the partner). The partner is told; both are asked for feedback."""
+    _check_participant(mentorship, actor)
+    _refuse_if_closed(mentorship, actor)
+    today = clock.today()
+    if not mentorship.may_end_early(today):
+        raise DomainError(
+            "Your mentorship has reached six months, so it doesn't end early: mark it "
+            "completed instead."
+        )
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = ["Choose why the mentorship is ending."]
+    elif reason not in Mentorship.END_REASONS:
+        errors["reason"] = [NOT_OFFERED]
+    text = clean_end_note(note)
+    if text is not None and len(text) > Mentorship.END_NOTE_LIMIT:
+        errors["note"] = [
+            f"Use at most {Mentorship.END_NOTE_LIMIT:,} characters (you wrote {len(text):,})."
+        ]
+    if errors:
+        raise Invalid(errors)
+    _close(mentorship, actor, Mentorship.ENDED_EARLY, end_reason=reason, end_note=text)
+    _mail_closed(
+        mentorship, actor, "mentorship_ended", f"{display_name(actor)} ended your mentorship"
+    )
+    db.session.commit()
+    return mentorship
+
+
+def extend(mentorship: Mentorship, actor: User, months) -> Mentorship:
+    """Carry on past six months: the next review ("complete or extend?") is `months` (1 to 6)
+    from today. Completing stays possible at any time. The partner is told."""
+    _check_participant(mentorship, actor)
+    _refuse_if_closed(mentorship, actor)
+    today = clock.today()
+    if not mentorship.may_extend(today):
+        raise DomainError(
+            "You can choose to carry on once your mentorship reaches six months, on "
+            f"{_long_day(mentorship.minimum_end_on)}."
+        )
+    if (
+        not isinstance(months, int)
+        or isinstance(months, bool)
+        or months not in Mentorship.EXTEND_MONTHS
+    ):
+        raise Invalid({"months": ["Choose a review date from 1 to 6 months from now."]})
+    review_on = add_months(today, months)
+    result = db.session.execute(
+        update(Mentorship)
+        .where(Mentorship.id == mentorship.id, Mentorship.status == Mentorship.ACTIVE)
+        .values(review_on=review_on)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        db.session.refresh(mentorship)
+        raise DomainError(closed_message(mentorship, actor))
+    db.session.refresh(mentorship)
+    partner = partner_of(mentorship, actor)
+    enqueue(
+        partner.email,
+        "mentorship_six_months_extended",
+        f"{display_name(actor)} extended your mentorship",
+        dedupe_key=f"mentorship-extended:{mentorship.id}:{partner.id}:{review_on.isoformat()}",
+        partner_name=display_name(partner),
+        actor_name=display_name(actor),
+        review_on=_long_day(review_on),
+        mentorship_url=absolute_url("mentorships.show", mentorship_id=mentorship.id),
+        closing_url=absolute_url("mentorships.closing", mentorship_id=mentorship.id),
+    )
+    db.session.commit()
+    return mentorship
+
+
+# --- closing feedback ------------------------------------------------------------------------
+
+
+def agreed_objectives(mentorship: Mentorship) -> list[Objective]:
+    """The objectives the pair agreed on (in the program's order): the ones feedback scores."""
+    agreement = mentorship.agreement
+    if agreement is None:
+        return []
+    return sorted(agreement.objectives, key=lambda o: (o.position, o.name))
+
+
+def feedback_of(mentorship: Mentorship, user: User) -> ClosingFeedback | None:
+    return db.session.scalar(
+        select(ClosingFeedback).where(
+            ClosingFeedback.mentorship_id == mentorship.id, ClosingFeedback.user_id == user.id
+        )
+    )
+
+
+def _already_given(feedback: ClosingFeedback) -> DomainError:
+    return DomainError(
+        f"You already gave your feedback on {_long_day(feedback.created_at.date())}. "
+        "Thank you: it can't be changed now."
+    )
+
+
+def check_feedback_open(mentorship: Mentorship, user: User) -> None:
+    """Feedback is given once the mentorship closed, once per participant."""
+    _check_participant(mentorship, user)
+    if mentorship.is_active:
+        raise DomainError("Feedback is asked for once your mentorship is completed or has ended.")
+    given = feedback_of(mentorship, user)
+    if given is not None:
+        raise _already_given(given)
+
+
+def _score(value) -> int | None:
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text in {"1", "2", "3", "4", "5"} else None
+
+
+def give_feedback(
+    mentorship: Mentorship, user: User, scores: dict, would_recommend, comment: str | None
+) -> ClosingFeedback:
+    """Record `user`'s closing feedback for the committee.
+
+    `scores` maps objective ids (as sent: text or numbers) to 1..5, one for each objective of
+    the agreement, no other; `would_recommend` is True or False; `comment` at most
+    ClosingFeedback.COMMENT_LIMIT characters (optional). Raises Invalid (fields "scores",
+    "score-<objective id>", "would_recommend", "comment") or DomainError; saves nothing then.
+    """
+    check_feedback_open(mentorship, user)
+    errors: dict[str, list[str]] = {}
+    agreed = {o.id: o for o in agreed_objectives(mentorship)}
+    chosen: dict[int, int] = {}
+    for key, value in (scores or {}).items():
+        text = str(key).strip()
+        objective_id = int(text) if text.isdigit() else None
+        if objective_id not in agreed:
+            errors.setdefault("scores", []).append(
+                "Score only the objectives of your agreement, as shown."
+            )
+            continue
+        score = _score(value)
+        if score is None:
+            errors[f"score-{objective_id}"] = ["Choose a score from 1 to 5."]
+        else:
+            chosen[objective_id] = score
+    for objective_id, objective in agreed.items():
+        if objective_id not in chosen and f"score-{objective_id}" not in errors:
+            errors[f"score-{objective_id}"] = [f"Choose how well “{objective.name}” was met."]
+    if would_recommend not in (True, False):
+        errors["would_recommend"] = ["Choose yes or no."]
+    text = clean_end_note(comment)
+    if text is not None and len(text) > ClosingFeedback.COMMENT_LIMIT:
+        errors["comment"] = [
+            f"Use at most {ClosingFeedback.COMMENT_LIMIT:,} characters (you wrote {len(text):,})."
+        ]
+    if errors:
+        raise Invalid(errors)
+    feedback = ClosingFeedback(
+        mentorship_id=mentorship.id,
+        user_id=user.id,
+        would_recommend=would_recommend,
+        comment=text,
+        created_at=clock.utcnow(),
+        scores=[
+            ClosingFeedbackScore(objective_id=objective_id, score=score)
+            for objective_id, score in sorted(chosen.items())
+        ],
+    )
+    db.session.add(feedback)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same member, twice at the same moment
+        db.session.rollback()
+        raise _already_given(feedback_of(mentorship, user)) from None
+    db.session.commit()
+    return feedback
+
+
+# --- what the closing page offers ------------------------------------------------------------
+
+
+def closing_state(mentorship: Mentorship, user: User) -> dict:
+    """What `user` can do now on the closing page, for the template."""
+    today = clock.today()
+    return {
+        "today": today,
+        "role": role_of(mentorship, user),
+        "partner_name": display_name(partner_of(mentorship, user)),
+        "may_complete": mentorship.may_complete(today),
+        "may_end_early": mentorship.may_end_early(today),
+        "may_extend": mentorship.may_extend(today),
+        "review_date": mentorship.review_date,
+        "review_due": mentorship.is_active and today >= mentorship.review_date,
+        "feedback": feedback_of(mentorship, user) if mentorship.is_closed else None,
+        "extend_choices": [
+            (months, _long_day(add_months(today, months))) for months in Mentorship.EXTEND_MONTHS
+        ],
+    }

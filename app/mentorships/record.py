@@ -1,0 +1,59 @@
+"""The participation record of a completed mentorship (issue 6, part B): a printable summary a
+participant can keep or show (e.g. for professional development hours).
+
+Names, dates, how often and how long the pair met, and the objectives they covered (from their
+check-ins and the goals they reached). Never a note: neither shared nor private check-in notes,
+nor the agreement's text, nor anything said to the committee.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.mentorships import services
+from app.models import Mentorship, User
+
+
+@dataclass
+class ParticipationRecord:
+    holder_name: str
+    holder_role: str  # "mentor" or "mentee"
+    partner_name: str
+    mentor_name: str
+    mentee_name: str
+    started_on: date
+    ended_on: date
+    meetings: int
+    hours_text: str
+    objectives: list[str]
+    goals_reached: list[str]
+
+
+def participation_record(mentorship: Mentorship, viewer: User) -> ParticipationRecord | None:
+    """The record as `viewer` (one of the pair) keeps it; None unless the mentorship was
+    completed. Meetings and hours follow the mentorship page's rule (`services.progress`: a
+    day both logged counts once, at its longest length)."""
+    if mentorship.status != Mentorship.COMPLETED or not mentorship.involves(viewer.id):
+        return None
+    progress = services.progress(mentorship)
+    covered = {}
+    for check_in in mentorship.check_ins:
+        for objective in check_in.objectives:
+            covered[objective.id] = objective
+    done_goals = [goal for goal in mentorship.goals if goal.is_done]
+    for goal in done_goals:
+        if goal.objective is not None:
+            covered[goal.objective.id] = goal.objective
+    partner = services.partner_of(mentorship, viewer)
+    return ParticipationRecord(
+        holder_name=services.display_name(viewer),
+        holder_role=services.role_of(mentorship, viewer),
+        partner_name=services.display_name(partner),
+        mentor_name=services.display_name(mentorship.mentor),
+        mentee_name=services.display_name(mentorship.mentee),
+        started_on=mentorship.started_on,
+        ended_on=mentorship.ended_on or mentorship.minimum_end_on,
+        meetings=progress.meetings,
+        hours_text=progress.hours_text,
+        objectives=[o.name for o in sorted(covered.values(), key=lambda o: (o.position, o.name))],
+        goals_reached=[goal.text for goal in done_goals],
+    )
