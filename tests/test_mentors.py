@@ -609,6 +609,7 @@ def test_twenty_mentors_a_page_and_a_page_past_the_end_shows_the_last(mentee, ma
         "q=" + "x" * 5000,
         "q=%27%22%3C%3E",
         "q=%00",
+        "q=a%00b%01c",
         "q=\\",
         "unknown=1",
     ],

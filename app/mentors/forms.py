@@ -51,7 +51,9 @@ def parse_query(args: MultiDict, vocab: Vocabularies) -> DirectoryQuery:
     if region not in {term.id for term in vocab.active[REGION]}:
         region = None
     order = args.get("order", "")
-    q = " ".join(args.get("q", "")[:SEARCH_MAX_LENGTH].split())
+    # Printable characters only: PostgreSQL refuses NUL in text, and nobody types controls.
+    raw = "".join(ch if ch.isprintable() else " " for ch in args.get("q", "")[:SEARCH_MAX_LENGTH])
+    q = " ".join(raw.split())
     return DirectoryQuery(
         q=q,
         region=region,
