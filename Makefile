@@ -36,10 +36,12 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## bench: time the mentor directory on 10,000 demo members (SQLite; PostgreSQL too with
+## bench: time the mentor directory on 10,000 demo members, and the committee dashboard with
+## 5,000 mentorships and 60,000 check-ins more (SQLite; PostgreSQL too with
 ## BENCH_DATABASE_URL, whose database is emptied first)
 bench: $(VENV)/.runtime-installed
 	APP_ENV=$${APP_ENV:-development} $(BIN)/python bench/directory.py $(BENCH_ARGS)
+	APP_ENV=$${APP_ENV:-development} $(BIN)/python bench/dashboard.py $(DASHBOARD_BENCH_ARGS)
 
 worker: $(VENV)/.runtime-installed
 	APP_ENV=$${APP_ENV:-development} $(BIN)/flask outbox worker

@@ -184,10 +184,6 @@ class Figures:
         return self.requests_declined / self.requests_answered if self.requests_answered else None
 
 
-def _count(query) -> object:
-    return query.scalar_subquery()
-
-
 def _filled(column):
     return and_(column.is_not(None), column != "")
 
@@ -252,102 +248,98 @@ def month_bounds(today: date) -> tuple[date, date]:
     return first, following
 
 
+def _sum(condition):
+    """SQL: how many rows meet `condition` (0 for none)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _distinct(condition, column):
+    """SQL: how many distinct values `column` has among the rows meeting `condition`."""
+    return func.count(func.distinct(case((condition, column), else_=None)))
+
+
 def figures(period: Period, today: date, now: datetime) -> Figures:
-    """The dashboard's figures: three statements whatever the data size."""
-    active_user = User.is_active_account.is_(True)
+    """The dashboard's figures: three statements whatever the data size (one pass over the
+    members, one over the requests, one over the mentorships, then the open spots and the
+    median age of the waiting requests)."""
     first, following = month_bounds(today)
     R = MentorshipRequest
-    now_row = db.session.execute(
+    people = db.session.execute(
         select(
-            _count(select(func.count(User.id)).where(active_user)).label("members"),
-            _count(
-                select(func.count(User.id))
-                .join(Profile, Profile.user_id == User.id)
-                .where(active_user, *verified_membership(today))
-            ).label("verified_members"),
-            _count(
-                select(func.count(User.id))
-                .join(Profile, Profile.user_id == User.id)
-                .where(active_user, Profile.role.in_((MENTOR, BOTH)))
-            ).label("mentors"),
-            _count(
-                select(func.count(User.id))
-                .join(Profile, Profile.user_id == User.id)
-                .where(active_user, Profile.role.in_((MENTEE, BOTH)))
-            ).label("mentees"),
-            _count(select(func.count(R.id)).where(R.status == R.PENDING)).label("pending"),
-            _count(
-                select(func.count(Mentorship.id)).where(Mentorship.status == Mentorship.ACTIVE)
-            ).label("active"),
-            _count(
-                select(func.count(Mentorship.id)).where(
-                    Mentorship.status == Mentorship.ACTIVE,
+            func.count(User.id),
+            _sum(and_(*verified_membership(today))),
+            _sum(Profile.role.in_((MENTOR, BOTH))),
+            _sum(Profile.role.in_((MENTEE, BOTH))),
+        )
+        .select_from(User)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .where(User.is_active_account.is_(True))
+    ).one()
+    in_period = period.moments(R.created_at)
+    answered_in_period = period.moments(R.responded_at)
+    requests = db.session.execute(
+        select(
+            _sum(R.status == R.PENDING),
+            _sum(in_period),
+            _distinct(in_period, R.mentee_id),
+            _distinct(and_(in_period, R.status == R.ACCEPTED), R.mentee_id),
+            _sum(and_(answered_in_period, R.status.in_((R.ACCEPTED, R.DECLINED)))),
+            _sum(and_(answered_in_period, R.status == R.DECLINED)),
+        )
+    ).one()
+    active = Mentorship.status == Mentorship.ACTIVE
+    # The latest check-in is looked up for active mentorships only (CASE evaluates lazily).
+    overdue = case(
+        (
+            active,
+            case(
+                (
                     _last_check_in_or_start() <= today - timedelta(days=OVERDUE_CHECK_IN_DAYS),
-                )
-            ).label("overdue"),
-            _count(
-                select(func.count(Mentorship.id)).where(
-                    Mentorship.status == Mentorship.ACTIVE,
+                    1,
+                ),
+                else_=0,
+            ),
+        ),
+        else_=0,
+    )
+    pairs = db.session.execute(
+        select(
+            _sum(active),
+            func.coalesce(func.sum(overdue), 0),
+            _sum(
+                and_(
+                    active,
                     Mentorship.minimum_end_on >= first,
                     Mentorship.minimum_end_on < following,
                 )
-            ).label("six_months"),
-            # In the period.
-            _count(select(func.count(R.id)).where(period.moments(R.created_at))).label("sent"),
-            _count(
-                select(func.count(func.distinct(R.mentee_id))).where(period.moments(R.created_at))
-            ).label("asked"),
-            _count(
-                select(func.count(func.distinct(R.mentee_id))).where(
-                    period.moments(R.created_at), R.status == R.ACCEPTED
-                )
-            ).label("matched"),
-            _count(
-                select(func.count(R.id)).where(
-                    period.moments(R.responded_at), R.status.in_((R.ACCEPTED, R.DECLINED))
-                )
-            ).label("answered"),
-            _count(
-                select(func.count(R.id)).where(
-                    period.moments(R.responded_at), R.status == R.DECLINED
-                )
-            ).label("declined"),
-            _count(
-                select(func.count(Mentorship.id)).where(period.days(Mentorship.started_on))
-            ).label("started"),
-            _count(
-                select(func.count(Mentorship.id)).where(
-                    Mentorship.status == Mentorship.COMPLETED, period.days(Mentorship.ended_on)
-                )
-            ).label("completed"),
-            _count(
-                select(func.count(Mentorship.id)).where(
-                    Mentorship.status == Mentorship.ENDED_EARLY, period.days(Mentorship.ended_on)
-                )
-            ).label("ended_early"),
+            ),
+            _sum(period.days(Mentorship.started_on)),
+            _sum(and_(Mentorship.status == Mentorship.COMPLETED, period.days(Mentorship.ended_on))),
+            _sum(
+                and_(Mentorship.status == Mentorship.ENDED_EARLY, period.days(Mentorship.ended_on))
+            ),
         )
     ).one()
-    result = Figures(
-        members=now_row.members,
-        verified_members=now_row.verified_members,
-        mentors=now_row.mentors,
-        mentees=now_row.mentees,
-        pending_requests=now_row.pending,
-        active_mentorships=now_row.active,
-        overdue_check_ins=now_row.overdue,
-        reaching_six_months=now_row.six_months,
-        requests_sent=now_row.sent,
-        mentees_asked=now_row.asked,
-        mentees_matched=now_row.matched,
-        requests_answered=now_row.answered,
-        requests_declined=now_row.declined,
-        mentorships_started=now_row.started,
-        completed=now_row.completed,
-        ended_early=now_row.ended_early,
+    return Figures(
+        members=people[0],
+        verified_members=int(people[1]),
+        mentors=int(people[2]),
+        mentees=int(people[3]),
+        open_spots=open_mentor_spots(today),
+        pending_requests=int(requests[0]),
+        pending_median_days=pending_median_days(now),
+        active_mentorships=int(pairs[0]),
+        overdue_check_ins=int(pairs[1]),
+        reaching_six_months=int(pairs[2]),
+        requests_sent=int(requests[1]),
+        mentees_asked=requests[2],
+        mentees_matched=requests[3],
+        requests_answered=int(requests[4]),
+        requests_declined=int(requests[5]),
+        mentorships_started=int(pairs[3]),
+        completed=int(pairs[4]),
+        ended_early=int(pairs[5]),
     )
-    result.open_spots = open_mentor_spots(today)
-    result.pending_median_days = pending_median_days(now)
-    return result
 
 
 def _eligible_mentor_conditions(today: date) -> list:
@@ -474,24 +466,26 @@ def active_per_month(today: date) -> list[Point]:
 
 
 def objectives_touched(period: Period) -> list[Point]:
-    """How many check-ins in the period touched each objective (counts only, never notes)."""
-    counts = (
-        select(
-            check_in_objectives.c.objective_id.label("objective_id"),
-            func.count().label("n"),
-        )
-        .join(CheckIn, CheckIn.id == check_in_objectives.c.check_in_id)
-        .where(period.days(CheckIn.met_on))
-        .group_by(check_in_objectives.c.objective_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(Objective.name, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.objective_id == Objective.id)
+    """How many check-ins in the period touched each objective (counts only, never notes).
+
+    Two statements: the objectives, then one pass over the check-ins' objectives with a
+    count per objective (no sorting or grouping of the many rows)."""
+    objectives = db.session.execute(
+        select(Objective.id, Objective.name)
         .where(Objective.active.is_(True))
         .order_by(Objective.position, Objective.name)
     ).all()
-    return [Point(name, int(n)) for name, n in rows]
+    if not objectives:
+        return []
+    link = check_in_objectives.c
+    query = select(*(_sum(link.objective_id == objective_id) for objective_id, _ in objectives))
+    query = query.select_from(check_in_objectives)
+    if not period.is_all_time:
+        query = query.join(CheckIn, CheckIn.id == link.check_in_id).where(
+            period.days(CheckIn.met_on)
+        )
+    counts = db.session.execute(query).one()
+    return [Point(name, int(n)) for (_, name), n in zip(objectives, counts, strict=True)]
 
 
 def _per_entry(vocabulary, counts) -> list[Point]:

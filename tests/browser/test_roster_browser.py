@@ -46,7 +46,7 @@ def test_the_committee_previews_and_applies_a_roster(site, page, make_member):
 
     with site.navigates():
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Committee").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Committee")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Committee dashboard")
     with site.navigates():
         page.get_by_role("navigation", name="Committee").get_by_role(
             "link", name="Roster import"

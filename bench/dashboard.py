@@ -1,0 +1,314 @@
+"""Benchmark of the committee's dashboard (/committee): server time and SQL statements per
+request.
+
+    make bench                      # SQLite, in a fresh temporary database
+    BENCH_DATABASE_URL=postgresql://... make bench    # and PostgreSQL (the database is emptied)
+
+Seeds MEMBERS members with `flask seed-demo`, then bulk-inserts MENTORSHIPS mentorships (with
+their accepted requests), other requests (pending, declined, expired, withdrawn) and CHECK_INS
+check-ins with objectives, dated over the last 18 months. Signs in as the demo committee member
+(committee@example.org) and requests each case REQUESTS times after WARMUP requests with the
+Flask test client, timing the whole request (routing, SQL, templates). Statements are counted
+with a SQLAlchemy `before_cursor_execute` listener. Target: p95 <= 150 ms on SQLite; the
+statements per request do not depend on the data size (tests/test_committee_dashboard.py).
+"""
+
+import argparse
+import logging
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import MetaData, event, insert, select, text  # noqa: E402
+
+from app import clock  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.models import (  # noqa: E402
+    CheckIn,
+    ContactMethod,
+    Mentorship,
+    MentorshipRequest,
+    Objective,
+    Profile,
+    User,
+)
+from app.models.mentorship import check_in_objectives  # noqa: E402
+from app.models.profiles import BOTH, MENTEE, MENTOR  # noqa: E402
+
+MEMBERS = 10_000
+MENTORSHIPS = 5_000
+CHECK_INS = 60_000
+OTHER_REQUESTS = 4_000
+WARMUP = 5
+REQUESTS = 40
+TARGET_P95_MS = 150.0
+R = MentorshipRequest
+
+
+def cases() -> list[tuple[str, str, dict]]:
+    today = clock.today()
+    start, end = (today - timedelta(days=180)).isoformat(), today.isoformat()
+    return [
+        ("default", "/committee/", {}),
+        ("date range", f"/committee/?start={start}&end={end}", {}),
+        ("HTMX fragment", f"/committee/?start={start}&end={end}", {"HX-Request": "true"}),
+    ]
+
+
+def seed_program(rng: random.Random, mentorships: int, check_ins: int, others: int) -> None:
+    """Requests, mentorships and check-ins between the seeded members, in bulk INSERTs."""
+    now = clock.utcnow()
+    today = now.date()
+    roles = db.session.execute(select(Profile.user_id, Profile.role)).all()
+    mentors = [uid for uid, role in roles if role in (MENTOR, BOTH)]
+    mentees = [uid for uid, role in roles if role in (MENTEE, BOTH)]
+    methods = db.session.scalars(select(ContactMethod.id)).all()
+    objectives = db.session.scalars(select(Objective.id)).all()
+    span = 548  # about 18 months, in days
+
+    requests, pairs = [], set()
+    for _ in range(mentorships):
+        while True:
+            pair = (rng.choice(mentees), rng.choice(mentors))
+            if pair[0] != pair[1] and pair not in pairs:
+                break
+        pairs.add(pair)
+        created = now - timedelta(days=rng.randint(5, span), minutes=rng.randint(0, 1439))
+        requests.append(
+            {
+                "mentee_id": pair[0],
+                "mentor_id": pair[1],
+                "message": "A benchmark request message.",
+                "status": R.ACCEPTED,
+                "source": "mentee",
+                "nonce": f"b{len(requests)}",
+                "created_at": created,
+                "expires_at": created + timedelta(days=14),
+                "responded_at": created + timedelta(days=rng.randint(0, 10)),
+            }
+        )
+    accepted = len(requests)
+    statuses = [R.PENDING] * 3 + [R.DECLINED] * 3 + [R.EXPIRED] * 2 + [R.WITHDRAWN]
+    for _ in range(others):
+        while True:
+            pair = (rng.choice(mentees), rng.choice(mentors))
+            if pair[0] != pair[1] and pair not in pairs:
+                break
+        pairs.add(pair)
+        status = rng.choice(statuses)
+        age = rng.randint(0, 13) if status == R.PENDING else rng.randint(15, span)
+        created = now - timedelta(days=age, minutes=rng.randint(0, 1439))
+        requests.append(
+            {
+                "mentee_id": pair[0],
+                "mentor_id": pair[1],
+                "message": "A benchmark request message.",
+                "status": status,
+                "source": "mentee",
+                "nonce": f"b{len(requests)}",
+                "created_at": created,
+                "expires_at": created + timedelta(days=14),
+                "responded_at": None if status == R.PENDING else created + timedelta(days=5),
+            }
+        )
+    request_ids = db.session.scalars(
+        insert(R).returning(R.id, sort_by_parameter_order=True), requests
+    ).all()
+
+    rows = []
+    for request_id, request in zip(request_ids[:accepted], requests[:accepted], strict=True):
+        started = request["responded_at"].date()
+        age = (today - started).days
+        status, ended = Mentorship.ACTIVE, None
+        if age > 200 and rng.random() < 0.7:
+            status, ended = Mentorship.COMPLETED, started + timedelta(days=rng.randint(183, age))
+        elif age > 30 and rng.random() < 0.15:
+            status, ended = Mentorship.ENDED_EARLY, started + timedelta(days=rng.randint(20, 150))
+            ended = min(ended, today)
+        rows.append(
+            {
+                "mentor_id": request["mentor_id"],
+                "mentee_id": request["mentee_id"],
+                "request_id": request_id,
+                "status": status,
+                "started_on": started,
+                "minimum_end_on": started + timedelta(days=183),
+                "ended_on": ended,
+                "created_at": request["responded_at"],
+            }
+        )
+    mentorship_ids = db.session.scalars(
+        insert(Mentorship).returning(Mentorship.id, sort_by_parameter_order=True), rows
+    ).all()
+
+    check_in_rows = []
+    for _ in range(check_ins):
+        index = rng.randrange(len(rows))
+        row = rows[index]
+        last = row["ended_on"] or today
+        days = max((last - row["started_on"]).days, 0)
+        met_on = row["started_on"] + timedelta(days=rng.randint(0, days))
+        check_in_rows.append(
+            {
+                "mentorship_id": mentorship_ids[index],
+                "author_id": rng.choice((row["mentor_id"], row["mentee_id"])),
+                "met_on": met_on,
+                "method_id": rng.choice(methods),
+                "minutes": rng.choice((30, 45, 60, 90)),
+                "shared_note": None,
+                "private_note": None,
+                "how_it_is_going": rng.randint(2, 5),
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    check_in_ids = db.session.scalars(
+        insert(CheckIn).returning(CheckIn.id, sort_by_parameter_order=True), check_in_rows
+    ).all()
+    links = []
+    for check_in_id in check_in_ids:
+        for objective_id in rng.sample(objectives, rng.randint(1, 3)):
+            links.append({"check_in_id": check_in_id, "objective_id": objective_id})
+    db.session.execute(insert(check_in_objectives), links)
+    db.session.commit()
+
+
+def prepare(url: str, members: int, seed: int, mentorships: int, check_ins: int):
+    from app import create_app
+
+    app = create_app(
+        "development",
+        DATABASE_URL=url,
+        SQLALCHEMY_DATABASE_URI=url,
+        RATELIMIT_ENABLED=False,
+        LOG_LEVEL="WARNING",
+    )
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        existing = MetaData()
+        existing.reflect(bind=db.engine)
+        existing.drop_all(bind=db.engine)
+        logging.disable(logging.INFO)  # the migrations' progress
+        try:
+            upgrade()
+        finally:
+            logging.disable(logging.NOTSET)
+    runner = app.test_cli_runner()
+    started = time.perf_counter()
+    with app.app_context():
+        result = runner.invoke(args=["seed-demo", "--members", str(members), "--seed", str(seed)])
+    if result.exit_code != 0:
+        raise SystemExit(f"seed-demo failed:\n{result.output}{result.exception or ''}")
+    with app.app_context():
+        seed_program(random.Random(seed), mentorships, check_ins, OTHER_REQUESTS)
+        # Fresh statistics for the query planner, as a production database would have.
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+        counts = [
+            db.session.scalar(select(db.func.count()).select_from(model))
+            for model in (User, Mentorship, R, CheckIn)
+        ]
+    print(
+        f"  seeded {counts[0]:,} members, {counts[1]:,} mentorships, {counts[2]:,} requests, "
+        f"{counts[3]:,} check-ins in {time.perf_counter() - started:.1f} s"
+    )
+    return app
+
+
+def sign_in(app):
+    from app.seed import DEMO_PASSWORD
+
+    client = app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/auth/login",
+        data={"email": "committee@example.org", "password": DEMO_PASSWORD, "csrf_token": token},
+    )
+    if response.status_code != 302:
+        raise SystemExit("could not sign in as the demo committee member")
+    return client
+
+
+def run(url: str, label: str, options) -> bool:
+    print(
+        f"\n{label}: {options.members:,} members, {options.mentorships:,} mentorships, "
+        f"{options.check_ins:,} check-ins"
+    )
+    app = prepare(url, options.members, options.seed, options.mentorships, options.check_ins)
+    client = sign_in(app)
+    with app.app_context():
+        engine = db.engine
+        paths = cases()
+    counter = {"n": 0}
+
+    def count(*args):
+        counter["n"] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    ok = True
+    print(f"  {'case':<15} {'median ms':>10} {'p95 ms':>8} {'statements':>11}")
+    try:
+        for name, path, headers in paths:
+            for _ in range(WARMUP):
+                response = client.get(path, headers=headers)
+                assert response.status_code == 200, (path, response.status_code)
+            times, statements = [], set()
+            for _ in range(options.requests):
+                counter["n"] = 0
+                started = time.perf_counter()
+                response = client.get(path, headers=headers)
+                times.append((time.perf_counter() - started) * 1000)
+                statements.add(counter["n"])
+                assert response.status_code == 200
+            times.sort()
+            p95 = times[max(int(round(0.95 * len(times))) - 1, 0)]
+            print(
+                f"  {name:<15} {statistics.median(times):>10.1f} {p95:>8.1f} "
+                f"{'/'.join(map(str, sorted(statements))):>11}"
+            )
+            if len(statements) > 1 or (label == "SQLite" and p95 > TARGET_P95_MS):
+                ok = False
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+        with app.app_context():
+            db.engine.dispose()
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=MEMBERS)
+    parser.add_argument("--mentorships", type=int, default=MENTORSHIPS)
+    parser.add_argument("--check-ins", type=int, default=CHECK_INS)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=REQUESTS)
+    options = parser.parse_args()
+    ok = True
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.sqlite'}"
+        ok &= run(url, "SQLite", options)
+    postgres = os.environ.get("BENCH_DATABASE_URL")
+    if postgres:
+        from config import normalise_database_url
+
+        ok &= run(normalise_database_url(postgres), "PostgreSQL", options)
+    print(
+        "\nwithin target"
+        if ok
+        else f"\nOVER TARGET (p95 > {TARGET_P95_MS} ms, or statements varying between requests)"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
