@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.mentorships import bp as mentorships_bp
     from app.profiles import bp as profiles_bp
     from app.requests import bp as requests_bp
+    from app.respond import bp as respond_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -93,4 +94,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mentors_bp, url_prefix="/mentors")
     # Full paths in its routes: /mentors/<id>/request and /requests.
     app.register_blueprint(requests_bp)
+    app.register_blueprint(respond_bp)
     app.register_blueprint(mentorships_bp, url_prefix="/mentorships")

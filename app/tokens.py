@@ -18,15 +18,20 @@ from app import clock
 SALTS = {
     "verify-email": "mentor-match/verify-email/v1",
     "reset-password": "mentor-match/reset-password/v1",
+    "respond-to-request": "mentor-match/respond-to-request/v1",
 }
 
 
 class TokenError(Exception):
-    """The token cannot be used; `reason` is "expired" or "invalid"."""
+    """The token cannot be used; `reason` is "expired" or "invalid".
 
-    def __init__(self, reason: str):
+    For an expired token whose signature is good, `payload` is what it carried (authentic, so
+    a page may say what the link was for; never act on it). None otherwise."""
+
+    def __init__(self, reason: str, payload: dict | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.payload = payload
 
 
 class _ClockedSigner(TimestampSigner):
@@ -48,10 +53,15 @@ def make_token(purpose: str, payload: dict) -> str:
 
 def read_token(purpose: str, token: str, max_age: timedelta) -> dict:
     """The payload of a valid token, or TokenError."""
+    serializer = _serializer(purpose)
     try:
-        payload = _serializer(purpose).loads(token, max_age=int(max_age.total_seconds()))
+        payload = serializer.loads(token, max_age=int(max_age.total_seconds()))
     except SignatureExpired as error:
-        raise TokenError("expired") from error
+        try:
+            expired = serializer.load_payload(error.payload)
+        except BadSignature:
+            expired = None
+        raise TokenError("expired", expired if isinstance(expired, dict) else None) from error
     except BadSignature as error:
         raise TokenError("invalid") from error
     if not isinstance(payload, dict):

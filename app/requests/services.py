@@ -2,17 +2,19 @@
 
 Each operation checks its rules, changes the models, enqueues its e-mail in the same
 transaction and commits, or raises a DomainError and changes nothing. No Flask request or page
-templates here: routes (and, later, the e-mailed decision links) call one function each.
+templates here: routes (/requests, and the e-mailed decision links of app/respond) call one
+function each.
 
-`accept_request` and `decline_request` take the acting member, so the e-mail-decisions issue
-can call them from a token link with the mentor as the actor.
+`accept_request` and `decline_request` take the acting member: from a decision link
+(app/respond) the actor is the mentor the token names, and `expected_nonce` binds the change
+to the state the link was made for.
 """
 
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
@@ -24,12 +26,15 @@ from app.models import ContactMethod, Mentorship, MentorshipRequest, Objective, 
 from app.models.mentorship import MINIMUM_MONTHS, new_nonce
 from app.profiles.services import clean_text, has_current_agreement
 from app.program import get_settings
+from app.requests.links import make_link_token
 
 MESSAGE_MIN = 50
 MESSAGE_MAX = 2000
 NOTE_MAX = 1000
 # The path of the mentor directory (DESIGN.md section 4: a public contract).
 DIRECTORY_PATH = "/mentors"
+# How many other mentors a declined mentee is shown.
+SUGGESTIONS = 3
 # What a mentee reads when a mentor's account was deleted while their request waited.
 MENTOR_LEFT_NOTE = "This mentor is no longer taking part in the program."
 
@@ -81,16 +86,29 @@ def _is_postgresql() -> bool:
 
 
 def _lock_profiles(*user_ids: int) -> None:
-    """On PostgreSQL, lock these members' profile rows until the transaction ends (in id
-    order, so two transactions never wait for each other). Counting a mentor's mentees or a
-    mentee's requests after this is safe from a concurrent change. SQLite serialises writes."""
+    """Lock these members' profile rows until the transaction ends, so that counting a
+    mentor's mentees or a mentee's requests after this is safe from a concurrent change.
+
+    PostgreSQL: SELECT ... FOR UPDATE in id order (two transactions never wait for each
+    other). SQLite locks the whole database for writing, so a write that changes nothing
+    starts the transaction as the only writer: a concurrent one waits for the commit (the
+    driver's busy timeout) and then counts what was committed."""
+    ids = sorted(set(user_ids))
     if _is_postgresql():
         db.session.execute(
             select(Profile.user_id)
-            .where(Profile.user_id.in_(sorted(set(user_ids))))
+            .where(Profile.user_id.in_(ids))
             .order_by(Profile.user_id)
             .with_for_update()
         ).all()
+    else:
+        # Plain SQL: an ORM or Core UPDATE would also touch Profile.updated_at (onupdate).
+        db.session.execute(
+            text("UPDATE profiles SET user_id = user_id WHERE user_id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"ids": ids},
+        )
 
 
 def active_mentorships_as_mentor(user: User) -> int:
@@ -301,9 +319,15 @@ def _mail_new_request(request: MentorshipRequest) -> None:
         mentee_profile=mentee.profile,
         expires_on=format_day(request.expires_at),
         requests_url=absolute_url("requests.index"),
-        # The e-mail-decisions issue passes {"accept": url, "decline": url} here.
-        decision_links=None,
+        decision_links=decision_links(request),
     )
+
+
+def decision_links(request: MentorshipRequest) -> dict[str, str]:
+    """The links of the mentor's e-mail: one page (/respond/<token>) that shows the request
+    and offers both answers; "decline" opens it at the decline part."""
+    url = absolute_url("respond.show", token=make_link_token(request))
+    return {"accept": url, "decline": url + "#decline"}
 
 
 # --- finding requests (authorisation: one helper per side) --------------------------------------
@@ -384,26 +408,51 @@ def no_longer_pending_message(request: MentorshipRequest, actor: User) -> str:
     return "This request can no longer be changed."
 
 
-def _leave_pending(request: MentorshipRequest, status: str, actor: User, **values) -> datetime:
+LINK_REPLACED = (
+    "This link is no longer valid. Sign in and open your requests page to answer this request."
+)
+
+
+def _leave_pending(
+    request: MentorshipRequest,
+    status: str,
+    actor: User,
+    expected_nonce: str | None = None,
+    **values,
+) -> datetime:
     """Move `request` from pending to `status` only if it is still pending (a conditional
     UPDATE: of two concurrent answers only one wins), with a new nonce so e-mailed links for
-    the old state stop working. Raises the no-longer-pending message otherwise."""
+    the old state stop working. With `expected_nonce` (a decision link), only if the nonce is
+    still that one. Raises the no-longer-pending message otherwise."""
     now = clock.utcnow()
+    conditions = [
+        MentorshipRequest.id == request.id,
+        MentorshipRequest.status == MentorshipRequest.PENDING,
+    ]
+    if expected_nonce is not None:
+        conditions.append(MentorshipRequest.nonce == expected_nonce)
     result = db.session.execute(
         update(MentorshipRequest)
-        .where(
-            MentorshipRequest.id == request.id,
-            MentorshipRequest.status == MentorshipRequest.PENDING,
-        )
+        .where(*conditions)
         .values(status=status, responded_at=now, nonce=new_nonce(), **values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         db.session.rollback()
         db.session.refresh(request)
+        if request.is_pending:
+            raise DomainError(LINK_REPLACED)
         raise DomainError(no_longer_pending_message(request, actor))
     db.session.refresh(request)
     return now
+
+
+def _refuse_if_expired(request: MentorshipRequest) -> None:
+    """A pending request past its expiry (the daily job has not closed it yet) is over."""
+    if request.expires_at <= clock.utcnow():
+        raise DomainError(
+            f"This request expired on {format_day(request.expires_at)} without an answer."
+        )
 
 
 def _refuse_if_answered(request: MentorshipRequest, actor: User) -> None:
@@ -431,18 +480,34 @@ def withdraw_request(request: MentorshipRequest, actor: User) -> MentorshipReque
     return request
 
 
-def accept_request(request: MentorshipRequest, actor: User) -> Mentorship:
+def accept_request(
+    request: MentorshipRequest,
+    actor: User,
+    note=None,
+    *,
+    expected_nonce: str | None = None,
+    stop_accepting: bool = False,
+    decline_others: bool = False,
+) -> Mentorship:
     """The mentor accepts: in one transaction the request becomes accepted (only if still
-    pending), a Mentorship starts today for at least MINIMUM_MONTHS, and the mentee is told.
+    pending, and with `expected_nonce` only in that state), a Mentorship starts today for at
+    least MINIMUM_MONTHS, and both are introduced by e-mail (`note`, optional, goes to the
+    mentee with it).
 
-    Re-checked first: the mentor is still eligible and has a spot left (their profile row is
-    locked on PostgreSQL before counting), and the mentee is below the active-mentorship limit.
-    Once the mentee reaches that limit, their other pending requests are superseded and those
-    mentors told. Accepting twice changes nothing and says when it happened.
+    Re-checked first: the request has not expired, the mentor is still eligible and has a spot
+    left (both profile rows are locked before counting: FOR UPDATE on PostgreSQL, the write
+    lock on SQLite, so of concurrent accepts for the last spot exactly one wins), and the
+    mentee is below the active-mentorship limit. Once the mentee reaches that limit, their
+    other pending requests are superseded and those mentors told. With `stop_accepting` the
+    mentor takes no new requests from now on; with `decline_others` their other pending
+    requests are declined kindly (see `decline_request`). Accepting twice changes nothing and
+    says when it happened. Raises DomainError (nothing changed) when a rule refuses.
     """
     if actor.id != request.mentor_id:
         raise DomainError("Only the mentor a request was sent to can accept it.")
+    text_note = clean_note(note)
     _refuse_if_answered(request, actor)
+    _refuse_if_expired(request)
     mentor, mentee = request.mentor, request.mentee
     limit = get_settings().max_active_mentorships_per_mentee  # before the locks (see above)
     _lock_profiles(mentor.id, mentee.id)
@@ -464,7 +529,7 @@ def accept_request(request: MentorshipRequest, actor: User) -> Mentorship:
     except DomainError:
         db.session.rollback()
         raise
-    now = _leave_pending(request, MentorshipRequest.ACCEPTED, actor)
+    now = _leave_pending(request, MentorshipRequest.ACCEPTED, actor, expected_nonce)
     today = now.date()
     mentorship = Mentorship(
         mentor_id=mentor.id,
@@ -479,24 +544,61 @@ def accept_request(request: MentorshipRequest, actor: User) -> Mentorship:
     db.session.flush()
     if active_mentorships_as_mentee(mentee) >= limit:
         _supersede_other_requests(request, now)
-    mail_accepted(request, mentorship)
+    mail_accepted(request, mentorship, text_note)
+    _apply_mentor_choices(request, stop_accepting, decline_others, now)
     db.session.commit()
     return mentorship
 
 
-def mail_accepted(request: MentorshipRequest, mentorship: Mentorship) -> None:
-    """Tell the mentee their request was accepted (the introductions issue extends this)."""
+def mentorship_url(mentorship: Mentorship) -> str:
+    """The pair's page, /mentorships/<id>."""
+    return absolute_url("mentorships.show", mentorship_id=mentorship.id)
+
+
+def contact_methods_of(user: User) -> list[str]:
+    """The names of the ways to meet the member offers, in the vocabulary's order."""
+    return [method.name for method in contact_methods_offered(user)]
+
+
+def mail_accepted(
+    request: MentorshipRequest, mentorship: Mentorship, note: str | None = None
+) -> None:
+    """Introduce the pair: one e-mail to each, with the other's name, e-mail address and ways
+    to meet, the mentee's goals (their message, objectives and profile goals), the first
+    steps, what a mentor is not responsible for, and the link to their mentorship's page."""
+    mentor, mentee = request.mentor, request.mentee
+    context = {
+        "request": request,
+        "mentorship": mentorship,
+        "mentor_name": display_name(mentor),
+        "mentee_name": display_name(mentee),
+        "mentor_email": mentor.email,
+        "mentee_email": mentee.email,
+        "mentor_methods": contact_methods_of(mentor),
+        "mentee_preferred": (
+            request.preferred_contact_method.name if request.preferred_contact_method else None
+        ),
+        "mentee_goals": mentee.profile.mentee_goals if mentee.profile is not None else None,
+        "objectives": [objective.name for objective in request.objectives],
+        "minimum_end_on": format_day(mentorship.minimum_end_on),
+        "started_on": format_day(mentorship.started_on),
+        "mentorship_url": mentorship_url(mentorship),
+        "requests_url": absolute_url("requests.index"),
+        "note": note,
+    }
     enqueue(
-        request.mentee.email,
-        "request_accepted",
-        f"{display_name(request.mentor)} accepted your request",
+        mentee.email,
+        "introduction_mentee",
+        f"{display_name(mentor)} accepted your request",
         dedupe_key=f"request-accepted:{request.id}",
-        request=request,
-        mentorship=mentorship,
-        mentor_name=display_name(request.mentor),
-        mentee_name=display_name(request.mentee),
-        minimum_end_on=format_day(mentorship.minimum_end_on),
-        requests_url=absolute_url("requests.index"),
+        **context,
+    )
+    enqueue(
+        mentor.email,
+        "introduction_mentor",
+        f"Meet your mentee, {display_name(mentee)}",
+        dedupe_key=f"introduction-mentor:{request.id}",
+        **context,
     )
 
 
@@ -541,14 +643,36 @@ def clean_note(note) -> str | None:
     return text
 
 
-def decline_request(request: MentorshipRequest, actor: User, note=None) -> MentorshipRequest:
-    """The mentor declines, with an optional note (at most NOTE_MAX characters) that the
-    mentee reads in a kind e-mail suggesting other mentors."""
+def decline_request(
+    request: MentorshipRequest,
+    actor: User,
+    note=None,
+    *,
+    expected_nonce: str | None = None,
+    stop_accepting: bool = False,
+    decline_others: bool = False,
+) -> MentorshipRequest:
+    """The mentor declines, with an optional note (at most NOTE_MAX characters). The mentee
+    reads it in a kind e-mail with up to SUGGESTIONS other mentors who fit them (listed in
+    the directory, not this mentor, none they asked before). No spot is used.
+
+    With `stop_accepting` the mentor takes no new requests from now on; with `decline_others`
+    their other pending requests are declined too (each mentee told kindly, with
+    suggestions, without this note), all in the same transaction."""
     if actor.id != request.mentor_id:
         raise DomainError("Only the mentor a request was sent to can decline it.")
-    text = clean_note(note)
+    text_note = clean_note(note)
     _refuse_if_answered(request, actor)
-    _leave_pending(request, MentorshipRequest.DECLINED, actor, decline_note=text)
+    now = _leave_pending(
+        request, MentorshipRequest.DECLINED, actor, expected_nonce, decline_note=text_note
+    )
+    _mail_declined(request, text_note)
+    _apply_mentor_choices(request, stop_accepting, decline_others, now)
+    db.session.commit()
+    return request
+
+
+def _mail_declined(request: MentorshipRequest, note: str | None, paused: bool = False) -> None:
     enqueue(
         request.mentee.email,
         "request_declined",
@@ -557,11 +681,95 @@ def decline_request(request: MentorshipRequest, actor: User, note=None) -> Mento
         request=request,
         mentor_name=display_name(request.mentor),
         mentee_name=display_name(request.mentee),
-        note=text,
+        note=note,
+        paused=paused,
+        suggestions=suggested_mentors(request.mentee, exclude=[request.mentor_id]),
         directory_url=_directory_url(),
     )
-    db.session.commit()
-    return request
+
+
+def other_pending_received(request: MentorshipRequest) -> list[MentorshipRequest]:
+    """The mentor's pending requests other than `request`, oldest first."""
+    return list(
+        db.session.scalars(
+            select(MentorshipRequest)
+            .where(
+                MentorshipRequest.mentor_id == request.mentor_id,
+                MentorshipRequest.id != request.id,
+                MentorshipRequest.status == MentorshipRequest.PENDING,
+            )
+            .order_by(MentorshipRequest.created_at, MentorshipRequest.id)
+        ).all()
+    )
+
+
+def _apply_mentor_choices(
+    request: MentorshipRequest, stop_accepting: bool, decline_others: bool, now: datetime
+) -> None:
+    """ "I'm not taking new mentees for now" and "Also decline my other pending requests"
+    (the caller commits)."""
+    mentor = request.mentor
+    if stop_accepting and mentor.profile is not None:
+        mentor.profile.accepting_requests = False
+    if not decline_others:
+        return
+    for other in other_pending_received(request):
+        result = db.session.execute(
+            update(MentorshipRequest)
+            .where(
+                MentorshipRequest.id == other.id,
+                MentorshipRequest.status == MentorshipRequest.PENDING,
+            )
+            .values(status=MentorshipRequest.DECLINED, responded_at=now, nonce=new_nonce())
+            .execution_options(synchronize_session=False)
+        )
+        db.session.refresh(other)
+        if result.rowcount == 1:
+            _mail_declined(other, None, paused=True)
+
+
+@dataclass
+class Suggestion:
+    name: str
+    position: str | None
+    employer: str | None
+    url: str
+
+
+def suggested_mentors(mentee: User, exclude=(), limit: int = SUGGESTIONS) -> list[Suggestion]:
+    """Up to `limit` mentors for `mentee`, best fit first, as the directory ranks them
+    (eligible, accepting requests, with a spot left), leaving out the mentors in `exclude`
+    and every mentor the mentee has asked before."""
+    from app.mentors import services as directory  # here: importing it loads its routes
+
+    asked = set(
+        db.session.scalars(
+            select(MentorshipRequest.mentor_id).where(MentorshipRequest.mentee_id == mentee.id)
+        ).all()
+    )
+    asked.update(exclude)
+    today = clock.today()
+    vocab = directory.load_vocabularies()
+    viewer = directory.load_viewer(mentee, today, vocab)
+    found: list[Suggestion] = []
+    page = 1
+    while len(found) < limit and page <= 3:
+        results = directory.search(viewer, directory.DirectoryQuery(page=page), vocab, today)
+        for card in results.mentors:
+            if card.id in asked or card.your_mentor or len(found) >= limit:
+                continue
+            found.append(
+                Suggestion(
+                    name=card.name,
+                    position=card.position,
+                    employer=card.employer,
+                    url=_directory_url() + f"/{card.id}",
+                )
+            )
+        if not results.has_next:
+            break
+        page += 1
+    return found
 
 
 def _directory_url() -> str:

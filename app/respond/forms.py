@@ -1,0 +1,41 @@
+"""The decision form of /respond/<token>: the CSRF token, an optional note, two choices about the
+mentor's other requests, and one of two buttons."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SubmitField, TextAreaField
+from wtforms.validators import ValidationError
+
+from app.profiles.services import clean_text
+from app.requests.services import NOTE_MAX
+
+
+def _text(value):
+    return clean_text(value) if isinstance(value, str) else value
+
+
+class RespondForm(FlaskForm):
+    note = TextAreaField(
+        "Note to the mentee (optional)",
+        filters=[_text],
+        description=f"Sent with your answer. If you decline, a kind word or a suggestion helps. "
+        f"At most {NOTE_MAX:,} characters.",
+        render_kw={"rows": 4},
+    )
+    stop_accepting = BooleanField("I'm not taking new mentees for now")
+    decline_others = BooleanField("Also decline my other pending requests")
+    accept = SubmitField("Accept")
+    decline = SubmitField("Decline")
+
+    def validate_note(self, field):
+        if field.data and len(field.data) > NOTE_MAX:
+            raise ValidationError(
+                f"Use at most {NOTE_MAX:,} characters (you wrote {len(field.data):,})."
+            )
+
+    @property
+    def decision(self) -> str | None:
+        if self.accept.data:
+            return "accept"
+        if self.decline.data:
+            return "decline"
+        return None

@@ -1,0 +1,74 @@
+"""/respond/<token>: GET (and HEAD) show the request, POST decides. Thin: the token is read and
+acted on by app/respond/services.py; no sign-in needed."""
+
+from flask import flash, redirect, render_template, request, url_for
+
+from app.requests.links import INVALID
+from app.requests.services import display_name, format_day
+from app.respond import bp, services
+from app.respond.forms import RespondForm
+
+
+@bp.after_request
+def keep_the_link_private(response):
+    """The token is in this page's address: never send it on as a Referer, never cache it."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.context_processor
+def request_words():
+    return {"display_name": display_name, "format_day": format_day}
+
+
+def _render(page, form, error=None, status=None):
+    if status is None:
+        status = 404 if page.state == INVALID else 200
+    return render_template(
+        "respond/show.html",
+        page=page,
+        form=form,
+        error=error,
+        token=request.view_args["token"],
+    ), status
+
+
+def _form_for(page) -> RespondForm:
+    form = RespondForm()
+    if not form.is_submitted() and page.full:
+        form.decline_others.data = True  # a full mentor declines the rest in one step
+    return form
+
+
+@bp.get("/respond/<token>")
+def show(token: str):
+    page = services.open_link(token)
+    return _render(page, _form_for(page))
+
+
+@bp.post("/respond/<token>")
+def decide(token: str):
+    form = RespondForm()  # CSRF is checked before this view (CSRFProtect): 400 without it
+    if not form.validate() or form.decision is None:
+        page = services.open_link(token)
+        return _render(page, form, status=422 if form.errors else 400)
+    outcome = services.decide(
+        token,
+        form.decision,
+        form.note.data,
+        stop_accepting=form.stop_accepting.data,
+        decline_others=form.decline_others.data,
+    )
+    if not outcome.done:
+        return _render(outcome.page, form, error=outcome.error, status=409)
+    mentee = display_name(outcome.page.mentee)
+    if outcome.decision == services.ACCEPT:
+        flash(
+            f"You accepted {mentee}'s request. We introduced you to each other by e-mail; your "
+            f"mentorship runs at least until {format_day(outcome.mentorship.minimum_end_on)}.",
+            "success",
+        )
+    else:
+        flash(f"You declined {mentee}'s request. We let them know kindly.", "success")
+    return redirect(url_for("respond.show", token=token), code=303)

@@ -1,0 +1,158 @@
+"""What a decision link shows, and the decision it makes.
+
+`open_link` reads the token and gathers what the page shows (changes nothing: GET and HEAD).
+`decide` acts for the mentor the token names, through app.requests.services (accept_request /
+decline_request), bound to the nonce the link was made for; it never acts on a link that is
+not READY. Neither needs anyone signed in: the signed token is the mentor's authority.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app import clock
+from app.errors_domain import DomainError
+from app.extensions import db
+from app.models import Mentorship, MentorshipRequest, User
+from app.requests import services as requests
+from app.requests.links import ANSWERED, EXPIRED, INVALID, READY, Link, read_link
+
+ACCEPT, DECLINE = "accept", "decline"
+
+
+@dataclass
+class LinkPage:
+    """What /respond/<token> shows."""
+
+    link: Link
+    message: str | None = None  # what happened, when the link can no longer act
+    title: str = "Answer a mentoring request"
+    full: bool = False  # the mentor has no spot left: Accept is not offered
+    capacity: int = 0
+    other_pending: int = 0  # the mentor's other pending requests
+    mentorship: Mentorship | None = None  # of an accepted request
+
+    @property
+    def state(self) -> str:
+        return self.link.state
+
+    @property
+    def request(self) -> MentorshipRequest | None:
+        return self.link.request
+
+    @property
+    def mentor(self) -> User | None:
+        return self.request.mentor if self.request is not None else None
+
+    @property
+    def mentee(self) -> User | None:
+        return self.request.mentee if self.request is not None else None
+
+
+TITLES = {
+    MentorshipRequest.ACCEPTED: "Request accepted",
+    MentorshipRequest.DECLINED: "Request declined",
+    MentorshipRequest.WITHDRAWN: "Request withdrawn",
+    MentorshipRequest.EXPIRED: "Request expired",
+    MentorshipRequest.SUPERSEDED: "Request closed",
+}
+
+
+def answered_message(request: MentorshipRequest) -> str:
+    """What happened to a request that is no longer pending, told to its mentor."""
+    when = requests.format_day(request.responded_at or request.created_at)
+    mentee = requests.display_name(request.mentee)
+    return {
+        MentorshipRequest.ACCEPTED: f"You accepted this request on {when}.",
+        MentorshipRequest.DECLINED: f"You declined this request on {when}.",
+        MentorshipRequest.WITHDRAWN: f"{mentee} withdrew this request on {when}.",
+        MentorshipRequest.EXPIRED: f"This request expired on {when} without an answer.",
+        MentorshipRequest.SUPERSEDED: (
+            f"This request closed on {when}: {mentee} is now working with another mentor."
+        ),
+    }.get(request.status, "This request can no longer be answered.")
+
+
+def _page(link: Link) -> LinkPage:
+    request = link.request
+    if link.state == INVALID:
+        return LinkPage(link, "This link is not valid.", title="This link is not valid")
+    if link.state == EXPIRED:
+        if request is not None and request.expires_at <= clock.utcnow():
+            message = f"This request expired on {requests.format_day(request.expires_at)}."
+        else:
+            message = "This link has expired."
+        return LinkPage(link, message, title="This link has expired")
+    if link.state == ANSWERED:
+        mentorship = None
+        if request.status == MentorshipRequest.ACCEPTED:
+            mentorship = db.session.scalar(
+                select(Mentorship).where(Mentorship.request_id == request.id)
+            )
+        return LinkPage(
+            link,
+            answered_message(request),
+            title=TITLES.get(request.status, "Request closed"),
+            mentorship=mentorship,
+        )
+    mentor = request.mentor
+    capacity = mentor.profile.mentor_capacity if mentor.profile is not None else 0
+    return LinkPage(
+        link,
+        full=requests.spots_left(mentor) <= 0,
+        capacity=capacity,
+        other_pending=len(requests.other_pending_received(request)),
+    )
+
+
+def open_link(token: str) -> LinkPage:
+    """What the link shows (reads only)."""
+    return _page(read_link(token))
+
+
+@dataclass
+class Decision:
+    """The outcome of a POST: `page` to show again when nothing changed (with `error`), else
+    the decision made."""
+
+    page: LinkPage
+    decision: str | None = None
+    error: str | None = None
+    mentorship: Mentorship | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.decision is not None and self.error is None
+
+
+def decide(
+    token: str,
+    decision: str,
+    note=None,
+    stop_accepting: bool = False,
+    decline_others: bool = False,
+) -> Decision:
+    """Accept or decline the request of a READY link as its mentor, in one transaction (see
+    accept_request and decline_request). A link that is no longer READY, or a rule that
+    refuses (the mentor is full, the mentee has a mentor now...), changes nothing: the
+    Decision then carries the page to show and the reason."""
+    page = open_link(token)
+    if page.state != READY:
+        return Decision(page, error=page.message)
+    request, mentor = page.request, page.mentor
+    nonce = request.nonce
+    options = {
+        "expected_nonce": nonce,
+        "stop_accepting": stop_accepting,
+        "decline_others": decline_others,
+    }
+    try:
+        if decision == ACCEPT:
+            mentorship = requests.accept_request(request, mentor, note, **options)
+            return Decision(page, ACCEPT, mentorship=mentorship)
+        if decision == DECLINE:
+            requests.decline_request(request, mentor, note, **options)
+            return Decision(page, DECLINE)
+    except DomainError as error:
+        return Decision(open_link(token), error=error.message)
+    raise ValueError(f"unknown decision {decision!r}")
