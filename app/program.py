@@ -1,10 +1,15 @@
-"""Reading the program settings (the row is created on first use)."""
+"""Reading the program settings (the row is created on first use) and its intakes."""
+
+from datetime import date
 
 from flask import current_app, g
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import ProgramSettings
+from app.models import Intake, ProgramSettings
+
+PAUSED_MESSAGE = "The online program is paused: new requests are not being taken for now."
+CLOSED_MESSAGE = "The program is closed: new requests are not being taken."
 
 
 def get_settings() -> ProgramSettings:
@@ -25,3 +30,47 @@ def program_contact_email() -> str:
 
 def support_contact_email() -> str:
     return get_settings().support_contact_email or current_app.config["SUPPORT_CONTACT_EMAIL"]
+
+
+def open_intake(today: date) -> Intake | None:
+    """The intake open on `today` (intakes don't overlap, so there is at most one)."""
+    return db.session.scalar(
+        select(Intake)
+        .where(Intake.opens_on <= today, Intake.closes_on >= today)
+        .order_by(Intake.opens_on)
+        .limit(1)
+    )
+
+
+def next_intake(today: date) -> Intake | None:
+    """The first intake that opens after `today`, if one is planned."""
+    return db.session.scalar(
+        select(Intake).where(Intake.opens_on > today).order_by(Intake.opens_on).limit(1)
+    )
+
+
+def requests_blocked_reason(today: date) -> str | None:
+    """Why new mentorship requests are not taken on `today`, for the member; None: they are.
+
+    In this order: the program is paused or closed (the committee's notice, or a standard
+    sentence); or the committee takes requests only during an intake and none is open today
+    (naming the next one when it is planned). Active mentorships are never affected.
+    """
+    settings = get_settings()
+    if settings.status == ProgramSettings.PAUSED:
+        return (settings.notice or "").strip() or PAUSED_MESSAGE
+    if settings.status != ProgramSettings.OPEN:
+        return (settings.notice or "").strip() or CLOSED_MESSAGE
+    if not settings.requests_only_during_intake or open_intake(today) is not None:
+        return None
+    upcoming = next_intake(today)
+    if upcoming is not None:
+        return (
+            "New requests are taken only during an intake. The next one, "
+            f"{upcoming.name}, opens on {upcoming.opens_on:%B} {upcoming.opens_on.day}, "
+            f"{upcoming.opens_on.year}."
+        )
+    return (
+        "New requests are taken only during an intake, and none is open now. "
+        "Watch for the next one."
+    )

@@ -4,8 +4,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import clock
-from app.committee import audit, bp, services
+from app.committee import audit, bp, members_admin, services
 from app.committee.forms import (
+    AccountActionForm,
     MemberSearchForm,
     RevokeMembershipForm,
     RosterApplyForm,
@@ -46,7 +47,11 @@ def members():
     form = MemberSearchForm(request.args)
     search = (form.q.data or "").strip()[:100]
     result = services.list_members(
-        search, form.membership.data or "", request.args.get("page", 1, type=int), clock.today()
+        search,
+        form.membership.data or "",
+        request.args.get("page", 1, type=int),
+        clock.today(),
+        role=form.role.data or "",
     )
     template = "committee/_members_results.html" if _is_htmx() else "committee/members.html"
     return render_template(
@@ -73,6 +78,8 @@ def _member_page(user: User, verify_form=None, revoke_form=None, status: int = 2
         detail=detail,
         verify_form=verify_form,
         revoke_form=revoke_form or RevokeMembershipForm(formdata=None),
+        account_form=AccountActionForm(formdata=None),
+        committee_count=members_admin.committee_count(),
         actions=audit.ACTIONS,
         today=today,
     ), status
@@ -129,6 +136,57 @@ def revoke_member(user_id):
                 "success",
             )
     return redirect(url_for("committee.member", user_id=user.id))
+
+
+# Account actions on the member page: URL ending -> (service, message on success).
+ACCOUNT_ACTIONS = {
+    "deactivate": (
+        members_admin.deactivate_account,
+        "{name}'s account is deactivated: they are signed out everywhere and can't sign in "
+        "until it is reactivated.",
+    ),
+    "reactivate": (
+        members_admin.reactivate_account,
+        "{name}'s account is active again: they can sign in.",
+    ),
+    "grant-committee": (
+        members_admin.grant_committee_role,
+        "{name} is now a committee member.",
+    ),
+    "revoke-committee": (
+        members_admin.revoke_committee_role,
+        "{name} is no longer a committee member.",
+    ),
+}
+
+
+def _account_action(user_id: int, action: str):
+    user = db.get_or_404(User, user_id)
+    AccountActionForm()  # the guard has checked the CSRF token already
+    operation, message = ACCOUNT_ACTIONS[action]
+    try:
+        operation(current_user, user)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("committee.member", user_id=user.id))
+    flash(message.format(name=user.name), "success")
+    if user.id == current_user.id and not user.is_committee:
+        return redirect(url_for("main.index"))  # the committee pages are gone for them now
+    return redirect(url_for("committee.member", user_id=user.id))
+
+
+def _account_view(action: str):
+    def view(user_id):
+        return _account_action(user_id, action)
+
+    view.__name__ = f"member_{action.replace('-', '_')}"
+    return view
+
+
+# POST /members/<id>/deactivate, /reactivate, /grant-committee, /revoke-committee
+for _action in ACCOUNT_ACTIONS:
+    _view = _account_view(_action)
+    bp.add_url_rule(f"/members/<int:user_id>/{_action}", view_func=_view, methods=["POST"])
 
 
 # --- the roster import ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager
 from app import clock
 from app.committee import audit
 from app.committee import roster as roster_file
+from app.committee.members_admin import role_condition
 from app.committee.roster import RowOutcome
 from app.eligibility import missing_profile_fields
 from app.errors_domain import DomainError
@@ -109,9 +110,12 @@ class MemberList:
     rows: list[MemberRow]
 
 
-def list_members(search: str, membership: str, page: int, today: date) -> MemberList:
-    """Members whose name, e-mail or membership number contains `search` and whose membership
-    is `membership` (a MEMBERSHIP_FILTERS key; anything else means all), by name, 50 a page."""
+def list_members(
+    search: str, membership: str, page: int, today: date, role: str = ""
+) -> MemberList:
+    """Members whose name, e-mail or membership number contains `search`, whose membership
+    is `membership` (a MEMBERSHIP_FILTERS key; anything else means all) and who match `role`
+    (a `members_admin.ROLE_FILTERS` key; anything else means all), by name, 50 a page."""
     query = (
         select(User)
         .outerjoin(Profile, Profile.user_id == User.id)
@@ -131,6 +135,9 @@ def list_members(search: str, membership: str, page: int, today: date) -> Member
         )
     if membership in MEMBERSHIP_FILTERS:
         query = query.where(_status_condition(membership, today))
+    condition = role_condition(role)
+    if condition is not None:
+        query = query.where(condition)
     pagination = db.paginate(query, page=max(page, 1), per_page=PER_PAGE, error_out=False)
     rows = [
         MemberRow(user, user.profile, membership_status(user.profile, today))

@@ -23,7 +23,7 @@ from app.models.profiles import (
     RoleAgreement,
     Sector,
 )
-from app.models.program import ProgramSettings
+from app.models.program import Intake, ProgramSettings
 
 __all__ = [
     "AuditEvent",
@@ -33,6 +33,7 @@ __all__ = [
     "ContactMethod",
     "ExpertiseArea",
     "Goal",
+    "Intake",
     "Language",
     "LoginSession",
     "Mentorship",

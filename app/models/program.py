@@ -1,8 +1,8 @@
-"""The program's settings: one row, created on first use."""
+"""The program's settings (one row, created on first use) and its intakes."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import clock
@@ -29,7 +29,36 @@ class ProgramSettings(db.Model):
     # Both partners are reminded when a mentorship has had no check-in for this many days.
     checkin_reminder_days: Mapped[int] = mapped_column(default=30, server_default="30")
     updated_at: Mapped[datetime] = mapped_column(default=clock.utcnow, onupdate=clock.utcnow)
+    # With intakes in use, new requests are taken only while an intake is open.
+    requests_only_during_intake: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Texts the committee writes, in Markdown (see app.committee.settings.render_markdown).
+    program_description: Mapped[str | None] = mapped_column(Text)
+    mentor_guidelines: Mapped[str | None] = mapped_column(Text)
+    mentee_guidelines: Mapped[str | None] = mapped_column(Text)
 
     @property
     def is_open(self) -> bool:
         return self.status == self.OPEN
+
+
+class Intake(db.Model):
+    """A registration period, e.g. "Fall 2026": requests open on `opens_on` and close after
+    `closes_on` (both days included). Intakes never overlap (checked when one is saved)."""
+
+    __tablename__ = "intakes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    opens_on: Mapped[date] = mapped_column(index=True)
+    closes_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.utcnow, onupdate=clock.utcnow)
+
+    def is_open_on(self, day: date) -> bool:
+        return self.opens_on <= day <= self.closes_on
+
+    def overlaps(self, opens_on: date, closes_on: date) -> bool:
+        return self.opens_on <= closes_on and opens_on <= self.closes_on
+
+    def __repr__(self) -> str:
+        return f"<Intake {self.id} {self.name} {self.opens_on}..{self.closes_on}>"

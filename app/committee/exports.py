@@ -1,0 +1,407 @@
+"""CSV exports for the committee: members, requests and mentorships.
+
+What an export holds: ids, names, e-mail addresses, statuses, dates, vocabulary names and
+counts. What it never holds: request messages, decline notes, check-in notes (shared or
+private), the agreement's free text, goals' text, closing feedback, bios: the pair's words stay
+with the pair.
+
+The rows are read from the database in chunks (`yield_per`: a server-side cursor on PostgreSQL)
+and written out as they come, so an export of any size never sits in memory. The file is UTF-8
+with a byte-order mark (spreadsheet programs then read accents right), and every text cell that
+a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return) is
+prefixed with a single quote.
+"""
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import SimpleNamespace
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import aliased
+
+from app.committee import audit
+from app.committee.services import MEMBERSHIP_STATUSES, membership_status
+from app.extensions import db
+from app.models import (
+    CheckIn,
+    ContactMethod,
+    Goal,
+    Mentorship,
+    MentorshipAgreement,
+    MentorshipRequest,
+    Objective,
+    Profile,
+    Region,
+    User,
+)
+from app.models.mentorship import agreement_objectives, request_objectives
+from app.models.profiles import (
+    ExpertiseArea,
+    Language,
+    Sector,
+    profile_expertise,
+    profile_languages,
+    profile_sectors,
+)
+
+CHUNK = 500
+BOM = "\ufeff"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+SEPARATOR = "; "
+
+
+def safe_cell(value) -> str:
+    """A value as a CSV cell: dates as YYYY-MM-DD, times as YYYY-MM-DD HH:MM:SS (UTC), yes/no,
+    empty for None; text that a spreadsheet would run as a formula gets a leading quote."""
+    if value is None:
+        return ""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return str(value)
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_chunks(header: list[str], rows: Iterable[Iterable]) -> Iterator[bytes]:
+    """The CSV file, as UTF-8 bytes with a byte-order mark, CHUNK rows at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write(BOM)
+    writer.writerow(header)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([safe_cell(value) for value in row])
+        if count % CHUNK == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def _names(link_table, link_column: str, vocabulary, owner) -> Select:
+    """The vocabulary names linked to `owner` (a correlated column), joined by SEPARATOR."""
+    return (
+        select(func.aggregate_strings(vocabulary.name, SEPARATOR))
+        .select_from(link_table.join(vocabulary, vocabulary.id == link_table.c[link_column]))
+        .where(owner)
+        .scalar_subquery()
+    )
+
+
+def _count(column, *conditions):
+    return select(func.count(column)).where(*conditions).scalar_subquery()
+
+
+def _stream(statement: Select) -> Iterator:
+    """The statement's rows, fetched CHUNK at a time."""
+    yield from db.session.execute(statement.execution_options(yield_per=CHUNK))
+
+
+# --- members ----------------------------------------------------------------------------------
+
+MEMBER_HEADER = [
+    "member_id",
+    "name",
+    "display_name",
+    "email",
+    "email_confirmed_at",
+    "account",
+    "committee",
+    "joined_at",
+    "last_sign_in_at",
+    "role",
+    "years_experience",
+    "position",
+    "employer",
+    "region",
+    "sectors",
+    "expertise_areas",
+    "languages",
+    "membership_number",
+    "membership_expires_on",
+    "membership_verified_at",
+    "membership_status",
+    "accepting_requests",
+    "mentor_capacity",
+    "active_mentorships_as_mentor",
+    "active_mentorships_as_mentee",
+    "requests_sent",
+    "requests_received",
+]
+
+
+def member_rows(today: date) -> Iterator[list]:
+    """One row per member, by id."""
+    statement = (
+        select(
+            User.id,
+            User.name,
+            Profile.display_name,
+            User.email,
+            User.email_verified_at,
+            User.is_active_account,
+            User.is_committee,
+            User.created_at,
+            User.last_login_at,
+            Profile.role,
+            Profile.years_experience,
+            Profile.position,
+            Profile.employer,
+            Region.name,
+            _names(profile_sectors, "sector_id", Sector, profile_sectors.c.profile_id == User.id),
+            _names(
+                profile_expertise,
+                "expertise_area_id",
+                ExpertiseArea,
+                profile_expertise.c.profile_id == User.id,
+            ),
+            _names(
+                profile_languages,
+                "language_id",
+                Language,
+                profile_languages.c.profile_id == User.id,
+            ),
+            Profile.user_id,
+            Profile.membership_number,
+            Profile.membership_expires_on,
+            Profile.membership_verified_at,
+            Profile.accepting_requests,
+            Profile.mentor_capacity,
+            _count(
+                Mentorship.id,
+                Mentorship.mentor_id == User.id,
+                Mentorship.status == Mentorship.ACTIVE,
+            ),
+            _count(
+                Mentorship.id,
+                Mentorship.mentee_id == User.id,
+                Mentorship.status == Mentorship.ACTIVE,
+            ),
+            _count(MentorshipRequest.id, MentorshipRequest.mentee_id == User.id),
+            _count(MentorshipRequest.id, MentorshipRequest.mentor_id == User.id),
+        )
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .outerjoin(Region, Region.id == Profile.region_id)
+        .order_by(User.id)
+    )
+    for row in _stream(statement):
+        (*person, profile_id, number, expires_on, verified_at, accepting, capacity) = row[:23]
+        counts = row[23:]
+        profile = (
+            SimpleNamespace(
+                membership_number=number,
+                membership_expires_on=expires_on,
+                membership_verified_at=verified_at,
+            )
+            if profile_id is not None
+            else None
+        )
+        status = MEMBERSHIP_STATUSES[membership_status(profile, today)]
+        person[5] = "active" if person[5] else "deactivated"
+        yield [
+            *person,
+            number,
+            expires_on,
+            verified_at,
+            status,
+            accepting if profile_id is not None else None,
+            capacity,
+            *counts,
+        ]
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+REQUEST_HEADER = [
+    "request_id",
+    "created_at",
+    "status",
+    "source",
+    "mentee_id",
+    "mentee_name",
+    "mentee_email",
+    "mentor_id",
+    "mentor_name",
+    "mentor_email",
+    "objectives",
+    "preferred_contact_method",
+    "expires_at",
+    "responded_at",
+    "reminder_sent_at",
+]
+
+
+def request_rows(today: date) -> Iterator:
+    """One row per request, by id: no message, no decline note."""
+    mentee, mentor = aliased(User), aliased(User)
+    statement = (
+        select(
+            MentorshipRequest.id,
+            MentorshipRequest.created_at,
+            MentorshipRequest.status,
+            MentorshipRequest.source,
+            mentee.id,
+            mentee.name,
+            mentee.email,
+            mentor.id,
+            mentor.name,
+            mentor.email,
+            _names(
+                request_objectives,
+                "objective_id",
+                Objective,
+                request_objectives.c.request_id == MentorshipRequest.id,
+            ),
+            ContactMethod.name,
+            MentorshipRequest.expires_at,
+            MentorshipRequest.responded_at,
+            MentorshipRequest.reminder_sent_at,
+        )
+        .join(mentee, mentee.id == MentorshipRequest.mentee_id)
+        .join(mentor, mentor.id == MentorshipRequest.mentor_id)
+        .outerjoin(ContactMethod, ContactMethod.id == MentorshipRequest.preferred_contact_method_id)
+        .order_by(MentorshipRequest.id)
+    )
+    yield from _stream(statement)
+
+
+# --- mentorships ------------------------------------------------------------------------------
+
+MENTORSHIP_HEADER = [
+    "mentorship_id",
+    "status",
+    "started_on",
+    "minimum_end_on",
+    "ended_on",
+    "mentor_id",
+    "mentor_name",
+    "mentor_email",
+    "mentee_id",
+    "mentee_name",
+    "mentee_email",
+    "request_id",
+    "meeting_frequency",
+    "agreed_objectives",
+    "agreement_confirmed_by_mentor_at",
+    "agreement_confirmed_by_mentee_at",
+    "check_ins",
+    "check_in_minutes",
+    "last_check_in_on",
+    "goals",
+    "goals_done",
+]
+
+
+def mentorship_rows(today: date) -> Iterator[list]:
+    """One row per mentorship, by id: states, dates and counts; no notes, no agreement text,
+    no goal text, no closing feedback."""
+    mentee, mentor = aliased(User), aliased(User)
+    statement = (
+        select(
+            Mentorship.id,
+            Mentorship.status,
+            Mentorship.started_on,
+            Mentorship.minimum_end_on,
+            Mentorship.ended_on,
+            mentor.id,
+            mentor.name,
+            mentor.email,
+            mentee.id,
+            mentee.name,
+            mentee.email,
+            Mentorship.request_id,
+            MentorshipAgreement.meeting_frequency,
+            _names(
+                agreement_objectives,
+                "objective_id",
+                Objective,
+                agreement_objectives.c.agreement_id == MentorshipAgreement.id,
+            ),
+            MentorshipAgreement.confirmed_by_mentor_at,
+            MentorshipAgreement.confirmed_by_mentee_at,
+            _count(CheckIn.id, CheckIn.mentorship_id == Mentorship.id),
+            select(func.coalesce(func.sum(CheckIn.minutes), 0))
+            .where(CheckIn.mentorship_id == Mentorship.id)
+            .scalar_subquery(),
+            select(func.max(CheckIn.met_on))
+            .where(CheckIn.mentorship_id == Mentorship.id)
+            .scalar_subquery(),
+            _count(Goal.id, Goal.mentorship_id == Mentorship.id),
+            _count(Goal.id, and_(Goal.mentorship_id == Mentorship.id, Goal.done_at.is_not(None))),
+        )
+        .join(mentor, mentor.id == Mentorship.mentor_id)
+        .join(mentee, mentee.id == Mentorship.mentee_id)
+        .outerjoin(MentorshipAgreement, MentorshipAgreement.mentorship_id == Mentorship.id)
+        .order_by(Mentorship.id)
+    )
+    for row in _stream(statement):
+        row = list(row)
+        row[12] = MentorshipAgreement.FREQUENCIES.get(row[12] or "", row[12])
+        yield row
+
+
+# --- the exports ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Export:
+    name: str
+    title: str
+    description: str
+    header: list[str]
+    rows: Callable[[date], Iterable]
+
+    def filename(self, today: date) -> str:
+        return f"mentor-match-{self.name}-{today.isoformat()}.csv"
+
+
+EXPORTS = {
+    export.name: export
+    for export in [
+        Export(
+            "members",
+            "Members",
+            "Every account: name, e-mail, role, membership, vocabulary choices, and counts of "
+            "mentorships and requests.",
+            MEMBER_HEADER,
+            member_rows,
+        ),
+        Export(
+            "requests",
+            "Requests",
+            "Every mentorship request: who asked whom, its status and dates, the objectives "
+            "and the preferred way to meet. No messages, no decline notes.",
+            REQUEST_HEADER,
+            request_rows,
+        ),
+        Export(
+            "mentorships",
+            "Mentorships",
+            "Every mentorship: the pair, status and dates, the agreement's state, and counts "
+            "of check-ins, minutes and goals. No notes, no agreement text.",
+            MENTORSHIP_HEADER,
+            mentorship_rows,
+        ),
+    ]
+}
+
+
+def start_export(actor: User, name: str, today: date) -> tuple[Export, Iterator[bytes]]:
+    """Record the export in the audit trail (committed before any row is read), and return it
+    with the generator of its file. The caller streams the generator within the request
+    (`stream_with_context`), which keeps the database session open while it runs."""
+    export = EXPORTS[name]
+    audit.record(actor, audit.EXPORT_DOWNLOADED, ("export", None), export=name)
+    db.session.commit()
+    return export, csv_chunks(export.header, export.rows(today))

@@ -1,0 +1,127 @@
+"""The committee's account actions on a member: deactivate and reactivate the account, grant and
+remove the committee role; and the member list's role filter.
+
+Every operation checks its rules, changes the user, records an audit event in the same
+transaction and commits; a broken rule raises DomainError and writes nothing. The program always
+keeps at least one active committee member: the last one can't lose the role or the account.
+"""
+
+from sqlalchemy import delete, func, select
+
+from app.committee import audit
+from app.errors_domain import DomainError
+from app.extensions import db
+from app.models import LoginSession, Profile, User
+from app.models.profiles import BOTH, MENTEE, MENTOR
+
+# The member list's role filter: value -> option text.
+ROLE_FILTERS = {
+    MENTOR: "Mentors only",
+    MENTEE: "Mentees only",
+    BOTH: "Mentor and mentee",
+    "committee": "Committee members",
+    "deactivated": "Deactivated accounts",
+}
+
+LAST_COMMITTEE_MEMBER = (
+    "{name} is the last active committee member. Give another member the committee role "
+    "first, so that someone can still run the program."
+)
+
+
+def role_condition(role: str):
+    """The SQL condition for a ROLE_FILTERS key (Profile outer-joined), or None for all."""
+    if role in (MENTOR, MENTEE, BOTH):
+        return Profile.role == role
+    if role == "committee":
+        return User.is_committee.is_(True)
+    if role == "deactivated":
+        return User.is_active_account.is_(False)
+    return None
+
+
+def _other_active_committee_members(member: User) -> int:
+    """How many active committee members there are besides `member`. The rows are locked
+    (PostgreSQL), so that two committee members removing each other at the same moment can't
+    leave the program with none."""
+    ids = db.session.scalars(
+        select(User.id)
+        .where(User.is_committee.is_(True), User.is_active_account.is_(True))
+        .order_by(User.id)
+        .with_for_update()
+    ).all()
+    return len([user_id for user_id in ids if user_id != member.id])
+
+
+def _refuse_if_last_committee_member(member: User) -> None:
+    if (
+        member.is_committee
+        and member.is_active_account
+        and _other_active_committee_members(member) == 0
+    ):
+        db.session.rollback()
+        raise DomainError(LAST_COMMITTEE_MEMBER.format(name=member.name))
+
+
+def end_sessions(member: User) -> int:
+    """Sign `member` out of every browser at once (caller commits). Returns how many."""
+    result = db.session.execute(delete(LoginSession).where(LoginSession.user_id == member.id))
+    return result.rowcount or 0
+
+
+def deactivate_account(actor: User, member: User) -> None:
+    """Deactivate `member`'s account: every browser they are signed in on is signed out at its
+    next request, and they can't sign in again until it is reactivated. Their profile, requests
+    and mentorships stay. Refused for one's own account and for the last committee member."""
+    if not member.is_active_account:
+        raise DomainError(f"{member.name}'s account is already deactivated.")
+    if member.id == actor.id:
+        raise DomainError("You can't deactivate your own account from the committee pages.")
+    _refuse_if_last_committee_member(member)
+    sessions = end_sessions(member)
+    member.is_active_account = False
+    audit.record(actor, audit.ACCOUNT_DEACTIVATED, member, sessions_ended=sessions)
+    db.session.commit()
+
+
+def reactivate_account(actor: User, member: User) -> None:
+    """Let `member` sign in again."""
+    if member.is_active_account:
+        raise DomainError(f"{member.name}'s account is already active.")
+    member.is_active_account = True
+    audit.record(actor, audit.ACCOUNT_REACTIVATED, member)
+    db.session.commit()
+
+
+def grant_committee_role(actor: User, member: User) -> None:
+    """Make `member` a committee member (an active account only)."""
+    if member.is_committee:
+        raise DomainError(f"{member.name} is already a committee member.")
+    if not member.is_active_account:
+        raise DomainError(
+            f"{member.name}'s account is deactivated. Reactivate it before giving them the "
+            "committee role."
+        )
+    member.is_committee = True
+    audit.record(actor, audit.COMMITTEE_GRANTED, member)
+    db.session.commit()
+
+
+def revoke_committee_role(actor: User, member: User) -> None:
+    """Remove `member`'s committee role (one's own too), unless they are the last active
+    committee member."""
+    if not member.is_committee:
+        raise DomainError(f"{member.name} is not a committee member.")
+    _refuse_if_last_committee_member(member)
+    member.is_committee = False
+    audit.record(actor, audit.COMMITTEE_REVOKED, member, own_role=member.id == actor.id)
+    db.session.commit()
+
+
+def committee_count() -> int:
+    """How many active committee members there are."""
+    return db.session.scalar(
+        select(func.count(User.id)).where(
+            User.is_committee.is_(True), User.is_active_account.is_(True)
+        )
+    )

@@ -1,0 +1,362 @@
+"""The committee's program pages: settings, texts, intakes, exports and the audit log.
+
+Access is checked for every route by `app.committee.access.guard` (404 to everyone else; CSRF on
+every POST). Each POST calls one service of `app.committee.settings`, `exports` or
+`members_admin`; a refused form is shown again with what was typed and a 422.
+"""
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from app import clock
+from app.committee import audit, bp, exports
+from app.committee import settings as program_settings
+from app.committee.forms import (
+    AuditFilterForm,
+    ContactsForm,
+    ExportForm,
+    IntakeForm,
+    StatusForm,
+    TextsForm,
+    limits_form_class,
+)
+from app.errors_domain import DomainError
+from app.extensions import db
+from app.models import Intake
+from app.program import get_settings, open_intake, requests_blocked_reason
+
+
+@bp.app_template_global("guideline_html")
+def guideline_html(name: str):
+    """In any template: `{{ guideline_html('program_description') }}` (safe HTML, maybe empty)."""
+    return program_settings.guideline_html(name)
+
+
+@bp.app_template_global("requests_blocked_reason")
+def blocked_reason_today() -> str | None:
+    """In any template: why new requests are not taken today (None: they are)."""
+    return requests_blocked_reason(clock.today())
+
+
+def _is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _form_error(form, error: DomainError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+def _saved(changed: bool, message: str) -> None:
+    if changed:
+        flash(message, "success")
+    else:
+        flash("Nothing changed: the values you saved are the ones already in use.", "info")
+
+
+# --- settings: status, limits, contacts -------------------------------------------------------
+
+
+def _settings_page(status_form=None, limits_form=None, contacts_form=None, code: int = 200):
+    settings = get_settings()
+    today = clock.today()
+    if status_form is None:
+        status_form = StatusForm(
+            formdata=None,
+            status=settings.status,
+            notice=settings.notice,
+            requests_only_during_intake=settings.requests_only_during_intake,
+        )
+    if limits_form is None:
+        limits_form = limits_form_class()(
+            formdata=None,
+            data={limit.name: getattr(settings, limit.name) for limit in program_settings.LIMITS},
+        )
+    if contacts_form is None:
+        contacts_form = ContactsForm(
+            formdata=None,
+            program_contact_email=settings.program_contact_email,
+            support_contact_email=settings.support_contact_email,
+        )
+    return render_template(
+        "committee/settings/index.html",
+        status_form=status_form,
+        limits_form=limits_form,
+        contacts_form=contacts_form,
+        limits=program_settings.LIMITS,
+        blocked_reason=requests_blocked_reason(today),
+        current_intake=open_intake(today),
+        default_program_email=current_app.config["PROGRAM_CONTACT_EMAIL"],
+        default_support_email=current_app.config["SUPPORT_CONTACT_EMAIL"],
+    ), code
+
+
+@bp.route("/settings")
+def settings():
+    return _settings_page()
+
+
+@bp.post("/settings/status")
+def settings_status():
+    form = StatusForm()
+    if form.validate():
+        try:
+            changed = program_settings.update_status(
+                current_user,
+                form.status.data,
+                form.notice.data,
+                form.requests_only_during_intake.data,
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            _saved(changed, f"The program status is saved: the program is {form.status.data}.")
+            return redirect(url_for("committee.settings"))
+    return _settings_page(status_form=form, code=422)
+
+
+@bp.post("/settings/limits")
+def settings_limits():
+    form = limits_form_class()()
+    if form.validate():
+        values = {limit.name: form[limit.name].data for limit in program_settings.LIMITS}
+        try:
+            changed = program_settings.update_limits(current_user, values)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            _saved(changed, "The limits are saved.")
+            return redirect(url_for("committee.settings"))
+    return _settings_page(limits_form=form, code=422)
+
+
+@bp.post("/settings/contacts")
+def settings_contacts():
+    form = ContactsForm()
+    if form.validate():
+        try:
+            changed = program_settings.update_contacts(
+                current_user, form.program_contact_email.data, form.support_contact_email.data
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            _saved(changed, "The contact addresses are saved.")
+            return redirect(url_for("committee.settings"))
+    return _settings_page(contacts_form=form, code=422)
+
+
+# --- the program's texts ----------------------------------------------------------------------
+
+
+@bp.route("/settings/texts", methods=["GET", "POST"])
+def settings_texts():
+    settings = get_settings()
+    if request.method == "GET":
+        form = TextsForm(
+            formdata=None,
+            data={name: getattr(settings, name) for name in program_settings.TEXTS},
+        )
+        return render_template("committee/settings/texts.html", form=form, previews=None)
+    form = TextsForm()
+    code = 200
+    previews = None
+    if form.validate():
+        texts = {name: form[name].data for name in program_settings.TEXTS}
+        if "preview" in request.form:
+            previews = {}
+            for name, text in texts.items():
+                what = program_settings.unsafe_markup(text)
+                if what:
+                    form[name].errors = [
+                        *form[name].errors,
+                        f"This text contains {what}, which will be refused when you save. "
+                        "The preview shows it without.",
+                    ]
+                previews[name] = program_settings.render_markdown(text)
+        else:
+            try:
+                changed = program_settings.update_texts(current_user, texts)
+            except DomainError as error:
+                _form_error(form, error)
+                code = 422
+            else:
+                _saved(changed, "The texts are saved.")
+                return redirect(url_for("committee.settings_texts"))
+    else:
+        code = 422
+    return render_template("committee/settings/texts.html", form=form, previews=previews), code
+
+
+# --- intakes ----------------------------------------------------------------------------------
+
+
+def _intakes_page(form=None, editing: Intake | None = None, code: int = 200):
+    if form is None:
+        form = IntakeForm(formdata=None)
+        if editing is not None:
+            form = IntakeForm(
+                formdata=None,
+                intake_id=editing.id,
+                name=editing.name,
+                opens_on=editing.opens_on,
+                closes_on=editing.closes_on,
+            )
+    return render_template(
+        "committee/settings/intakes.html",
+        form=form,
+        editing=editing,
+        intakes=program_settings.list_intakes(),
+        today=clock.today(),
+        uses_intakes=get_settings().requests_only_during_intake,
+        delete_form=ExportForm(formdata=None),
+    ), code
+
+
+def _intake_or_404(value) -> Intake:
+    try:
+        intake_id = int(value)
+    except (TypeError, ValueError):
+        abort(404)
+    return db.get_or_404(Intake, intake_id)
+
+
+@bp.route("/intakes")
+def intakes():
+    editing = None
+    if request.args.get("edit"):
+        editing = _intake_or_404(request.args["edit"])
+    return _intakes_page(editing=editing)
+
+
+@bp.post("/intakes")
+def intakes_save():
+    """Add an intake, or change the one named by the form's `intake_id`."""
+    form = IntakeForm()
+    editing = _intake_or_404(form.intake_id.data) if form.intake_id.data else None
+    if form.validate():
+        try:
+            if editing is None:
+                intake = program_settings.add_intake(
+                    current_user, form.name.data, form.opens_on.data, form.closes_on.data
+                )
+                flash(f"The intake “{intake.name}” is added.", "success")
+            else:
+                changed = program_settings.change_intake(
+                    current_user, editing, form.name.data, form.opens_on.data, form.closes_on.data
+                )
+                _saved(changed, f"The intake “{editing.name}” is saved.")
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            return redirect(url_for("committee.intakes"))
+    return _intakes_page(form=form, editing=editing, code=422)
+
+
+@bp.post("/intakes/delete")
+def intakes_delete():
+    intake = _intake_or_404(request.form.get("intake_id"))
+    name = intake.name
+    program_settings.delete_intake(current_user, intake)
+    flash(f"The intake “{name}” is deleted.", "success")
+    return redirect(url_for("committee.intakes"))
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+@bp.route("/exports")
+def exports_page():
+    return render_template(
+        "committee/settings/exports.html",
+        exports=exports.EXPORTS.values(),
+        form=ExportForm(formdata=None),
+        today=clock.today(),
+    )
+
+
+def _download(name: str) -> Response:
+    today = clock.today()
+    export, chunks = exports.start_export(current_user, name, today)
+    response = Response(stream_with_context(chunks), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{export.filename(today)}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/exports/members.csv")
+def export_members():
+    return _download("members")
+
+
+@bp.post("/exports/requests.csv")
+def export_requests():
+    return _download("requests")
+
+
+@bp.post("/exports/mentorships.csv")
+def export_mentorships():
+    return _download("mentorships")
+
+
+# --- the audit log ----------------------------------------------------------------------------
+
+
+@bp.route("/audit")
+def audit_log():
+    actors = audit.actors()
+    form = AuditFilterForm(request.args)
+    form.actor.choices = [
+        SelectChoice("", "Anyone"),
+        *(SelectChoice(str(user.id), user.name) for user in actors),
+    ]
+    form.action.choices = [
+        SelectChoice("", "Any action"),
+        *(SelectChoice(code, label) for code, label in audit.ACTIONS.items()),
+    ]
+    form.validate()  # bad dates become field errors; they are then ignored
+    actor_id = request.args.get("actor", type=int)
+    action = form.action.data if form.action.data in audit.ACTIONS else None
+    since = form.since.data if not form.since.errors else None
+    until = form.until.data if not form.until.errors else None
+    page = max(request.args.get("page", 1, type=int), 1)
+    pagination = audit.list_events(actor_id, action, since, until, page)
+    query = {
+        key: value
+        for key, value in {
+            "actor": actor_id,
+            "action": action,
+            "since": since.isoformat() if since else None,
+            "until": until.isoformat() if until else None,
+        }.items()
+        if value
+    }
+    template = "committee/audit_results.html" if _is_htmx() else "committee/audit.html"
+    response = Response(
+        render_template(
+            template,
+            form=form,
+            pagination=pagination,
+            query=query,
+            actions=audit.ACTIONS,
+            target_labels=audit.TARGET_LABELS,
+            describe=audit.describe,
+        )
+    )
+    response.headers["Vary"] = "HX-Request"
+    return response

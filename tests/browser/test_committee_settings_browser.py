@@ -1,0 +1,123 @@
+"""The committee's program pages in Chromium: pausing the program (its notice on the home page),
+an intake refused then fixed, texts previewed, the exports page, the member page's account
+actions, and the audit log filtered with HTMX. axe runs on every page and swap (conftest.py)."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.conftest import DEFAULT_PASSWORD
+
+
+def sign_in(site, page, email: str) -> None:
+    site.goto("/auth/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
+    with site.navigates():
+        page.get_by_role("button", name="Sign in").click()
+
+
+def test_the_committee_runs_the_program(site, page, make_member, new_site):
+    make_member(email="chair@example.org", name="Chair Person", committee=True)
+    helper = make_member(email="helper@example.org", name="Hel Per")
+    sign_in(site, page, "chair@example.org")
+    site.allow_console_error(r"status of 422")
+
+    # Pause the program with a notice.
+    site.goto("/committee/settings")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Program settings")
+    page.get_by_label("Paused: no new requests; active pairs carry on").check()
+    page.get_by_label("Notice shown on every page while the program is not open").fill(
+        "Matching the fall intake: back in January."
+    )
+    with site.navigates():
+        page.get_by_role("button", name="Save the status").click()
+    expect(page.locator("#flash-messages")).to_contain_text("the program is paused")
+
+    # A bad limit is refused, with what was typed kept.
+    page.get_by_label("Requests a mentee may have waiting at once").fill("-3")
+    with site.navigates(status=422):
+        page.get_by_role("button", name="Save the limits").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter a whole number from 1 to 10")
+    expect(page.get_by_label("Requests a mentee may have waiting at once")).to_have_value("-3")
+
+    # Anyone sees the notice on the home page.
+    visitor = new_site()
+    visitor.goto("/")
+    notice = visitor.page.get_by_role("region", name="Program notice")
+    expect(notice).to_contain_text("The online program is paused.")
+    expect(notice).to_contain_text("Matching the fall intake: back in January.")
+    visitor.page.close()
+
+    # An intake: closing before it opens is refused, then fixed.
+    with site.navigates():
+        page.get_by_role("navigation", name="Program administration").get_by_role(
+            "link", name="Intakes"
+        ).click()
+    page.get_by_label("Name").fill("Winter 2027")
+    page.get_by_label("Opens on").fill("2027-01-31")
+    page.get_by_label("Closes on").fill("2027-01-10")
+    with site.navigates(status=422):
+        page.get_by_role("button", name="Add the intake").click()
+    expect(page.get_by_role("alert")).to_contain_text("can't close (2027-01-10) before it opens")
+    expect(page.get_by_label("Name")).to_have_value("Winter 2027")
+    page.get_by_label("Opens on").fill("2027-01-10")
+    page.get_by_label("Closes on").fill("2027-01-31")
+    with site.navigates():
+        page.get_by_role("button", name="Add the intake").click()
+    expect(page.locator("#flash-messages")).to_contain_text("The intake “Winter 2027” is added.")
+    expect(page.get_by_role("table", name="Intakes, latest first")).to_contain_text("Winter 2027")
+
+    # The program description, previewed; unsafe markup is flagged.
+    with site.navigates():
+        page.get_by_role("link", name="Program texts").click()
+    page.get_by_label("Program description", exact=True).fill(
+        "## Welcome\n\nSix months **or more**. <script>alert(1)</script>"
+    )
+    with site.navigates():
+        page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("region", name="Preview: program description")).to_contain_text(
+        "Six months or more"
+    )
+    expect(page.locator("#program_description-error")).to_contain_text("refused when you save")
+    page.get_by_label("Program description", exact=True).fill(
+        "## Welcome\n\nSix months **or more**."
+    )
+    with site.navigates():
+        page.get_by_role("button", name="Save the texts").click()
+    expect(page.locator("#flash-messages")).to_contain_text("The texts are saved.")
+
+    # The exports page.
+    with site.navigates():
+        page.get_by_role("link", name="Exports").click()
+    expect(page.get_by_role("button", name="Download members (CSV)")).to_be_visible()
+
+    # A member's account: give the committee role, then deactivate.
+    site.goto(f"/committee/members/{helper.id}")
+    with site.navigates():
+        page.get_by_role("button", name="Give the committee role").click()
+    expect(page.locator("#flash-messages")).to_contain_text("Hel Per is now a committee member.")
+    with site.navigates():
+        page.get_by_role("button", name="Deactivate the account").click()
+    expect(page.locator("#flash-messages")).to_contain_text("Hel Per's account is deactivated")
+
+    # The audit log, filtered with HTMX.
+    site.goto("/committee/audit")
+    expect(page.get_by_role("status").filter(has_text="events")).to_contain_text("5 events.")
+    with site.swaps():
+        page.get_by_label("Action").select_option(label="Intake added")
+    expect(page.get_by_role("status").filter(has_text="event")).to_have_text(
+        "1 event match the filters."
+    )
+    expect(page).to_have_url(re.compile(r"/committee/audit\?.*action=intake\.added"))
+    table = page.get_by_role("table", name=re.compile("Committee actions"))
+    expect(table.get_by_role("row")).to_have_count(2)
+    expect(table).to_contain_text("Winter 2027")
+    with site.swaps():
+        page.get_by_label("Who").select_option(label="Chair Person")
+    expect(table.get_by_role("row")).to_have_count(2)
+    with site.swaps():
+        page.get_by_label("Action").select_option(label="Any action")
+    expect(page.get_by_role("status").filter(has_text="event")).to_have_text(
+        "5 events match the filters."
+    )
