@@ -468,6 +468,34 @@ def test_the_committees_notice_is_shown_when_paused(mentee_client, make_mentor):
     post_expecting(forms, mentor, "Back with the fall intake.")
 
 
+def test_only_during_an_intake_when_the_committee_says_so(mentee_client, make_mentor):
+    from datetime import timedelta
+
+    from app import clock
+    from app.models import Intake
+    from app.program import get_settings
+
+    mentor = make_mentor()
+    forms, _ = mentee_client()
+    settings = get_settings()
+    settings.requests_only_during_intake = True
+    today = clock.today()
+    intake = Intake(
+        name="Winter intake",
+        opens_on=today + timedelta(days=10),
+        closes_on=today + timedelta(days=30),
+    )
+    db.session.add(intake)
+    db.session.commit()
+    post_expecting(forms, mentor, "The next one, Winter intake, opens on")
+    assert count_requests() == 0
+
+    intake.opens_on = today - timedelta(days=1)
+    db.session.commit()
+    assert forms.post(f"/mentors/{mentor.id}/request", form()).status_code == 302
+    assert count_requests() == 1
+
+
 def test_no_request_to_oneself(app, make_member):
     both = make_member(profile=mentor_profile(role=BOTH))
     agree(both, MENTOR, MENTEE)

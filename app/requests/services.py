@@ -25,7 +25,7 @@ from app.extensions import db
 from app.models import ContactMethod, Mentorship, MentorshipRequest, Objective, Profile, User
 from app.models.mentorship import MINIMUM_MONTHS, new_nonce
 from app.profiles.services import clean_text, has_current_agreement
-from app.program import get_settings
+from app.program import get_settings, requests_blocked_reason
 from app.requests.links import make_link_token
 
 MESSAGE_MIN = 50
@@ -167,16 +167,10 @@ def check_may_request(mentee: User, mentor: User) -> None:
     has a spot left; the mentee is below the active-mentorship and pending-request limits; no
     request between the two is waiting already.
     """
-    settings = get_settings()
-    if not settings.is_open:
-        raise ProgramNotOpen(
-            settings.notice
-            or (
-                "The online program is paused: new requests are not being taken for now."
-                if settings.status == settings.PAUSED
-                else "The program is closed: new requests are not being taken."
-            )
-        )
+    settings = get_settings()  # its limits are used below
+    blocked = requests_blocked_reason(clock.today())
+    if blocked is not None:
+        raise ProgramNotOpen(blocked)
     if mentee.id == mentor.id:
         raise DomainError("You can't send a request to yourself.")
     reasons = mentee_reasons(mentee, clock.today(), has_current_agreement(mentee, "mentee"))
