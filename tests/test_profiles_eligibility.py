@@ -75,6 +75,22 @@ def test_the_agreement_page_explains_the_role(signed_in, role, phrases):
     assert "I have read these expectations and I agree to them." in page
 
 
+@pytest.mark.parametrize("role", [MENTOR, MENTEE])
+def test_the_agreement_page_shows_the_committees_guidelines(signed_in, role):
+    from app.program import get_settings
+
+    client, _ = signed_in(profile=complete_profile(years_experience=10, role=BOTH))
+    page = page_of(client.get(f"/profile/agreement?role={role}"))
+    assert "guidelines for" not in page
+    settings = get_settings()
+    setattr(settings, f"{role}_guidelines", "Meet in **public** places.<script>x()</script>")
+    db.session.commit()
+    page = page_of(client.get(f"/profile/agreement?role={role}"))
+    assert f"The mentoring committee's guidelines for {role}s" in page
+    assert "Meet in <strong>public</strong> places." in page
+    assert "<script>x()" not in page
+
+
 def test_confirming_an_agreement_records_role_version_and_time(signed_in, clock_at):
     moment = datetime(2026, 11, 20, 15, 30)
     clock_at(moment)
