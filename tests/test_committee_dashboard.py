@@ -290,6 +290,7 @@ def test_the_htmx_fragment_has_the_figures_and_the_announcement(committee, progr
     page = text_of(response)
     assert "<h1>" not in page and "<html" not in page
     assert figure(page, "figure-requests-sent") == "3"
+    assert figure(page, "figure-open-spots") == "2"
     assert 'hx-swap-oob="innerHTML:#dashboard-status"' in page
     assert "Dashboard updated" in page
     assert "HX-Request" in response.headers["Vary"]
@@ -427,6 +428,7 @@ def test_attention_lists(app, program):
         ("Mo Four", 1, 1, 0),
         ("Mo Five", 1, 0, 0),
     ]
+    assert lists.open_spots == 2  # the same as the figure, from the list's query
     spots = lists.mentors_with_spots
     assert [(r.name, r.capacity, r.active, r.free, r.pending) for r in spots.rows] == [
         ("Ada Mentor", 2, 1, 1, 1),

@@ -24,7 +24,7 @@ from sqlalchemy import and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app import clock
-from app.committee import audit
+from app.committee import audit, services
 from app.committee import charts as svg_charts
 from app.committee.charts import Point
 from app.eligibility import listed_mentor_conditions
@@ -153,6 +153,7 @@ def intakes() -> list:
 @dataclass
 class Figures:
     # now
+    membership_counts: dict[str, int] = field(default_factory=dict)  # as on the member list
     members: int = 0
     verified_members: int = 0
     mentors: int = 0
@@ -258,22 +259,25 @@ def _distinct(condition, column):
     return func.count(func.distinct(case((condition, column), else_=None)))
 
 
-def figures(period: Period, today: date, now: datetime) -> Figures:
+def figures(period: Period, today: date, now: datetime, open_spots: int | None = None) -> Figures:
     """The dashboard's figures: three statements whatever the data size (one pass over the
     members, one over the requests, one over the mentorships, then the open spots and the
     median age of the waiting requests)."""
     first, following = month_bounds(today)
     R = MentorshipRequest
+    active_user = User.is_active_account.is_(True)
+    statuses = list(services.MEMBERSHIP_STATUSES)
     people = db.session.execute(
         select(
-            func.count(User.id),
-            _sum(and_(*verified_membership(today))),
-            _sum(Profile.role.in_((MENTOR, BOTH))),
-            _sum(Profile.role.in_((MENTEE, BOTH))),
+            _sum(active_user),
+            _sum(and_(active_user, *verified_membership(today))),
+            _sum(and_(active_user, Profile.role.in_((MENTOR, BOTH)))),
+            _sum(and_(active_user, Profile.role.in_((MENTEE, BOTH)))),
+            # The member list's statuses, over every account (as on the member list).
+            *(_sum(services._status_condition(status, today)) for status in statuses),
         )
         .select_from(User)
         .outerjoin(Profile, Profile.user_id == User.id)
-        .where(User.is_active_account.is_(True))
     ).one()
     in_period = period.moments(R.created_at)
     answered_in_period = period.moments(R.responded_at)
@@ -321,11 +325,12 @@ def figures(period: Period, today: date, now: datetime) -> Figures:
         )
     ).one()
     return Figures(
-        members=people[0],
+        membership_counts={status: int(n) for status, n in zip(statuses, people[4:], strict=True)},
+        members=int(people[0]),
         verified_members=int(people[1]),
         mentors=int(people[2]),
         mentees=int(people[3]),
-        open_spots=open_mentor_spots(today),
+        open_spots=open_mentor_spots(today) if open_spots is None else open_spots,
         pending_requests=int(requests[0]),
         pending_median_days=pending_median_days(now),
         active_mentorships=int(pairs[0]),
@@ -738,6 +743,7 @@ def mentors_with_spots(today: date) -> AttentionList:
                 free.label("free"),
                 pending.label("pending"),
                 func.count().over().label("total"),
+                func.sum(free).over().label("free_total"),  # = open_mentor_spots(today)
             )
             .join(Profile, Profile.user_id == User.id)
             .where(*_eligible_mentor_conditions(today), free > 0)
@@ -753,6 +759,12 @@ class Attention:
     quiet_mentorships: AttentionList
     waiting_mentees: AttentionList
     mentors_with_spots: AttentionList
+
+    @property
+    def open_spots(self) -> int:
+        """The free spots of all eligible mentors (as `open_mentor_spots`)."""
+        rows = self.mentors_with_spots.rows
+        return int(rows[0].free_total) if rows else 0
 
 
 def attention(today: date, now: datetime) -> Attention:

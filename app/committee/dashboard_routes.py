@@ -66,21 +66,25 @@ def render_dashboard():
     intakes = dashboard.intakes()
     form = DashboardFilterForm(request.args)
     period, problem = _period(form, intakes)
+    fragment = _fragment_wanted()
+    # The full page has the attention lists, whose mentors' free spots give the open spots.
+    attention = None if fragment else dashboard.attention(today, now)
     context = {
         "form": form,
         "period": period,
         "problem": problem,
-        "figures": dashboard.figures(period, today, now),
+        "figures": dashboard.figures(
+            period, today, now, open_spots=attention.open_spots if attention else None
+        ),
         "charts": dashboard.charts(period, today),
         "has_intakes": dashboard.intake_model() is not None,
         "today": today,
     }
-    if _fragment_wanted():
+    if fragment:
         return render_template("committee/dashboard/_figures.html", **context)
     return render_template(
         "committee/dashboard/index.html",
-        attention=dashboard.attention(today, now),
-        counts=services.membership_counts(today),
+        attention=attention,
         statuses=services.MEMBERSHIP_STATUSES,
         imports=services.recent_imports(now, limit=5),
         thresholds={
