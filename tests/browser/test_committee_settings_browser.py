@@ -89,7 +89,9 @@ def test_the_committee_runs_the_program(site, page, make_member, new_site):
 
     # The exports page.
     with site.navigates():
-        page.get_by_role("link", name="Exports").click()
+        page.get_by_role("navigation", name="Program administration").get_by_role(
+            "link", name="Exports"
+        ).click()
     expect(page.get_by_role("button", name="Download members (CSV)")).to_be_visible()
 
     # A member's account: give the committee role, then deactivate.
