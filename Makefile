@@ -40,8 +40,10 @@ format: $(VENV)/.dev-installed
 ## 5,000 mentorships and 60,000 check-ins more (SQLite; PostgreSQL too with
 ## BENCH_DATABASE_URL, whose database is emptied first)
 bench: $(VENV)/.runtime-installed
-	APP_ENV=$${APP_ENV:-development} $(BIN)/python bench/directory.py $(BENCH_ARGS)
-	APP_ENV=$${APP_ENV:-development} $(BIN)/python bench/dashboard.py $(DASHBOARD_BENCH_ARGS)
+	@status=0; \
+	APP_ENV=$${APP_ENV:-development} $(BIN)/python bench/directory.py $(BENCH_ARGS) || status=1; \
+	APP_ENV=$${APP_ENV:-development} $(BIN)/python bench/dashboard.py $(DASHBOARD_BENCH_ARGS) || status=1; \
+	exit $$status
 
 worker: $(VENV)/.runtime-installed
 	APP_ENV=$${APP_ENV:-development} $(BIN)/flask outbox worker
