@@ -14,11 +14,8 @@ statements per request do not depend on the data size (tests/test_committee_dash
 """
 
 import argparse
-import logging
 import os
 import random
-import re
-import statistics
 import sys
 import tempfile
 import time
@@ -27,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import MetaData, event, insert, select, text  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 
 from app import clock  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -42,6 +39,7 @@ from app.models import (  # noqa: E402
 )
 from app.models.mentorship import check_in_objectives  # noqa: E402
 from app.models.profiles import BOTH, MENTEE, MENTOR  # noqa: E402
+from bench.harness import analyze, seeded_app, sign_in, statements_label, time_cases  # noqa: E402
 
 MEMBERS = 10_000
 MENTORSHIPS = 5_000
@@ -182,61 +180,20 @@ def seed_program(rng: random.Random, mentorships: int, check_ins: int, others: i
 
 
 def prepare(url: str, members: int, seed: int, mentorships: int, check_ins: int):
-    from app import create_app
-
-    app = create_app(
-        "development",
-        DATABASE_URL=url,
-        SQLALCHEMY_DATABASE_URI=url,
-        RATELIMIT_ENABLED=False,
-        LOG_LEVEL="WARNING",
-    )
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        existing = MetaData()
-        existing.reflect(bind=db.engine)
-        existing.drop_all(bind=db.engine)
-        logging.disable(logging.INFO)  # the migrations' progress
-        try:
-            upgrade()
-        finally:
-            logging.disable(logging.NOTSET)
-    runner = app.test_cli_runner()
+    app, _ = seeded_app(url, members, seed)
     started = time.perf_counter()
     with app.app_context():
-        result = runner.invoke(args=["seed-demo", "--members", str(members), "--seed", str(seed)])
-    if result.exit_code != 0:
-        raise SystemExit(f"seed-demo failed:\n{result.output}{result.exception or ''}")
-    with app.app_context():
         seed_program(random.Random(seed), mentorships, check_ins, OTHER_REQUESTS)
-        # Fresh statistics for the query planner, as a production database would have.
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
         counts = [
             db.session.scalar(select(db.func.count()).select_from(model))
             for model in (User, Mentorship, R, CheckIn)
         ]
+    analyze(app)
     print(
         f"  seeded {counts[0]:,} members, {counts[1]:,} mentorships, {counts[2]:,} requests, "
-        f"{counts[3]:,} check-ins in {time.perf_counter() - started:.1f} s"
+        f"{counts[3]:,} check-ins (program data in {time.perf_counter() - started:.1f} s)"
     )
     return app
-
-
-def sign_in(app):
-    from app.seed import DEMO_PASSWORD
-
-    client = app.test_client()
-    page = client.get("/auth/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    response = client.post(
-        "/auth/login",
-        data={"email": "committee@example.org", "password": DEMO_PASSWORD, "csrf_token": token},
-    )
-    if response.status_code != 302:
-        raise SystemExit("could not sign in as the demo committee member")
-    return client
 
 
 def run(url: str, label: str, options) -> bool:
@@ -245,43 +202,18 @@ def run(url: str, label: str, options) -> bool:
         f"{options.check_ins:,} check-ins"
     )
     app = prepare(url, options.members, options.seed, options.mentorships, options.check_ins)
-    client = sign_in(app)
+    client = sign_in(app, "committee@example.org")
     with app.app_context():
-        engine = db.engine
         paths = cases()
-    counter = {"n": 0}
-
-    def count(*args):
-        counter["n"] += 1
-
-    event.listen(engine, "before_cursor_execute", count)
+    print(f"  {'case':<15} {'median ms':>10} {'p95 ms':>8} {'CPU ms':>7} {'statements':>11}")
     ok = True
-    print(f"  {'case':<15} {'median ms':>10} {'p95 ms':>8} {'statements':>11}")
-    try:
-        for name, path, headers in paths:
-            for _ in range(WARMUP):
-                response = client.get(path, headers=headers)
-                assert response.status_code == 200, (path, response.status_code)
-            times, statements = [], set()
-            for _ in range(options.requests):
-                counter["n"] = 0
-                started = time.perf_counter()
-                response = client.get(path, headers=headers)
-                times.append((time.perf_counter() - started) * 1000)
-                statements.add(counter["n"])
-                assert response.status_code == 200
-            times.sort()
-            p95 = times[max(int(round(0.95 * len(times))) - 1, 0)]
-            print(
-                f"  {name:<15} {statistics.median(times):>10.1f} {p95:>8.1f} "
-                f"{'/'.join(map(str, sorted(statements))):>11}"
-            )
-            if len(statements) > 1 or (label == "SQLite" and p95 > TARGET_P95_MS):
-                ok = False
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-        with app.app_context():
-            db.engine.dispose()
+    for timing in time_cases(app, client, paths, options.requests, WARMUP):
+        print(
+            f"  {timing.name:<15} {timing.median_ms:>10.1f} {timing.p95_ms:>8.1f} "
+            f"{timing.cpu_ms:>7.1f} {statements_label(timing):>11}"
+        )
+        if len(timing.statements) > 1 or (label == "SQLite" and timing.p95_ms > TARGET_P95_MS):
+            ok = False
     return ok
 
 

@@ -13,22 +13,18 @@ stays meaningful when other programs load the machine and the wall-clock times w
 """
 
 import argparse
-import logging
 import os
-import re
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import MetaData, event, select, text  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Objective, Region, Sector  # noqa: E402
+from bench.harness import analyze, seeded_app, sign_in, statements_label, time_cases  # noqa: E402
 
 MEMBERS = 10_000
 WARMUP = 5
@@ -51,99 +47,27 @@ def cases(app) -> list[tuple[str, str, dict]]:
     ]
 
 
-def prepare(url: str, members: int, seed: int):
-    app = create_app(
-        "development",
-        DATABASE_URL=url,
-        SQLALCHEMY_DATABASE_URI=url,
-        RATELIMIT_ENABLED=False,
-        LOG_LEVEL="WARNING",
-    )
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        existing = MetaData()
-        existing.reflect(bind=db.engine)
-        existing.drop_all(bind=db.engine)
-        logging.disable(logging.INFO)  # the migrations' progress
-        try:
-            upgrade()
-        finally:
-            logging.disable(logging.NOTSET)
-    runner = app.test_cli_runner()
-    started = time.perf_counter()
-    with app.app_context():
-        result = runner.invoke(args=["seed-demo", "--members", str(members), "--seed", str(seed)])
-    if result.exit_code != 0:
-        raise SystemExit(f"seed-demo failed:\n{result.output}{result.exception or ''}")
-    print(f"  seeded {members:,} members in {time.perf_counter() - started:.1f} s")
-    with app.app_context():
-        # Fresh statistics, as autovacuum (PostgreSQL) or `PRAGMA optimize` would keep them.
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
-    return app
-
-
-def sign_in(app):
-    from app.seed import DEMO_PASSWORD
-
-    client = app.test_client()
-    page = client.get("/auth/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    response = client.post(
-        "/auth/login",
-        data={"email": "mentee@example.org", "password": DEMO_PASSWORD, "csrf_token": token},
-    )
-    if response.status_code != 302:
-        raise SystemExit("could not sign in as the demo mentee")
-    return client
-
-
 def run(url: str, label: str, members: int, seed: int, requests: int) -> bool:
     print(f"\n{label}: {members:,} members")
-    app = prepare(url, members, seed)
-    client = sign_in(app)
-    with app.app_context():
-        engine = db.engine
-    counter = {"n": 0}
-
-    def count(*args):
-        counter["n"] += 1
-
-    event.listen(engine, "before_cursor_execute", count)
-    ok = True
+    app, seconds = seeded_app(url, members, seed)
+    print(f"  seeded {members:,} members in {seconds:.1f} s")
+    analyze(app)
+    client = sign_in(app, "mentee@example.org")
     print(
         f"  {'case':<15} {'median ms':>10} {'p95 ms':>8} {'CPU ms':>7} {'statements':>11} "
         f"{'mentors':>8}"
     )
-    try:
-        for name, path, headers in cases(app):
-            for _ in range(WARMUP):
-                response = client.get(path, headers=headers)
-                assert response.status_code == 200, (path, response.status_code)
-            times, cpu, statements = [], [], set()
-            for _ in range(requests):
-                counter["n"] = 0
-                started, started_cpu = time.perf_counter(), time.process_time()
-                response = client.get(path, headers=headers)
-                times.append((time.perf_counter() - started) * 1000)
-                cpu.append((time.process_time() - started_cpu) * 1000)
-                statements.add(counter["n"])
-                assert response.status_code == 200
-            times.sort()
-            p95 = times[max(int(round(0.95 * len(times))) - 1, 0)]
-            found = response.get_data(as_text=True).count('class="card mentor-card')
-            print(
-                f"  {name:<15} {statistics.median(times):>10.1f} {p95:>8.1f} "
-                f"{statistics.median(cpu):>7.1f} "
-                f"{'/'.join(map(str, sorted(statements))):>11} {found:>8}"
-            )
-            if max(statements) > MAX_STATEMENTS or (label == "SQLite" and p95 > TARGET_P95_MS):
-                ok = False
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-        with app.app_context():
-            db.engine.dispose()
+    ok = True
+    for timing in time_cases(app, client, cases(app), requests, WARMUP):
+        found = timing.last_page.count('class="card mentor-card')
+        print(
+            f"  {timing.name:<15} {timing.median_ms:>10.1f} {timing.p95_ms:>8.1f} "
+            f"{timing.cpu_ms:>7.1f} {statements_label(timing):>11} {found:>8}"
+        )
+        if max(timing.statements) > MAX_STATEMENTS or (
+            label == "SQLite" and timing.p95_ms > TARGET_P95_MS
+        ):
+            ok = False
     return ok
 
 
