@@ -419,19 +419,8 @@ def _leave_pending(
     the old state stop working. With `expected_nonce` (a decision link), only if the nonce is
     still that one. Raises the no-longer-pending message otherwise."""
     now = clock.utcnow()
-    conditions = [
-        MentorshipRequest.id == request.id,
-        MentorshipRequest.status == MentorshipRequest.PENDING,
-    ]
-    if expected_nonce is not None:
-        conditions.append(MentorshipRequest.nonce == expected_nonce)
-    result = db.session.execute(
-        update(MentorshipRequest)
-        .where(*conditions)
-        .values(status=status, responded_at=now, nonce=new_nonce(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    conditions = [] if expected_nonce is None else [MentorshipRequest.nonce == expected_nonce]
+    if not _close_if_pending(request, status, now, *conditions, **values):
         db.session.rollback()
         db.session.refresh(request)
         if request.is_pending:
@@ -605,17 +594,9 @@ def _supersede_other_requests(accepted: MentorshipRequest, now: datetime) -> Non
         )
     ).all()
     for other in others:
-        result = db.session.execute(
-            update(MentorshipRequest)
-            .where(
-                MentorshipRequest.id == other.id,
-                MentorshipRequest.status == MentorshipRequest.PENDING,
-            )
-            .values(status=MentorshipRequest.SUPERSEDED, responded_at=now, nonce=new_nonce())
-            .execution_options(synchronize_session=False)
-        )
+        superseded = _close_if_pending(other, MentorshipRequest.SUPERSEDED, now)
         db.session.refresh(other)
-        if result.rowcount == 1:
+        if superseded:
             enqueue(
                 other.mentor.email,
                 "request_superseded",
@@ -708,17 +689,9 @@ def _apply_mentor_choices(
     if not decline_others:
         return
     for other in other_pending_received(request):
-        result = db.session.execute(
-            update(MentorshipRequest)
-            .where(
-                MentorshipRequest.id == other.id,
-                MentorshipRequest.status == MentorshipRequest.PENDING,
-            )
-            .values(status=MentorshipRequest.DECLINED, responded_at=now, nonce=new_nonce())
-            .execution_options(synchronize_session=False)
-        )
+        declined = _close_if_pending(other, MentorshipRequest.DECLINED, now)
         db.session.refresh(other)
-        if result.rowcount == 1:
+        if declined:
             _mail_declined(other, None, paused=True)
 
 
@@ -779,6 +752,31 @@ class ExpiryReport:
     expired: int = 0
 
 
+def _update_if_pending(request: MentorshipRequest, *conditions, **values) -> bool:
+    """Change `request` with one conditional UPDATE that matches only while it is still pending
+    (and `conditions` hold); True when this call changed it. Concurrent callers never both win."""
+    result = db.session.execute(
+        update(MentorshipRequest)
+        .where(
+            MentorshipRequest.id == request.id,
+            MentorshipRequest.status == MentorshipRequest.PENDING,
+            *conditions,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _close_if_pending(
+    request: MentorshipRequest, status: str, now: datetime, *conditions, **values
+) -> bool:
+    """Move a still-pending request to `status`; a new nonce spends its e-mailed links."""
+    return _update_if_pending(
+        request, *conditions, status=status, responded_at=now, nonce=new_nonce(), **values
+    )
+
+
 def reminder_due_at(request: MentorshipRequest) -> datetime:
     """Half-way between sending and expiry: when the mentor gets one reminder."""
     return request.created_at + (request.expires_at - request.created_at) / 2
@@ -803,16 +801,7 @@ def run_request_jobs(now: datetime | None = None) -> ExpiryReport:
         .order_by(MentorshipRequest.id)
     ).all()
     for request in due:
-        result = db.session.execute(
-            update(MentorshipRequest)
-            .where(
-                MentorshipRequest.id == request.id,
-                MentorshipRequest.status == MentorshipRequest.PENDING,
-            )
-            .values(status=MentorshipRequest.EXPIRED, responded_at=now, nonce=new_nonce())
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:
+        if _close_if_pending(request, MentorshipRequest.EXPIRED, now):
             db.session.refresh(request)
             enqueue(
                 request.mentee.email,
@@ -840,17 +829,9 @@ def run_request_jobs(now: datetime | None = None) -> ExpiryReport:
     for request in waiting:
         if reminder_due_at(request) > now:
             continue
-        result = db.session.execute(
-            update(MentorshipRequest)
-            .where(
-                MentorshipRequest.id == request.id,
-                MentorshipRequest.status == MentorshipRequest.PENDING,
-                MentorshipRequest.reminder_sent_at.is_(None),
-            )
-            .values(reminder_sent_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:
+        if _update_if_pending(
+            request, MentorshipRequest.reminder_sent_at.is_(None), reminder_sent_at=now
+        ):
             db.session.refresh(request)
             enqueue(
                 request.mentor.email,
