@@ -3,25 +3,17 @@
 import secrets
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
-from app.models.profiles import ContactMethod, Objective
+from app.models.profiles import ContactMethod, Objective, link_table
 
 MINIMUM_MONTHS = 6
 
-request_objectives = Table(
-    "request_objectives",
-    db.metadata,
-    Column(
-        "request_id",
-        Integer,
-        ForeignKey("mentorship_requests.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("objective_id", Integer, ForeignKey("objectives.id"), primary_key=True),
+request_objectives = link_table(
+    "request_objectives", "request_id", "mentorship_requests.id", "objectives.id"
 )
 
 
@@ -194,37 +186,19 @@ class Mentorship(db.Model):
 
 # --- inside a mentorship: the agreement, check-ins, goals (issue 6) ----------------------------
 
-agreement_contact_methods = Table(
+agreement_contact_methods = link_table(
     "mentorship_agreement_contact_methods",
-    db.metadata,
-    Column(
-        "agreement_id",
-        Integer,
-        ForeignKey("mentorship_agreements.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("contact_method_id", Integer, ForeignKey("contact_methods.id"), primary_key=True),
+    "agreement_id",
+    "mentorship_agreements.id",
+    "contact_methods.id",
 )
 
-agreement_objectives = Table(
-    "mentorship_agreement_objectives",
-    db.metadata,
-    Column(
-        "agreement_id",
-        Integer,
-        ForeignKey("mentorship_agreements.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("objective_id", Integer, ForeignKey("objectives.id"), primary_key=True),
+agreement_objectives = link_table(
+    "mentorship_agreement_objectives", "agreement_id", "mentorship_agreements.id", "objectives.id"
 )
 
-check_in_objectives = Table(
-    "check_in_objectives",
-    db.metadata,
-    Column(
-        "check_in_id", Integer, ForeignKey("check_ins.id", ondelete="CASCADE"), primary_key=True
-    ),
-    Column("objective_id", Integer, ForeignKey("objectives.id"), primary_key=True),
+check_in_objectives = link_table(
+    "check_in_objectives", "check_in_id", "check_ins.id", "objectives.id"
 )
 
 

@@ -58,18 +58,24 @@ class Objective(VocabularyMixin, db.Model):
     __tablename__ = "objectives"
 
 
-def _link_table(name: str, target: str) -> Table:
+def link_table(
+    name: str, owner_column: str, owner_key: str, target_key: str, index_target: bool = False
+) -> Table:
+    """A many-to-many table: `owner_column` points at `owner_key` (e.g. "profiles.user_id"; the
+    links go when the owner is deleted), `<target>_id` at `target_key` (e.g. "objectives.id")."""
+    target_column = target_key.split(".")[0].removesuffix("s") + "_id"
     return Table(
         name,
         db.metadata,
+        Column(owner_column, Integer, ForeignKey(owner_key, ondelete="CASCADE"), primary_key=True),
         Column(
-            "profile_id",
-            Integer,
-            ForeignKey("profiles.user_id", ondelete="CASCADE"),
-            primary_key=True,
+            target_column, Integer, ForeignKey(target_key), primary_key=True, index=index_target
         ),
-        Column(f"{target}_id", Integer, ForeignKey(f"{target}s.id"), primary_key=True, index=True),
     )
+
+
+def _link_table(name: str, target: str) -> Table:
+    return link_table(name, "profile_id", "profiles.user_id", f"{target}s.id", index_target=True)
 
 
 profile_sectors = _link_table("profile_sectors", "sector")
