@@ -54,6 +54,37 @@ class _StopOnParseError:
             raise StopValidation()
 
 
+class _TypedInput(_StopOnParseError):
+    """One typed value read by `parse`: blank is None; a value `parse` refuses with ValueError
+    leaves None and the field's one error, `invalid_message`."""
+
+    invalid_message = "Enter a valid value."
+
+    def parse(self, raw: str):
+        raise NotImplementedError
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        raw = valuelist[0].strip()
+        self.data = None
+        if raw:
+            try:
+                self.data = self.parse(raw)
+            except ValueError:
+                raise ValueError(self.invalid_message) from None
+
+    def pre_validate(self, form):
+        self._stop_if_unreadable()
+
+
+class _WholeNumberInput(_TypedInput):
+    def parse(self, raw: str) -> int:
+        if not _WHOLE_NUMBER.fullmatch(raw):
+            raise ValueError(raw)
+        return int(raw)
+
+
 class CheckboxGroupField(_StopOnParseError, SelectMultipleField):
     """Several entries of a vocabulary, as checkboxes in a fieldset (macro `checkbox_group`).
 
@@ -91,8 +122,10 @@ def _optional_id(value):
     return int(value)
 
 
-class VocabularySelectField(_StopOnParseError, SelectField):
+class VocabularySelectField(_WholeNumberInput, SelectField):
     """One entry of a vocabulary (or none) from a <select>; a value not offered is an error."""
+
+    invalid_message = NOT_OFFERED
 
     def __init__(self, label=None, validators=None, placeholder="Choose one", **kwargs):
         super().__init__(label, validators, coerce=_optional_id, **kwargs)
@@ -100,18 +133,6 @@ class VocabularySelectField(_StopOnParseError, SelectField):
 
     def set_entries(self, entries) -> None:
         self.choices = [SelectChoice("", self.placeholder)] + vocabulary_choices(entries)
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        raw = valuelist[0].strip()
-        if raw == "":
-            self.data = None
-        elif _WHOLE_NUMBER.fullmatch(raw):
-            self.data = int(raw)
-        else:
-            self.data = None
-            raise ValueError(NOT_OFFERED)
 
     def pre_validate(self, form):
         self._stop_if_unreadable()
@@ -129,27 +150,12 @@ class ChoiceRadioField(RadioField):
             raise ValidationError("Choose one of the options shown.")
 
 
-class WholeNumberField(_StopOnParseError, IntegerField):
+class WholeNumberField(_WholeNumberInput, IntegerField):
     """A whole number typed in; anything else is a field error with `invalid_message`."""
 
     def __init__(self, label=None, validators=None, invalid_message="Enter a whole number.", **kw):
         super().__init__(label, validators, **kw)
         self.invalid_message = invalid_message
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        raw = valuelist[0].strip()
-        if raw == "":
-            self.data = None
-        elif _WHOLE_NUMBER.fullmatch(raw):
-            self.data = int(raw)
-        else:
-            self.data = None
-            raise ValueError(self.invalid_message)
-
-    def pre_validate(self, form):
-        self._stop_if_unreadable()
 
 
 class IsoDateField(_StopOnParseError, StringField):
