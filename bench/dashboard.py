@@ -30,6 +30,7 @@ from app import clock  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import (  # noqa: E402
     CheckIn,
+    CheckInObjective,
     ContactMethod,
     Mentorship,
     MentorshipRequest,
@@ -37,7 +38,6 @@ from app.models import (  # noqa: E402
     Profile,
     User,
 )
-from app.models.mentorship import check_in_objectives  # noqa: E402
 from app.models.profiles import BOTH, MENTEE, MENTOR  # noqa: E402
 from bench.harness import analyze, seeded_app, sign_in, statements_label, time_cases  # noqa: E402
 
@@ -172,10 +172,16 @@ def seed_program(rng: random.Random, mentorships: int, check_ins: int, others: i
         insert(CheckIn).returning(CheckIn.id, sort_by_parameter_order=True), check_in_rows
     ).all()
     links = []
-    for check_in_id in check_in_ids:
+    for check_in_id, check_in in zip(check_in_ids, check_in_rows, strict=True):
         for objective_id in rng.sample(objectives, rng.randint(1, 3)):
-            links.append({"check_in_id": check_in_id, "objective_id": objective_id})
-    db.session.execute(insert(check_in_objectives), links)
+            links.append(
+                {
+                    "check_in_id": check_in_id,
+                    "objective_id": objective_id,
+                    "met_on": check_in["met_on"],
+                }
+            )
+    db.session.execute(insert(CheckInObjective), links)
     db.session.commit()
 
 

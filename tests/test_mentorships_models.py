@@ -3,10 +3,18 @@ private notes, goals."""
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import CheckIn, ContactMethod, Goal, Mentorship, MentorshipAgreement, Objective
+from app.models import (
+    CheckIn,
+    CheckInObjective,
+    ContactMethod,
+    Goal,
+    Mentorship,
+    MentorshipAgreement,
+    Objective,
+)
 
 
 def _mentorship(make_member) -> Mentorship:
@@ -100,3 +108,48 @@ def test_goals_are_done_or_not(app, make_member):
     assert goal.done_at == now
     goal.set_done(False, now)
     assert not goal.is_done
+
+
+def _link_dates(check_in: CheckIn) -> dict[str, date]:
+    """The objectives' names and dates as stored in check_in_objectives."""
+    rows = db.session.execute(
+        select(Objective.name, CheckInObjective.met_on)
+        .join(Objective, Objective.id == CheckInObjective.objective_id)
+        .where(CheckInObjective.check_in_id == check_in.id)
+    )
+    return dict(rows.all())
+
+
+def test_check_in_objectives_carry_the_check_in_date(app, make_member):
+    mentorship = _mentorship(make_member)
+    first, second, third = db.session.scalars(select(Objective).order_by(Objective.id)).all()[:3]
+    method = db.session.scalars(select(ContactMethod)).first()
+    common = {"mentorship": mentorship, "author_id": mentorship.mentee_id, "method": method}
+    # Whatever the order of the keywords, the links get the date.
+    objectives_first = CheckIn(
+        objectives=[first, second], met_on=date(2026, 2, 1), minutes=30, how_it_is_going=3, **common
+    )
+    date_first = CheckIn(
+        met_on=date(2026, 3, 1), objectives=[third], minutes=30, how_it_is_going=3, **common
+    )
+    db.session.add_all([objectives_first, date_first])
+    db.session.commit()
+    assert _link_dates(objectives_first) == {
+        first.name: date(2026, 2, 1),
+        second.name: date(2026, 2, 1),
+    }
+    assert _link_dates(date_first) == {third.name: date(2026, 3, 1)}
+
+    # A new date moves every link; new objectives replace the old, kept ones keep their row.
+    objectives_first.met_on = date(2026, 2, 10)
+    objectives_first.objectives = [second, third, third]
+    db.session.commit()
+    assert _link_dates(objectives_first) == {
+        second.name: date(2026, 2, 10),
+        third.name: date(2026, 2, 10),
+    }
+    assert objectives_first.objectives == [second, third]
+
+    db.session.delete(objectives_first)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(CheckInObjective)) == 1

@@ -34,6 +34,7 @@ from app.extensions import db
 from app.models import (
     AuditEvent,
     CheckIn,
+    CheckInObjective,
     ContactMethod,
     Goal,
     Mentorship,
@@ -46,7 +47,7 @@ from app.models import (
     Sector,
     User,
 )
-from app.models.mentorship import check_in_objectives, request_objectives
+from app.models.mentorship import request_objectives
 from app.models.profiles import (
     BOTH,
     MENTEE,
@@ -473,24 +474,21 @@ def active_per_month(today: date) -> list[Point]:
 def objectives_touched(period: Period) -> list[Point]:
     """How many check-ins in the period touched each objective (counts only, never notes).
 
-    Two statements: the objectives, then one pass over the check-ins' objectives with a
-    count per objective (no sorting or grouping of the many rows)."""
-    objectives = db.session.execute(
-        select(Objective.id, Objective.name)
+    One statement: a count per active objective from the links alone, which carry their
+    check-in's date (see `CheckInObjective`) and are indexed by objective and date."""
+    touched = (
+        select(func.count())
+        .select_from(CheckInObjective)
+        .where(CheckInObjective.objective_id == Objective.id, period.days(CheckInObjective.met_on))
+        .correlate(Objective)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Objective.name, touched)
         .where(Objective.active.is_(True))
         .order_by(Objective.position, Objective.name)
     ).all()
-    if not objectives:
-        return []
-    link = check_in_objectives.c
-    query = select(*(_sum(link.objective_id == objective_id) for objective_id, _ in objectives))
-    query = query.select_from(check_in_objectives)
-    if not period.is_all_time:
-        query = query.join(CheckIn, CheckIn.id == link.check_in_id).where(
-            period.days(CheckIn.met_on)
-        )
-    counts = db.session.execute(query).one()
-    return [Point(name, int(n)) for (_, name), n in zip(objectives, counts, strict=True)]
+    return [Point(name, int(n)) for name, n in rows]
 
 
 def _per_entry(vocabulary, counts) -> list[Point]:
@@ -1042,9 +1040,9 @@ def mentorship_view(mentorship_id: int) -> MentorshipView | None:
     ).all()
     touched: dict[int, list[str]] = {}
     for check_in_id, name in db.session.execute(
-        select(check_in_objectives.c.check_in_id, Objective.name)
-        .join(Objective, Objective.id == check_in_objectives.c.objective_id)
-        .join(CheckIn, CheckIn.id == check_in_objectives.c.check_in_id)
+        select(CheckInObjective.check_in_id, Objective.name)
+        .join(Objective, Objective.id == CheckInObjective.objective_id)
+        .join(CheckIn, CheckIn.id == CheckInObjective.check_in_id)
         .where(CheckIn.mentorship_id == mentorship_id)
         .order_by(Objective.position, Objective.name)
     ):

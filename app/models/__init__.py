@@ -4,6 +4,7 @@ from app.models.accounts import LoginSession, User
 from app.models.audit import AuditEvent, RosterImport
 from app.models.mentorship import (
     CheckIn,
+    CheckInObjective,
     ClosingFeedback,
     ClosingFeedbackScore,
     Goal,
@@ -28,6 +29,7 @@ from app.models.program import Intake, ProgramSettings
 __all__ = [
     "AuditEvent",
     "CheckIn",
+    "CheckInObjective",
     "ClosingFeedback",
     "ClosingFeedbackScore",
     "ContactMethod",

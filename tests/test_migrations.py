@@ -1,0 +1,83 @@
+"""Migrations that move data, run on a database of their own (a temporary SQLite file) from the
+revision before them."""
+
+from datetime import date
+
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, select, text
+
+from app import clock, create_app
+from app.extensions import db
+from app.models import CheckIn, ContactMethod, Mentorship, Objective, User
+
+
+def _migrated_app(tmp_path, revision: str):
+    url = f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+    app = create_app("testing", DATABASE_URL=url, SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade(revision=revision)
+    return app
+
+
+def _member(number: int) -> User:
+    now = clock.utcnow()
+    return User(
+        email=f"member{number}@example.org",
+        name=f"Member {number}",
+        password_hash="-",
+        email_verified_at=now,
+        privacy_notice_version="1",
+        privacy_accepted_at=now,
+    )
+
+
+def test_0009_copies_each_check_in_date_to_its_objectives(tmp_path):
+    app = _migrated_app(tmp_path, "0008")
+    with app.app_context():
+        mentor, mentee = _member(1), _member(2)
+        mentorship = Mentorship(
+            mentor=mentor,
+            mentee=mentee,
+            started_on=date(2026, 1, 5),
+            minimum_end_on=date(2026, 7, 5),
+        )
+        method = db.session.scalars(select(ContactMethod)).first()
+        check_ins = [
+            CheckIn(
+                mentorship=mentorship,
+                author=mentee,
+                met_on=met_on,
+                method=method,
+                minutes=30,
+                how_it_is_going=4,
+            )
+            for met_on in (date(2026, 2, 1), date(2026, 3, 15))
+        ]
+        db.session.add_all(check_ins)
+        db.session.commit()
+        first, second = (check_in.id for check_in in check_ins)
+        objective_ids = db.session.scalars(select(Objective.id).order_by(Objective.id)).all()
+        links = [(first, objective_ids[0]), (first, objective_ids[1]), (second, objective_ids[0])]
+        for check_in_id, objective_id in links:
+            db.session.execute(
+                text("INSERT INTO check_in_objectives VALUES (:check_in, :objective)"),
+                {"check_in": check_in_id, "objective": objective_id},
+            )
+        db.session.commit()
+        db.session.remove()
+
+        upgrade()
+        rows = db.session.execute(
+            text("SELECT check_in_id, objective_id, met_on FROM check_in_objectives")
+        ).all()
+        assert sorted(rows) == [
+            (first, objective_ids[0], "2026-02-01"),
+            (first, objective_ids[1], "2026-02-01"),
+            (second, objective_ids[0], "2026-03-15"),
+        ]
+        db.session.remove()
+
+        downgrade(revision="0008")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("check_in_objectives")}
+        assert columns == {"check_in_id", "objective_id"}
+        assert db.session.scalar(text("SELECT count(*) FROM check_in_objectives")) == 3
