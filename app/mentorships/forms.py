@@ -1,6 +1,6 @@
 """Mentorship forms. They parse and give quick feedback; app/mentorships/services.py decides."""
 
-from datetime import datetime
+from datetime import datetime, time
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
@@ -16,7 +16,7 @@ from app.profiles.forms import (
     IsoDateField,
     VocabularySelectField,
     WholeNumberField,
-    _StopOnParseError,
+    _TypedInput,
     vocabulary_choices,
 )
 
@@ -25,34 +25,22 @@ def _limit(limit: int) -> Length:
     return Length(max=limit, message=f"Use at most {limit:,} characters.")
 
 
-class TimeOfDayField(_StopOnParseError, StringField):
+class TimeOfDayField(_TypedInput, StringField):
     """A time as HH:MM (what <input type="time"> sends); empty is no time."""
 
     widget = TimeInput()
+    invalid_message = "Enter a time, e.g. 14:30."
 
     def _value(self):
         if self.raw_data:
             return " ".join(self.raw_data)
         return self.data.strftime("%H:%M") if self.data else ""
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        raw = valuelist[0].strip()
-        if raw == "":
-            self.data = None
-            return
-        for pattern in ("%H:%M", "%H:%M:%S"):
-            try:
-                self.data = datetime.strptime(raw, pattern).time()
-                return
-            except ValueError:
-                continue
-        self.data = None
-        raise ValueError("Enter a time, e.g. 14:30.")
-
-    def pre_validate(self, form):
-        self._stop_if_unreadable()
+    def parse(self, raw: str) -> time:
+        try:
+            return datetime.strptime(raw, "%H:%M").time()
+        except ValueError:
+            return datetime.strptime(raw, "%H:%M:%S").time()
 
 
 class ScoreField(ChoiceRadioField):

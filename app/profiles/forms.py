@@ -158,7 +158,7 @@ class WholeNumberField(_WholeNumberInput, IntegerField):
         self.invalid_message = invalid_message
 
 
-class IsoDateField(_StopOnParseError, StringField):
+class IsoDateField(_TypedInput, StringField):
     """A date as YYYY-MM-DD (what <input type="date"> sends); anything else is a field error."""
 
     widget = DateInput()
@@ -172,21 +172,8 @@ class IsoDateField(_StopOnParseError, StringField):
             return " ".join(self.raw_data)
         return self.data.isoformat() if isinstance(self.data, date) else ""
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        raw = valuelist[0].strip()
-        if raw == "":
-            self.data = None
-            return
-        try:
-            self.data = datetime.strptime(raw, "%Y-%m-%d").date()
-        except ValueError:
-            self.data = None
-            raise ValueError(self.invalid_message) from None
-
-    def pre_validate(self, form):
-        self._stop_if_unreadable()
+    def parse(self, raw: str) -> date:
+        return datetime.strptime(raw, "%Y-%m-%d").date()
 
 
 def _text(value):
