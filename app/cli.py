@@ -84,6 +84,44 @@ def outbox_worker(interval, passes):
     run_worker(interval=interval, passes=passes)
 
 
+@outbox.command("failed", help="List the messages that failed for good, the latest first.")
+def outbox_failed():
+    from app.email.delivery import failed_messages
+
+    messages = failed_messages()
+    if not messages:
+        click.echo("No failed messages.")
+        return
+    for message in messages:
+        click.echo(
+            f"#{message.id}  {message.created_at:%Y-%m-%d %H:%M}  to {message.recipient}  "
+            f"({message.template}, {message.attempts} attempts): {message.last_error}"
+        )
+    click.echo("`flask outbox retry ID...` (or `--all`) offers them again.")
+
+
+@outbox.command(
+    "retry",
+    help="Offer failed messages again at the next delivery pass (fix the cause first).",
+)
+@click.argument("message_ids", nargs=-1, type=click.IntRange(min=1), metavar="[ID]...")
+@click.option("--all", "every", is_flag=True, help="Every failed message.")
+def outbox_retry(message_ids, every):
+    from app.email.delivery import retry_failed
+
+    if bool(message_ids) == every:
+        raise click.UsageError("Give the ids of failed messages, or --all (not both).")
+    retried = retry_failed(None if every else list(message_ids))
+    click.echo(f"{len(retried)} message(s) back in the outbox: {_ids(retried) or 'none'}.")
+    not_failed = sorted(set(message_ids) - set(retried))
+    if not_failed:
+        click.echo(f"Not failed, left as they are: {_ids(not_failed)}.", err=True)
+
+
+def _ids(ids) -> str:
+    return ", ".join(f"#{i}" for i in ids)
+
+
 @click.group(help="Scheduled jobs.")
 def jobs():
     pass

@@ -740,3 +740,48 @@ def test_the_worker_survives_a_failing_pass(app, make_member, mail_server, clock
     assert recipients(mail_server) == [user.email]
     assert the_row(message_id).status == "sent"
     assert db.session.scalar(select(func.count(OutboxEmail.id))) == 1
+
+
+def test_failed_mail_is_listed_and_can_be_offered_again(
+    app, members, runner, mail_server, deliver_mail, clock_at
+):
+    clock_at(T0)
+    ada, bob, cy = members(3)
+    refused, also_refused, sent = enqueue_for(ada).id, enqueue_for(bob).id, enqueue_for(cy).id
+    mail_server.reply = "550 5.1.1 no such user"
+    assert deliver_mail().failed == 3
+    mail_server.reply = "250 OK"
+    the_row(sent).status = "sent"  # as if it had gone: a retry must not touch it
+    db.session.commit()
+
+    listing = runner.invoke(args=["outbox", "failed"])
+    assert listing.exit_code == 0, listing.output
+    assert f"#{refused} " in listing.stdout and ada.email in listing.stdout
+    assert "550 5.1.1 no such user" in listing.stdout
+    assert f"#{sent} " not in listing.stdout
+
+    result = runner.invoke(args=["outbox", "retry", str(refused), str(sent)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"1 message(s) back in the outbox: #{refused}.\n"
+    assert f"Not failed, left as they are: #{sent}." in result.stderr
+    message = the_row(refused)
+    assert (message.status, message.attempts) == ("pending", 0)
+    assert the_row(sent).status == "sent"
+
+    assert deliver_mail().sent == 1
+    assert recipients(mail_server)[-1] == ada.email
+    assert the_row(also_refused).status == "failed"
+
+    result = runner.invoke(args=["outbox", "retry", "--all"])
+    assert result.stdout == f"1 message(s) back in the outbox: #{also_refused}.\n"
+    assert the_row(also_refused).status == "pending"
+    assert runner.invoke(args=["outbox", "failed"]).stdout == "No failed messages.\n"
+
+
+@pytest.mark.parametrize(
+    "args", [["outbox", "retry"], ["outbox", "retry", "--all", "1"], ["outbox", "retry", "x"]]
+)
+def test_outbox_retry_refuses_unclear_requests(app, runner, args):
+    result = runner.invoke(args=args)
+    assert result.exit_code == 2
+    assert "Error" in result.output

@@ -244,6 +244,38 @@ def _release(unsent: list[int], charged: list[int], error: str, report: Delivery
     db.session.commit()
 
 
+def failed_messages(limit: int = 100) -> list[OutboxEmail]:
+    """The messages that failed for good, the latest first (for `flask outbox failed`)."""
+    return list(
+        db.session.scalars(
+            select(OutboxEmail)
+            .where(OutboxEmail.status == OutboxEmail.FAILED)
+            .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def retry_failed(message_ids: list[int] | None) -> list[int]:
+    """Offer failed messages again, with a fresh count of attempts, at the next delivery pass:
+    those in `message_ids`, or every failed one when it is None. Their last error is kept until
+    the next attempt. Returns the ids put back in the outbox; a message that is not (or no
+    longer) failed is left as it is."""
+    query = update(OutboxEmail).where(OutboxEmail.status == OutboxEmail.FAILED)
+    if message_ids is not None:
+        query = query.where(OutboxEmail.id.in_(message_ids))
+    retried = db.session.scalars(
+        query.values(
+            status=OutboxEmail.PENDING,
+            attempts=0,
+            next_attempt_at=clock.utcnow(),
+            claimed_at=None,
+        ).returning(OutboxEmail.id)
+    ).all()
+    db.session.commit()
+    return sorted(retried)
+
+
 def run_worker(interval: float = 5.0, passes: int | None = None) -> None:
     """Deliver in a loop, pausing `interval` seconds between passes (for `flask outbox worker`).
 
