@@ -11,6 +11,7 @@ to the state the link was made for.
 """
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -792,31 +793,53 @@ def run_request_jobs(now: datetime | None = None) -> ExpiryReport:
     """
     now = now or clock.utcnow()
     report = ExpiryReport()
-    due = db.session.scalars(
-        select(MentorshipRequest)
-        .where(
-            MentorshipRequest.status == MentorshipRequest.PENDING,
-            MentorshipRequest.expires_at <= now,
-        )
-        .order_by(MentorshipRequest.id)
-    ).all()
-    for request in due:
-        if _close_if_pending(request, MentorshipRequest.EXPIRED, now):
-            db.session.refresh(request)
-            enqueue(
-                request.mentee.email,
-                "request_expired",
-                f"No answer from {display_name(request.mentor)}: try another mentor",
-                dedupe_key=f"request-expired:{request.id}",
-                request=request,
-                mentor_name=display_name(request.mentor),
-                mentee_name=display_name(request.mentee),
-                sent_on=format_day(request.created_at),
-                directory_url=_directory_url(),
-            )
-            report.expired += 1
-        db.session.commit()
+    report.expired = _claim_and_mail(
+        _pending_past_expiry(now),
+        lambda request: _close_if_pending(request, MentorshipRequest.EXPIRED, now),
+        _mail_expired,
+    )
+    report.reminded = _claim_and_mail(
+        _due_for_reminder(now),
+        lambda request: _update_if_pending(
+            request, MentorshipRequest.reminder_sent_at.is_(None), reminder_sent_at=now
+        ),
+        _mail_reminder,
+    )
+    return report
 
+
+def _claim_and_mail(
+    requests: list[MentorshipRequest],
+    claim: Callable[[MentorshipRequest], bool],
+    mail: Callable[[MentorshipRequest], None],
+) -> int:
+    """For each request: `claim` it (a conditional UPDATE, True only for the run that changed
+    it), and if claimed, `mail` about it; then commit that request alone. How many claimed."""
+    claimed = 0
+    for request in requests:
+        if claim(request):
+            db.session.refresh(request)
+            mail(request)
+            claimed += 1
+        db.session.commit()
+    return claimed
+
+
+def _pending_past_expiry(now: datetime) -> list[MentorshipRequest]:
+    return list(
+        db.session.scalars(
+            select(MentorshipRequest)
+            .where(
+                MentorshipRequest.status == MentorshipRequest.PENDING,
+                MentorshipRequest.expires_at <= now,
+            )
+            .order_by(MentorshipRequest.id)
+        ).all()
+    )
+
+
+def _due_for_reminder(now: datetime) -> list[MentorshipRequest]:
+    """Pending, not expired, not reminded yet, and half-way (reminder_due_at) or further."""
     waiting = db.session.scalars(
         select(MentorshipRequest)
         .where(
@@ -826,27 +849,35 @@ def run_request_jobs(now: datetime | None = None) -> ExpiryReport:
         )
         .order_by(MentorshipRequest.id)
     ).all()
-    for request in waiting:
-        if reminder_due_at(request) > now:
-            continue
-        if _update_if_pending(
-            request, MentorshipRequest.reminder_sent_at.is_(None), reminder_sent_at=now
-        ):
-            db.session.refresh(request)
-            enqueue(
-                request.mentor.email,
-                "request_reminder",
-                f"Reminder: {display_name(request.mentee)} is waiting for your answer",
-                dedupe_key=f"request-reminder:{request.id}",
-                request=request,
-                mentor_name=display_name(request.mentor),
-                mentee_name=display_name(request.mentee),
-                expires_on=format_day(request.expires_at),
-                requests_url=absolute_url("requests.index"),
-            )
-            report.reminded += 1
-        db.session.commit()
-    return report
+    return [request for request in waiting if reminder_due_at(request) <= now]
+
+
+def _mail_expired(request: MentorshipRequest) -> None:
+    enqueue(
+        request.mentee.email,
+        "request_expired",
+        f"No answer from {display_name(request.mentor)}: try another mentor",
+        dedupe_key=f"request-expired:{request.id}",
+        request=request,
+        mentor_name=display_name(request.mentor),
+        mentee_name=display_name(request.mentee),
+        sent_on=format_day(request.created_at),
+        directory_url=_directory_url(),
+    )
+
+
+def _mail_reminder(request: MentorshipRequest) -> None:
+    enqueue(
+        request.mentor.email,
+        "request_reminder",
+        f"Reminder: {display_name(request.mentee)} is waiting for your answer",
+        dedupe_key=f"request-reminder:{request.id}",
+        request=request,
+        mentor_name=display_name(request.mentor),
+        mentee_name=display_name(request.mentee),
+        expires_on=format_day(request.expires_at),
+        requests_url=absolute_url("requests.index"),
+    )
 
 
 # --- account deletion (called by app.profiles.services hooks; the caller commits) --------------
