@@ -63,14 +63,13 @@ def _check_participant(mentorship: Mentorship, actor: User) -> None:
         raise DomainError("Only the mentor and the mentee of a mentorship can do that.")
 
 
-def _close(mentorship: Mentorship, actor: User, status: str, **values) -> None:
-    """Move the mentorship from active to `status` only if it is still active (a conditional
-    UPDATE); otherwise roll back and say what happened."""
-    today = clock.today()
+def _update_if_active(mentorship: Mentorship, actor: User, **values) -> None:
+    """Change the mentorship only if it is still active (a conditional UPDATE: of two
+    simultaneous changes only one wins); otherwise roll back and say what happened."""
     result = db.session.execute(
         update(Mentorship)
         .where(Mentorship.id == mentorship.id, Mentorship.status == Mentorship.ACTIVE)
-        .values(status=status, ended_on=today, ended_by_id=actor.id, **values)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -78,6 +77,13 @@ def _close(mentorship: Mentorship, actor: User, status: str, **values) -> None:
         db.session.refresh(mentorship)
         raise DomainError(closed_message(mentorship, actor))
     db.session.refresh(mentorship)
+
+
+def _close(mentorship: Mentorship, actor: User, status: str, **values) -> None:
+    """Move the mentorship from active to `status`, ended today by `actor`."""
+    _update_if_active(
+        mentorship, actor, status=status, ended_on=clock.today(), ended_by_id=actor.id, **values
+    )
 
 
 def _mail_closed(mentorship: Mentorship, actor: User, template: str, subject: str) -> None:
@@ -188,17 +194,7 @@ def extend(mentorship: Mentorship, actor: User, months) -> Mentorship:
     ):
         raise Invalid({"months": ["Choose a review date from 1 to 6 months from now."]})
     review_on = add_months(today, months)
-    result = db.session.execute(
-        update(Mentorship)
-        .where(Mentorship.id == mentorship.id, Mentorship.status == Mentorship.ACTIVE)
-        .values(review_on=review_on)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        db.session.refresh(mentorship)
-        raise DomainError(closed_message(mentorship, actor))
-    db.session.refresh(mentorship)
+    _update_if_active(mentorship, actor, review_on=review_on)
     partner = partner_of(mentorship, actor)
     enqueue(
         partner.email,
