@@ -49,6 +49,16 @@ def _closing_page(mentorship: Mentorship, status: int = 200, **forms):
     ), status
 
 
+def _closing_form_not_done(mentorship: Mentorship, form_name: str, form):
+    """An end-early or extend form that changed nothing: 400 for a bad CSRF token, the refusal
+    once the mentorship has closed, else the closing page with the form's errors (422)."""
+    if form.csrf_token.errors:
+        abort(400)
+    if not mentorship.is_active:
+        return _refused(mentorship, closing_service.closed_message(mentorship, current_user))
+    return _closing_page(mentorship, 422, **{form_name: form})
+
+
 def _add_errors(form, errors: dict[str, list[str]]) -> None:
     for name, messages in errors.items():
         field = form._fields.get(name)
@@ -101,11 +111,7 @@ def closing_end_early(mentorship_id: int):
                 "success",
             )
             return redirect(url_for("mentorships.closing_feedback", mentorship_id=mentorship.id))
-    elif form.csrf_token.errors:
-        abort(400)
-    if not mentorship.is_active:
-        return _refused(mentorship, closing_service.closed_message(mentorship, current_user))
-    return _closing_page(mentorship, 422, end_form=form)
+    return _closing_form_not_done(mentorship, "end_form", form)
 
 
 @bp.post("/<int:mentorship_id>/extend")
@@ -128,11 +134,7 @@ def closing_extend(mentorship_id: int):
                 "success",
             )
             return redirect(url_for("mentorships.closing", mentorship_id=mentorship.id))
-    elif form.csrf_token.errors:
-        abort(400)
-    if not mentorship.is_active:
-        return _refused(mentorship, closing_service.closed_message(mentorship, current_user))
-    return _closing_page(mentorship, 422, extend_form=form)
+    return _closing_form_not_done(mentorship, "extend_form", form)
 
 
 def _feedback_page(mentorship: Mentorship, form: FeedbackForm, status=200, errors=None, sent=None):
