@@ -1,9 +1,9 @@
 """Closing a mentorship (issue 6, part B): the closing page, complete, end early, extend,
 closing feedback and the participation record. On the mentorships blueprint.
 
-Thin: authorise with `_for_participant` (404 for anyone but the pair, the committee included),
-call one service of app/mentorships/closing.py, then flash and redirect (PRG). A rule that says
-no is a 409 page with its message; nothing changed.
+Thin: authorise with `mentorship_for_participant` (404 for anyone but the pair, the committee
+included), call one service of app/mentorships/closing.py, then flash and redirect (PRG). A rule
+that says no is a 409 page with its message; nothing changed.
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -21,15 +21,8 @@ from app.mentorships.closing_forms import (
     scores_from,
 )
 from app.mentorships.record import participation_record
+from app.mentorships.routes import mentorship_for_participant
 from app.models import ClosingFeedback, Mentorship
-
-
-def _for_participant(mentorship_id: int) -> Mentorship:
-    """The mentorship, for its mentor and mentee only; everyone else: 404."""
-    mentorship = services.find_for_participant(mentorship_id, current_user)
-    if mentorship is None:
-        abort(404)
-    return mentorship
 
 
 def _refused(mentorship: Mentorship, message: str):
@@ -70,14 +63,14 @@ def _add_errors(form, errors: dict[str, list[str]]) -> None:
 @login_required
 def closing(mentorship_id: int):
     """Complete, end early or carry on: what is possible now, and the feedback once closed."""
-    mentorship = _for_participant(mentorship_id)
+    mentorship = mentorship_for_participant(mentorship_id)
     return _closing_page(mentorship)
 
 
 @bp.post("/<int:mentorship_id>/complete")
 @login_required
 def closing_complete(mentorship_id: int):
-    mentorship = _for_participant(mentorship_id)
+    mentorship = mentorship_for_participant(mentorship_id)
     if not ClosingActionForm().validate_on_submit():
         abort(400)
     try:
@@ -95,7 +88,7 @@ def closing_complete(mentorship_id: int):
 @bp.post("/<int:mentorship_id>/end-early")
 @login_required
 def closing_end_early(mentorship_id: int):
-    mentorship = _for_participant(mentorship_id)
+    mentorship = mentorship_for_participant(mentorship_id)
     form = EndEarlyForm()
     if form.validate_on_submit():
         try:
@@ -117,7 +110,7 @@ def closing_end_early(mentorship_id: int):
 @bp.post("/<int:mentorship_id>/extend")
 @login_required
 def closing_extend(mentorship_id: int):
-    mentorship = _for_participant(mentorship_id)
+    mentorship = mentorship_for_participant(mentorship_id)
     form = ExtendForm()
     if form.validate_on_submit():
         try:
@@ -154,7 +147,7 @@ def _feedback_page(mentorship: Mentorship, form: FeedbackForm, status=200, error
 @bp.route("/<int:mentorship_id>/feedback", methods=["GET", "POST"])
 @login_required
 def closing_feedback(mentorship_id: int):
-    mentorship = _for_participant(mentorship_id)
+    mentorship = mentorship_for_participant(mentorship_id)
     try:
         closing_service.check_feedback_open(mentorship, current_user)
     except DomainError as error:
@@ -187,7 +180,7 @@ def closing_feedback(mentorship_id: int):
 @login_required
 def closing_record(mentorship_id: int):
     """The participation record, printable; for a completed mentorship only."""
-    mentorship = _for_participant(mentorship_id)
+    mentorship = mentorship_for_participant(mentorship_id)
     record = participation_record(mentorship, current_user)
     if record is None:
         return _refused(
