@@ -13,5 +13,6 @@ csrf.exempt(bp)  # `guard` runs the CSRF check itself, after the access check
 bp.before_request(guard)
 
 import app.committee.dashboard_routes  # noqa: E402, F401
+import app.committee.feedback_routes  # noqa: E402, F401
 import app.committee.settings_routes  # noqa: E402, F401
 from app.committee import routes  # noqa: E402, F401

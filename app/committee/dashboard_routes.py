@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from app import clock
-from app.committee import bp, dashboard, services
+from app.committee import bp, dashboard, feedback, services
 from app.errors_domain import DomainError
 
 DATE_HINT = "YYYY-MM-DD"
@@ -127,4 +127,9 @@ def admin_mentorship(mentorship_id):
     view = dashboard.mentorship_view(mentorship_id)
     if view is None:
         abort(404)
-    return render_template("committee/dashboard/mentorship.html", view=view, today=clock.today())
+    return render_template(
+        "committee/dashboard/mentorship.html",
+        view=view,
+        closing=feedback.mentorship_feedback(mentorship_id),
+        today=clock.today(),
+    )

@@ -1,0 +1,119 @@
+"""The committee's page of closing feedback and end-early notes (/committee/feedback).
+
+Access: `app.committee.access.guard`, as for every committee route. GET only: the filters change
+nothing, so they carry no CSRF token. The queries are in `app.committee.feedback`.
+"""
+
+from flask import render_template, request
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from app.committee import bp, dashboard, feedback
+from app.committee.dashboard_routes import _fragment_wanted
+from app.committee.forms import DAY_MESSAGE
+
+STATUS_CHOICES = [
+    SelectChoice("", "All closed mentorships"),
+    *(SelectChoice(value, label) for value, label in feedback.STATUS_LABELS.items()),
+]
+
+
+class FeedbackFilterForm(FlaskForm):
+    """The list's filters (GET: no CSRF token, nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        "Status", choices=STATUS_CHOICES, validators=[Optional()], validate_choice=False
+    )
+    written = BooleanField("With a comment or note only")
+    start = DateField(
+        "Closed from",
+        format="%Y-%m-%d",
+        validators=[Optional()],
+        invalid_value_message=DAY_MESSAGE,
+        description="YYYY-MM-DD",
+    )
+    end = DateField(
+        "Closed until",
+        format="%Y-%m-%d",
+        validators=[Optional()],
+        invalid_value_message=DAY_MESSAGE,
+        description="YYYY-MM-DD, included",
+    )
+    intake = SelectField(
+        "Intake",
+        choices=[],
+        validators=[Optional()],
+        validate_choice=False,
+        description="Pairs whose request was sent during the intake",
+    )
+
+
+def _filters(form: FeedbackFilterForm, intakes: list) -> tuple[feedback.Filters, dict, str | None]:
+    """The filters the form asks for, their query-string arguments (for the page links), and a
+    problem to show when its dates can't be used (the list is then not filtered by date)."""
+    form.intake.choices = [SelectChoice("", "Any intake")] + [
+        SelectChoice(str(i.id), f"{i.name} ({i.opens_on.isoformat()} to {i.closes_on.isoformat()})")
+        for i in intakes
+    ]
+    form.validate()  # bad dates become field errors
+    problem = None
+    start, end = form.start.data, form.end.data
+    if form.start.errors or form.end.errors:
+        start = end = None
+        problem = (
+            "Those dates can't be used: enter them as YYYY-MM-DD. The list below is not filtered "
+            "by closing date."
+        )
+    elif start and end and start > end:
+        form.end.errors = [*form.end.errors, "The end date is before the start date."]
+        start = end = None
+        problem = (
+            "The “Closed until” date is before the “Closed from” date. The list below is not "
+            "filtered by closing date."
+        )
+    chosen = next((i for i in intakes if str(i.id) == (form.intake.data or "")), None)
+    status = form.status.data if form.status.data in feedback.STATUS_LABELS else None
+    filters = feedback.Filters(
+        status=status,
+        written_only=bool(form.written.data),
+        closed=dashboard.Period(start, end),
+        intake=dashboard.Period(chosen.opens_on, chosen.closes_on, chosen.name) if chosen else None,
+    )
+    args = {
+        "status": status,
+        "written": "y" if filters.written_only else None,
+        "start": start.isoformat() if start else None,
+        "end": end.isoformat() if end else None,
+        "intake": chosen.id if chosen else None,
+    }
+    return filters, {name: value for name, value in args.items() if value}, problem
+
+
+@bp.get("/feedback")
+def feedback_list():
+    """Closed mentorships, the latest closed first, with what each pair wrote for the committee
+    and the figures of the filtered set. An HTMX request gets `_results.html` only."""
+    intakes = dashboard.intakes()
+    form = FeedbackFilterForm(request.args)
+    filters, args, problem = _filters(form, intakes)
+    result = feedback.feedback_page(filters, request.args.get("page", 1, type=int))
+    context = {"result": result, "args": args, "problem": problem, "filters": filters}
+    if _fragment_wanted():
+        # A page link asks for focus on the new results (a filter keeps it where it is).
+        focus = request.headers.get("X-Focus-Results") == "true"
+        return render_template(
+            "committee/feedback/_results.html", fragment=True, focus=focus, **context
+        )
+    return render_template(
+        "committee/feedback/index.html",
+        form=form,
+        intakes=intakes,
+        fragment=False,
+        focus=False,
+        **context,
+    )
