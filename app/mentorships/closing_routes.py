@@ -20,6 +20,7 @@ from app.mentorships.closing_forms import (
     FeedbackForm,
     scores_from,
 )
+from app.mentorships.forms import add_service_errors
 from app.mentorships.record import participation_record
 from app.mentorships.routes import mentorship_for_participant
 from app.models import ClosingFeedback, Mentorship
@@ -50,13 +51,6 @@ def _closing_form_not_done(mentorship: Mentorship, form_name: str, form):
     if not mentorship.is_active:
         return _refused(mentorship, closing_service.closed_message(mentorship, current_user))
     return _closing_page(mentorship, 422, **{form_name: form})
-
-
-def _add_errors(form, errors: dict[str, list[str]]) -> None:
-    for name, messages in errors.items():
-        field = form._fields.get(name)
-        if field is not None:
-            field.errors = [*(field.errors or []), *messages]
 
 
 @bp.get("/<int:mentorship_id>/close")
@@ -94,7 +88,7 @@ def closing_end_early(mentorship_id: int):
         try:
             closing_service.end_early(mentorship, current_user, form.reason.data, form.note.data)
         except services.Invalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error.errors)
         except DomainError as error:
             return _refused(mentorship, error.message)
         else:
@@ -116,7 +110,7 @@ def closing_extend(mentorship_id: int):
         try:
             closing_service.extend(mentorship, current_user, form.months.data)
         except services.Invalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error.errors)
         except DomainError as error:
             return _refused(mentorship, error.message)
         else:
@@ -164,7 +158,7 @@ def closing_feedback(mentorship_id: int):
             )
         except services.Invalid as error:
             errors = error.errors
-            _add_errors(form, errors)
+            add_service_errors(form, errors)
         except DomainError as error:
             return _refused(mentorship, error.message)
         else:

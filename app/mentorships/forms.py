@@ -21,6 +21,15 @@ from app.profiles.forms import (
 )
 
 
+def add_service_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
+    """Show a service's `Invalid.errors` on the form's fields (a name without a field is
+    dropped)."""
+    for name, messages in errors.items():
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = [*(field.errors or []), *messages]
+
+
 def _limit(limit: int) -> Length:
     return Length(max=limit, message=f"Use at most {limit:,} characters.")
 

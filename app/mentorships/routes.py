@@ -17,6 +17,7 @@ from app.mentorships.forms import (
     GoalForm,
     NextMeetingForm,
     PreferenceForm,
+    add_service_errors,
 )
 from app.models import CheckIn, Mentorship
 
@@ -44,13 +45,6 @@ def _refuse(error: DomainError, mentorship: Mentorship):
     return render_template(
         "mentorships/refused.html", message=error.message, mentorship=mentorship
     ), 409
-
-
-def _form_errors(form, errors: dict[str, list[str]]) -> None:
-    for name, messages in errors.items():
-        target = form._fields.get(name)
-        if target is not None:
-            target.errors = [*(target.errors or []), *messages]
 
 
 @bp.context_processor
@@ -182,7 +176,7 @@ def agreement_save(mentorship_id: int):
         try:
             saved = services.save_agreement(mentorship, current_user, form.changes())
         except services.Invalid as error:
-            _form_errors(form, error.errors)
+            add_service_errors(form, error.errors)
         except DomainError as error:
             return _refuse(error, mentorship)
         else:
@@ -239,7 +233,7 @@ def check_in_add(mentorship_id: int):
         try:
             added = services.add_check_in(mentorship, current_user, form.changes())
         except services.Invalid as error:
-            _form_errors(form, error.errors)
+            add_service_errors(form, error.errors)
         except DomainError as error:
             return _refuse(error, mentorship)
         else:
@@ -288,7 +282,7 @@ def check_in_edit(mentorship_id: int, check_in_id: int):
         try:
             services.update_check_in(check_in, current_user, form.changes())
         except services.Invalid as error:
-            _form_errors(form, error.errors)
+            add_service_errors(form, error.errors)
         except DomainError as error:
             return _refuse(error, mentorship)
         else:
@@ -330,7 +324,7 @@ def goal_add(mentorship_id: int):
         try:
             goal = services.add_goal(mentorship, current_user, form.text.data, form.objective.data)
         except services.Invalid as error:
-            _form_errors(form, error.errors)
+            add_service_errors(form, error.errors)
         except DomainError as error:
             return _refuse(error, mentorship)
         else:
@@ -391,7 +385,7 @@ def next_meeting(mentorship_id: int):
                 mentorship, current_user, form.next_meeting_on.data, form.next_meeting_time.data
             )
         except services.Invalid as error:
-            _form_errors(form, error.errors)
+            add_service_errors(form, error.errors)
         except DomainError as error:
             return _refuse(error, mentorship)
         else:
