@@ -3,10 +3,10 @@ see it, the list and its figures on small hand-made data, the filters (bad input
 pages, HTMX, the admin view of a mentorship, confidentiality, and constant SQL statements."""
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.committee import feedback
 from app.committee.dashboard import Period
@@ -22,37 +22,32 @@ from app.models import (
     Objective,
 )
 from app.models.profiles import MENTOR
+from tests import test_committee_dashboard as dashboard_tests
 from tests.conftest import FormClient
 from tests.test_committee_dashboard import (
+    NOW,
     add_check_in,
     add_mentorship,
     add_request,
     at,
-    people,  # noqa: F401  (a fixture)
+    statements_for,
     text_of,
 )
 from tests.test_mentors import entry
 
-NOW = datetime(2026, 11, 30, 15, 0)
-TODAY = NOW.date()
 R = MentorshipRequest
 PATH = "/committee/feedback"
 HTMX = {"HX-Request": "true"}
 
+# The dashboard tests' fixtures: today is 2026-11-30 (autouse), a signed-in committee member
+# (`committee`: (FormClient, User)) and eligible members (`people(name, role, **profile)`).
+_fixed_time = dashboard_tests._fixed_time
+committee = dashboard_tests.committee
+people = dashboard_tests.people
+
 MENTOR_COMMENT = "Mentor comment: a fine pairing, quokka-3141"
 MENTEE_COMMENT = "Mentee comment: we never found the time, tapir-2718"
 END_NOTE = "End note for the committee: new job, axolotl-1618"
-
-
-@pytest.fixture(autouse=True)
-def _fixed_time(clock_at):
-    clock_at(NOW)
-
-
-@pytest.fixture
-def committee(signed_in):
-    client, user = signed_in(committee=True, name="Chair Person")
-    return FormClient(client), user
 
 
 def give(mentorship, user, recommend, comment=None, **scores):
@@ -83,7 +78,7 @@ def close(mentorship, status, ended: date, reason=None, note=None):
 
 
 @pytest.fixture
-def closed(people):  # noqa: F811
+def closed(people):
     """Four closed mentorships and an active one (today is 2026-11-30):
 
     s1 Ada + Mo One, completed 2026-07-10 (request sent 2026-01-02, started 2026-02-05):
@@ -389,7 +384,7 @@ def test_an_intake_picks_the_pairs_whose_request_was_sent_in_it(committee, close
 # --- pages and HTMX -------------------------------------------------------------------------
 
 
-def more_closed(people, n: int, offset: int = 0) -> None:  # noqa: F811
+def more_closed(people, n: int, offset: int = 0) -> None:
     """`n` more completed mentorships, each with both sides' feedback and two scores."""
     mentor = people(f"Many Mentor {offset}", MENTOR, mentor_capacity=n)
     for i in range(n):
@@ -401,7 +396,7 @@ def more_closed(people, n: int, offset: int = 0) -> None:  # noqa: F811
         add_check_in(mentorship, date(2025, 3, 1), ("career",))
 
 
-def test_twenty_a_page_and_a_page_past_the_end_shows_the_last(committee, closed, people):  # noqa: F811
+def test_twenty_a_page_and_a_page_past_the_end_shows_the_last(committee, closed, people):
     forms, _ = committee
     more_closed(people, 21)  # 25 in all
     first = forms.get(PATH)
@@ -425,7 +420,7 @@ def test_twenty_a_page_and_a_page_past_the_end_shows_the_last(committee, closed,
         assert listed(forms.get(f"{PATH}?page={number}")) == listed(second)
 
 
-def test_page_links_keep_the_filters(committee, closed, people):  # noqa: F811
+def test_page_links_keep_the_filters(committee, closed, people):
     forms, _ = committee
     more_closed(people, 21)
     page = text_of(forms.get(f"{PATH}?status=completed&written=y&start=2025-01-01&page=1"))
@@ -437,7 +432,7 @@ def test_page_links_keep_the_filters(committee, closed, people):  # noqa: F811
     )
 
 
-def test_an_htmx_request_gets_the_results_and_the_count(committee, closed, people):  # noqa: F811
+def test_an_htmx_request_gets_the_results_and_the_count(committee, closed, people):
     forms, _ = committee
     more_closed(people, 21)
     response = forms.get(f"{PATH}?status=completed", headers=HTMX)
@@ -482,7 +477,7 @@ SECRETS = {
 }
 
 
-def test_only_what_was_written_for_the_committee_is_shown(committee, closed, people):  # noqa: F811
+def test_only_what_was_written_for_the_committee_is_shown(committee, closed, people):
     forms, _ = committee
     s1, s2, *_ = closed["mentorships"]
     ada, bea, _ = closed["mentors"]
@@ -544,21 +539,6 @@ def test_texts_are_escaped(committee, closed):
 # --- SQL statements per request -------------------------------------------------------------
 
 
-def statements_for(forms, path, headers=None) -> int:
-    count = {"n": 0}
-
-    def counter(*args):
-        count["n"] += 1
-
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
-        response = forms.get(path, headers=headers or {})
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
-    assert response.status_code == 200
-    return count["n"]
-
-
 STATEMENT_PATHS = [
     (PATH, None),
     (f"{PATH}?status=completed&written=y&start=2025-01-01&end=2026-12-31", None),
@@ -566,7 +546,7 @@ STATEMENT_PATHS = [
 ]
 
 
-def test_statements_per_request_do_not_grow_with_the_data(committee, closed, people):  # noqa: F811
+def test_statements_per_request_do_not_grow_with_the_data(app, committee, closed, people):
     forms, _ = committee
     db.session.add(
         Intake(name="Winter 2026", opens_on=date(2026, 1, 1), closes_on=date(2026, 1, 31))
@@ -575,8 +555,8 @@ def test_statements_per_request_do_not_grow_with_the_data(committee, closed, peo
     paths = [*STATEMENT_PATHS, (f"{PATH}?intake={db.session.scalar(select(Intake)).id}", None)]
     for path, headers in paths:
         forms.get(path, headers=headers)  # warm-up (settings row, etc.)
-    small = [statements_for(forms, path, headers) for path, headers in paths]
+    small = [statements_for(app, forms, path, headers) for path, headers in paths]
     more_closed(people, 45)  # three pages, each entry with two sides' feedback and scores
-    large = [statements_for(forms, path, headers) for path, headers in paths]
+    large = [statements_for(app, forms, path, headers) for path, headers in paths]
     assert small == large
     assert max(large) <= 10  # 9 today: the user, the settings, the intakes, 3 + 3 (see feedback.py)

@@ -6,13 +6,13 @@ nothing, so they carry no CSRF token. The queries are in `app.committee.feedback
 
 from flask import render_template, request
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from app.committee import bp, dashboard, feedback
 from app.committee.dashboard_routes import _fragment_wanted
-from app.committee.forms import DAY_MESSAGE
+from app.committee.forms import day_filter
 
 STATUS_CHOICES = [
     SelectChoice("", "All closed mentorships"),
@@ -30,20 +30,8 @@ class FeedbackFilterForm(FlaskForm):
         "Status", choices=STATUS_CHOICES, validators=[Optional()], validate_choice=False
     )
     written = BooleanField("With a comment or note only")
-    start = DateField(
-        "Closed from",
-        format="%Y-%m-%d",
-        validators=[Optional()],
-        invalid_value_message=DAY_MESSAGE,
-        description="YYYY-MM-DD",
-    )
-    end = DateField(
-        "Closed until",
-        format="%Y-%m-%d",
-        validators=[Optional()],
-        invalid_value_message=DAY_MESSAGE,
-        description="YYYY-MM-DD, included",
-    )
+    start = day_filter("Closed from")
+    end = day_filter("Closed until", "YYYY-MM-DD, included")
     intake = SelectField(
         "Intake",
         choices=[],

@@ -191,6 +191,17 @@ class TextsForm(FlaskForm):
 DAY_MESSAGE = "Enter the date as YYYY-MM-DD, for example 2026-09-01."
 
 
+def day_filter(label: str, description: str = "YYYY-MM-DD") -> DateField:
+    """An optional date of a list's filters, typed as YYYY-MM-DD (DAY_MESSAGE when it isn't)."""
+    return DateField(
+        label,
+        format="%Y-%m-%d",
+        validators=[Optional()],
+        invalid_value_message=DAY_MESSAGE,
+        description=description,
+    )
+
+
 class IntakeForm(FlaskForm):
     intake_id = HiddenField()
     name = StringField(
@@ -229,17 +240,5 @@ class AuditFilterForm(FlaskForm):
 
     actor = SelectField("Who", validators=[Optional()], validate_choice=False)
     action = SelectField("Action", validators=[Optional()], validate_choice=False)
-    since = DateField(
-        "From",
-        format="%Y-%m-%d",
-        validators=[Optional()],
-        invalid_value_message=DAY_MESSAGE,
-        description="YYYY-MM-DD",
-    )
-    until = DateField(
-        "To",
-        format="%Y-%m-%d",
-        validators=[Optional()],
-        invalid_value_message=DAY_MESSAGE,
-        description="YYYY-MM-DD, included",
-    )
+    since = day_filter("From")
+    until = day_filter("To", "YYYY-MM-DD, included")

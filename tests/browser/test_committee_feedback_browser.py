@@ -10,12 +10,15 @@ from playwright.sync_api import expect
 
 from app.models import Mentorship
 from app.models.profiles import MENTOR
+from tests import test_committee_dashboard as dashboard_tests
 from tests.browser.test_roster_browser import sign_in
-from tests.test_committee_dashboard import add_mentorship, people  # noqa: F401  (a fixture)
+from tests.test_committee_dashboard import add_mentorship
 from tests.test_committee_feedback import close, give
 
+people = dashboard_tests.people  # a fixture: `people(name, role, **profile)`
 
-def test_the_committee_reads_pages_and_filters_the_feedback(site, page, make_member, people):  # noqa: F811
+
+def test_the_committee_reads_pages_and_filters_the_feedback(site, page, make_member, people):
     make_member(email="chair@example.org", name="Chair Person", committee=True)
     mentor = people("Ada Mentor", MENTOR, mentor_capacity=30)
     first_closed = date(2025, 1, 1)
