@@ -212,6 +212,14 @@ def sign_in(client, email: str, password: str = DEFAULT_PASSWORD, remember: bool
     return response
 
 
+def client_for(app, user, remember: bool = False) -> FormClient:
+    """A FormClient signed in as `user`. `remember` ("Remember me") for tests that move the
+    clock by days, past a plain session's 12 hours."""
+    client = app.test_client()
+    sign_in(client, user.email, remember=remember)
+    return FormClient(client)
+
+
 @pytest.fixture
 def signed_in(app, make_member):
     """A test client signed in as a new member: `client, user = signed_in(**member_options)`."""

@@ -28,7 +28,7 @@ from app.models import (
 from app.requests import services as request_services
 from app.requests.services import add_months
 from tests import test_requests as base
-from tests.conftest import FormClient, body_html, body_text, links_in, sign_in
+from tests.conftest import FormClient, body_html, body_text, client_for, links_in
 from tests.test_requests import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
     ask,
     restore_vocabularies,
@@ -52,12 +52,6 @@ def vocab(model) -> list:
 
 def at(day: date, hour: int = 12) -> datetime:
     return datetime.combine(day, time(hour))
-
-
-def client_for(app, user: User) -> FormClient:
-    client = app.test_client()
-    sign_in(client, user.email)
-    return FormClient(client)
 
 
 def fresh(model, id_):

@@ -20,7 +20,7 @@ from app.models import (
     OutboxEmail,
     User,
 )
-from tests.conftest import FormClient, body_html, body_text, sign_in
+from tests.conftest import FormClient, body_html, body_text, client_for
 
 NOW = datetime(2026, 3, 10, 15, 0)
 STARTED = date(2026, 2, 1)
@@ -38,13 +38,6 @@ class Pair:
     @property
     def url(self) -> str:
         return f"/mentorships/{self.mentorship.id}"
-
-
-def client_for(app, user: User) -> FormClient:
-    # "Remember me": tests move the clock by days, past a plain session's 12 hours.
-    client = app.test_client()
-    sign_in(client, user.email, remember=True)
-    return FormClient(client)
 
 
 def vocab(model, *codes) -> list:
@@ -84,7 +77,13 @@ def make_pair(app, make_member, clock_at):
         )
         db.session.add(mentorship)
         db.session.commit()
-        return Pair(mentorship, mentor, mentee, client_for(app, mentor), client_for(app, mentee))
+        return Pair(
+            mentorship,
+            mentor,
+            mentee,
+            client_for(app, mentor, remember=True),
+            client_for(app, mentee, remember=True),
+        )
 
     return make
 
@@ -203,7 +202,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, pair):
 @pytest.mark.parametrize("who", ["other member", "committee"])
 def test_anyone_but_the_pair_gets_404_on_every_route(app, pair, make_member, who):
     check_in_id, goal_id = _seed_objects(pair)
-    outsider = client_for(app, make_member(committee=who == "committee"))
+    outsider = client_for(app, make_member(committee=who == "committee"), remember=True)
     before = _snapshot()
     for method, path, data in routes(pair, check_in_id, goal_id):
         for headers in ({}, HTMX):
@@ -243,7 +242,7 @@ def test_another_pairs_objects_are_404_through_this_mentorship(app, pair, make_m
     )
     db.session.add(other)
     db.session.commit()
-    stranger = client_for(app, other_mentee)
+    stranger = client_for(app, other_mentee, remember=True)
     base = f"/mentorships/{other.id}"
     assert stranger.get(f"{base}/check-ins/{check_in_id}/edit").status_code == 404
     assert stranger.post(f"{base}/check-ins/{check_in_id}/delete").status_code == 404
@@ -849,8 +848,8 @@ def test_a_private_note_reaches_nobody_but_its_author(
     for message in messages:
         assert SECRET not in body_text(message) and SECRET not in body_html(message)
 
-    other = client_for(app, make_member())
-    committee = client_for(app, make_member(committee=True))
+    other = client_for(app, make_member(), remember=True)
+    committee = client_for(app, make_member(committee=True), remember=True)
     for visitor in (other, committee):
         for path in (
             "/mentorships",

@@ -24,7 +24,7 @@ from app.models.profiles import BOTH, MENTEE, MENTOR
 from app.profiles import services as profile_services
 from app.requests import services
 from app.requests.services import add_months
-from tests.conftest import FormClient, body_html, body_text, links_in, sign_in
+from tests.conftest import FormClient, body_html, body_text, client_for, links_in
 from tests.test_profiles import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
     complete_profile,
     restore_vocabularies,
@@ -96,17 +96,9 @@ def mentee_client(app, make_mentee):
 
     def make(**profile):
         mentee = make_mentee(**profile)
-        client = app.test_client()
-        sign_in(client, mentee.email)
-        return FormClient(client), mentee
+        return client_for(app, mentee), mentee
 
     return make
-
-
-def client_for(app, user: User) -> FormClient:
-    client = app.test_client()
-    sign_in(client, user.email)
-    return FormClient(client)
 
 
 def objective_id(code="job-search") -> str:
