@@ -34,8 +34,16 @@ def linkify(text: str) -> Markup:
     return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped))
 
 
+def number(value):
+    """A whole number with thousands separators (12,345); anything else as it is."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return value
+
+
 def register(app) -> None:
     app.jinja_env.filters["linkify"] = linkify
+    app.jinja_env.filters["number"] = number
 
     @app.context_processor
     def inject_globals():

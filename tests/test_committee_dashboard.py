@@ -164,6 +164,8 @@ def dashboard_paths(program) -> list[tuple[str, str, dict]]:
         ("GET", "/committee/?start=2026-06-01", {"HX-Request": "true"}),
         ("GET", f"/committee/requests/{r4p.id}", {}),
         ("GET", f"/committee/mentorships/{s1.id}", {}),
+        *(("GET", f"/committee/attention/{kind}", {}) for kind in dashboard.ATTENTION_KINDS),
+        ("GET", "/committee/attention/waiting-mentees?page=1", {"HX-Request": "true"}),
         ("POST", f"/committee/requests/{r4p.id}/resend", {}),
     ]
 
@@ -452,6 +454,81 @@ def test_the_attention_lists_link_to_admin_views(committee, program):
     assert 'href="/committee/roster"' in page
 
 
+def test_the_dashboard_shows_the_first_rows_and_links_to_each_whole_list(
+    committee, program, monkeypatch
+):
+    monkeypatch.setattr(dashboard, "DASHBOARD_ROWS", 1)
+    forms, _ = committee
+    page = text_of(forms.get("/committee/"))
+    mentees = page[page.index('id="waiting-mentees-heading"') :]
+    mentees = mentees[: mentees.index("<h3")]
+    assert "Mentees waiting longest for a match (2)" in mentees
+    assert "Mo Four" in mentees and "Mo Five" not in mentees
+    assert 'href="/committee/attention/waiting-mentees">See all 2: mentees waiting' in mentees
+    # A list that fits shows no link to its page.
+    assert 'href="/committee/attention/waiting-requests"' not in page
+
+
+def test_an_attention_list_page_shows_every_row_a_page_at_a_time(committee, program, monkeypatch):
+    monkeypatch.setattr(dashboard, "PAGE_ROWS", 1)
+    forms, _ = committee
+    first = text_of(forms.get("/committee/attention/waiting-mentees"))
+    assert "<h1>Mentees waiting longest for a match</h1>" in first
+    assert "2 in all; page 1 of 2." in first
+    assert "Mo Four" in first and "Mo Five" not in first
+    assert 'href="/committee/attention/waiting-mentees?page=2" rel="next"' in first
+
+    second = text_of(
+        forms.get(
+            "/committee/attention/waiting-mentees?page=2",
+            headers={"HX-Request": "true", "X-Focus-Results": "true"},
+        )
+    )
+    assert "<h1>" not in second  # the results only
+    assert "Mo Five" in second and "Mo Four" not in second
+    assert 'hx-swap-oob="innerHTML:#attention-count">2 in all; page 2 of 2.' in second
+    assert "data-focus-after-swap" in second
+    assert 'href="/committee/attention/waiting-mentees" rel="prev"' in second
+
+
+@pytest.mark.parametrize("page", ["0", "-3", "abc", "1.5", ""])
+def test_an_unusable_page_number_shows_the_first_page(committee, program, page):
+    forms, _ = committee
+    response = forms.get(f"/committee/attention/waiting-mentees?page={page}")
+    assert response.status_code == 200
+    assert "Mo Four" in text_of(response) and "Mo Five" in text_of(response)
+
+
+@pytest.mark.parametrize("page", ["7", "99999999999999999999999"])
+def test_a_page_past_the_last_goes_back_to_the_first_and_says_so(committee, program, page):
+    forms, _ = committee
+    response = forms.get(f"/committee/attention/waiting-mentees?page={page}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/committee/attention/waiting-mentees"
+    page = text_of(forms.get(response.headers["Location"]))
+    assert "There is no such page of this list now. Here is its first page." in page
+
+
+def test_an_empty_attention_list_says_so(committee, people):
+    forms, _ = committee
+    page = text_of(forms.get("/committee/attention/quiet-mentorships"))
+    assert "0 in all." in page
+    assert "None: every active pair checked in within 45 days." in page
+    assert forms.get("/committee/attention/no-such-list").status_code == 404
+
+
+def test_resend_from_a_list_page_comes_back_to_that_page(committee, program):
+    forms, _ = committee
+    r4p = program["requests"][4]
+    page = text_of(forms.get("/committee/attention/waiting-requests"))
+    assert 'name="back" value="attention:1"' in page
+    response = forms.post(f"/committee/requests/{r4p.id}/resend", {"back": "attention:3"})
+    assert response.headers["Location"] == "/committee/attention/waiting-requests?page=3"
+    for back in ("attention:x", "https://evil.example/", "attention:-1"):
+        response = forms.post(f"/committee/requests/{r4p.id}/resend", {"back": back})
+        assert response.headers["Location"] == f"/committee/requests/{r4p.id}"
+
+
 # --- admin views ----------------------------------------------------------------------------
 
 
@@ -542,6 +619,7 @@ def test_no_note_or_message_on_any_dashboard_page(committee, people, program):
         forms.get(f"/committee/requests/{declined.id}"),
         forms.get(f"/committee/requests/{accepted.id}"),
         forms.get(f"/committee/mentorships/{mentorship.id}"),
+        *(forms.get(f"/committee/attention/{kind}") for kind in dashboard.ATTENTION_KINDS),
     ]
     forms.post(f"/committee/requests/{pending.id}/resend")
     pages.append(forms.get(f"/committee/requests/{pending.id}"))
@@ -644,6 +722,8 @@ PATHS = [
     ("/committee/", None),
     ("/committee/?start=2026-01-01&end=2026-11-30", None),
     ("/committee/?start=2026-01-01", {"HX-Request": "true"}),
+    *((f"/committee/attention/{kind}", None) for kind in dashboard.ATTENTION_KINDS),
+    ("/committee/attention/waiting-requests", {"HX-Request": "true"}),
 ]
 
 

@@ -12,6 +12,7 @@ bp = Blueprint("committee", __name__)
 csrf.exempt(bp)  # `guard` runs the CSRF check itself, after the access check
 bp.before_request(guard)
 
+import app.committee.attention_routes  # noqa: E402, F401
 import app.committee.dashboard_routes  # noqa: E402, F401
 import app.committee.feedback_routes  # noqa: E402, F401
 import app.committee.settings_routes  # noqa: E402, F401

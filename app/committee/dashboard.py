@@ -17,6 +17,7 @@ Two kinds of figure:
   since the start when there is no filter.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -61,7 +62,8 @@ from app.profiles.services import AGREEMENT_VERSIONS
 PENDING_ATTENTION_DAYS = 7
 OVERDUE_CHECK_IN_DAYS = 30
 QUIET_MENTORSHIP_DAYS = 45
-LIST_LIMIT = 25
+DASHBOARD_ROWS = 10  # rows of each attention list on the dashboard
+PAGE_ROWS = 50  # rows per page of an attention list's own page
 CHART_MONTHS = 12
 
 # The audit action of the re-send button (registered with the audit trail's names).
@@ -621,7 +623,7 @@ def charts(period: Period, today: date) -> list[Chart]:
 @dataclass
 class AttentionList:
     rows: list
-    total: int  # all that qualify; `rows` shows the first LIST_LIMIT
+    total: int  # all that qualify; `rows` shows some of them
 
     @property
     def more(self) -> int:
@@ -633,7 +635,7 @@ def _listed(rows) -> AttentionList:
     return AttentionList(rows, rows[0].total if rows else 0)
 
 
-def waiting_requests(now: datetime) -> AttentionList:
+def waiting_requests(today: date, now: datetime, limit: int, offset: int = 0) -> AttentionList:
     """Requests waiting for an answer for more than PENDING_ATTENTION_DAYS days, oldest first."""
     R = MentorshipRequest
     mentee, mentor = aliased(User), aliased(User)
@@ -657,12 +659,13 @@ def waiting_requests(now: datetime) -> AttentionList:
                 R.created_at <= now - timedelta(days=PENDING_ATTENTION_DAYS),
             )
             .order_by(R.created_at, R.id)
-            .limit(LIST_LIMIT)
+            .limit(limit)
+            .offset(offset)
         )
     )
 
 
-def quiet_mentorships(today: date) -> AttentionList:
+def quiet_mentorships(today: date, now: datetime, limit: int, offset: int = 0) -> AttentionList:
     """Active mentorships with no check-in for QUIET_MENTORSHIP_DAYS days (counting from the
     start when there is none), the quietest first."""
     mentee, mentor = aliased(User), aliased(User)
@@ -684,12 +687,13 @@ def quiet_mentorships(today: date) -> AttentionList:
                 _last_check_in_or_start() <= today - timedelta(days=QUIET_MENTORSHIP_DAYS),
             )
             .order_by(last, Mentorship.id)
-            .limit(LIST_LIMIT)
+            .limit(limit)
+            .offset(offset)
         )
     )
 
 
-def waiting_mentees(today: date) -> AttentionList:
+def waiting_mentees(today: date, now: datetime, limit: int, offset: int = 0) -> AttentionList:
     """Eligible mentees without an active mentorship whose requests wait, expired or were
     declined, the longest waiting (earliest such request) first."""
     R = MentorshipRequest
@@ -734,12 +738,13 @@ def waiting_mentees(today: date) -> AttentionList:
                 ),
             )
             .order_by(asked.c.first_asked, User.id)
-            .limit(LIST_LIMIT)
+            .limit(limit)
+            .offset(offset)
         )
     )
 
 
-def mentors_with_spots(today: date) -> AttentionList:
+def mentors_with_spots(today: date, now: datetime, limit: int, offset: int = 0) -> AttentionList:
     """Eligible mentors accepting requests with a free spot, the most free spots first."""
     R = MentorshipRequest
     active = _active_as_mentor()
@@ -764,9 +769,64 @@ def mentors_with_spots(today: date) -> AttentionList:
             .join(Profile, Profile.user_id == User.id)
             .where(*_eligible_mentor_conditions(today), free > 0)
             .order_by(free.desc(), func.lower(User.name), User.id)
-            .limit(LIST_LIMIT)
+            .limit(limit)
+            .offset(offset)
         )
     )
+
+
+@dataclass(frozen=True)
+class AttentionKind:
+    """One attention list: its query (`today, now, limit, offset` -> AttentionList), the
+    address of its own page, its heading and what to say when it is empty."""
+
+    slug: str
+    load: Callable[[date, datetime, int, int], AttentionList]
+    title: str
+    caption: str
+    empty: str
+
+    @property
+    def field(self) -> str:
+        return self.slug.replace("-", "_")
+
+
+ATTENTION_KINDS = {
+    kind.slug: kind
+    for kind in (
+        AttentionKind(
+            "waiting-requests",
+            waiting_requests,
+            f"Requests waiting more than {PENDING_ATTENTION_DAYS} days",
+            f"Requests waiting for the mentor's answer for more than {PENDING_ATTENTION_DAYS} "
+            "days, oldest first",
+            f"None: every request is answered within {PENDING_ATTENTION_DAYS} days.",
+        ),
+        AttentionKind(
+            "quiet-mentorships",
+            quiet_mentorships,
+            f"Mentorships with no check-in for {QUIET_MENTORSHIP_DAYS} days",
+            f"Active mentorships with no check-in for {QUIET_MENTORSHIP_DAYS} days, the "
+            "quietest first",
+            f"None: every active pair checked in within {QUIET_MENTORSHIP_DAYS} days.",
+        ),
+        AttentionKind(
+            "waiting-mentees",
+            waiting_mentees,
+            "Mentees waiting longest for a match",
+            "Eligible mentees without a mentorship whose requests wait, expired or were "
+            "declined, longest waiting first",
+            "None: no eligible mentee is waiting for a match.",
+        ),
+        AttentionKind(
+            "mentors-with-spots",
+            mentors_with_spots,
+            "Mentors with free spots",
+            "Eligible mentors accepting requests who have a free spot, most free spots first",
+            "None: no eligible mentor has a free spot.",
+        ),
+    )
+}
 
 
 @dataclass
@@ -782,14 +842,16 @@ class Attention:
         rows = self.mentors_with_spots.rows
         return int(rows[0].free_total) if rows else 0
 
+    def by_kind(self) -> list[tuple[AttentionKind, AttentionList]]:
+        """Each list with what describes it, in the dashboard's order."""
+        return [(kind, getattr(self, kind.field)) for kind in ATTENTION_KINDS.values()]
 
-def attention(today: date, now: datetime) -> Attention:
-    """The four attention lists (four statements)."""
+
+def attention(today: date, now: datetime, limit: int | None = None) -> Attention:
+    """The first `limit` (DASHBOARD_ROWS) rows of the four attention lists (four statements)."""
+    limit = DASHBOARD_ROWS if limit is None else limit
     return Attention(
-        waiting_requests(now),
-        quiet_mentorships(today),
-        waiting_mentees(today),
-        mentors_with_spots(today),
+        **{kind.field: kind.load(today, now, limit, 0) for kind in ATTENTION_KINDS.values()}
     )
 
 

@@ -11,6 +11,7 @@ from wtforms.validators import Optional
 
 from app import clock
 from app.committee import bp, dashboard, feedback, services
+from app.committee.attention_routes import LAST_PAGE
 from app.errors_domain import DomainError
 
 DATE_HINT = "YYYY-MM-DD"
@@ -117,9 +118,21 @@ def admin_request_resend(request_id):
             f"The request e-mail was sent again to {resent.mentor.name}. It is in the outbox.",
             "success",
         )
-    if request.form.get("back") == "dashboard":
-        return redirect(url_for("committee.index") + "#waiting-requests-heading")
-    return redirect(url_for("committee.admin_request", request_id=request_id))
+    return redirect(_back_from_resend(request.form.get("back", ""), request_id))
+
+
+def _back_from_resend(back: str, request_id: int) -> str:
+    """Where the re-send button came from: "dashboard", "attention:<page>" (the list of waiting
+    requests) or, for anything else, the request's own view."""
+    if back == "dashboard":
+        return url_for("committee.index") + "#waiting-requests-heading"
+    where, _, page = back.partition(":")
+    if where == "attention" and page.isdigit() and 0 < int(page) <= LAST_PAGE:
+        number = int(page)
+        return url_for(
+            "committee.attention_list", kind="waiting-requests", page=number if number > 1 else None
+        )
+    return url_for("committee.admin_request", request_id=request_id)
 
 
 @bp.get("/mentorships/<int:mentorship_id>")

@@ -78,3 +78,42 @@ def test_the_committee_filters_the_dashboard_and_reads_the_charts(site, page, ma
         page.get_by_role("link", name=f"Mentorship {mentorship.id}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Mentorship {mentorship.id}")
     expect(page.get_by_role("heading", name="Check-ins (1)")).to_be_visible()
+
+
+def test_the_committee_pages_through_a_whole_attention_list(site, page, make_member, monkeypatch):
+    from app.committee import dashboard
+
+    monkeypatch.setattr(dashboard, "DASHBOARD_ROWS", 1)
+    monkeypatch.setattr(dashboard, "PAGE_ROWS", 1)
+    now = clock.utcnow()
+    make_member(email="chair@example.org", name="Chair Person", committee=True)
+    ada = make_member(name="Ada Mentor", profile={"display_name": "Ada", **profile_fields(MENTOR)})
+    agree(ada, MENTOR)
+    for days, name in [(12, "Mo Mentee"), (10, "Lu Mentee")]:
+        mentee = make_member(name=name, profile={"display_name": name, **profile_fields(MENTEE)})
+        agree(mentee, MENTEE)
+        add_request(mentee, ada, R.PENDING, now - timedelta(days=days))
+
+    sign_in(site, page, "chair@example.org")
+    site.goto("/committee/")
+    with site.navigates():
+        page.get_by_role("link", name="See all 2: requests waiting more than 7 days").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Requests waiting more than 7 days")
+    count = page.locator("#attention-count")
+    expect(count).to_have_text("2 in all; page 1 of 2.")
+    expect(page.get_by_role("link", name="Mo Mentee")).to_be_visible()
+
+    # The next page comes in place; the URL follows and focus moves to the new rows.
+    with site.swaps():
+        page.get_by_role("link", name="Next page").click()
+    expect(page).to_have_url(re.compile(r"/committee/attention/waiting-requests\?page=2$"))
+    expect(count).to_have_text("2 in all; page 2 of 2.")
+    expect(page.get_by_role("link", name="Lu Mentee")).to_be_visible()
+    expect(page.get_by_role("link", name="Mo Mentee")).to_have_count(0)
+    expect(page.locator("[data-focus-after-swap]")).to_be_focused()
+
+    # Re-sending from the list comes back to the same page of it.
+    with site.navigates():
+        page.get_by_role("button", name="Re-send the e-mail to the mentor").click()
+    expect(page).to_have_url(re.compile(r"/committee/attention/waiting-requests\?page=2$"))
+    expect(page.get_by_role("status").first).to_contain_text("sent again to Ada Mentor")
