@@ -361,8 +361,10 @@ def test_other_odd_values_are_ignored(committee, closed, query):
     assert listed(response) == ALL
 
 
-def test_an_intake_picks_the_pairs_whose_request_was_sent_in_it(committee, closed):
+def test_an_intake_picks_the_pairs_whose_request_was_sent_in_it(committee, closed, people):
     forms, _ = committee
+    later = add_mentorship(closed["mentors"][2], people("Mo Later"), date(2026, 2, 1))
+    close(later, Mentorship.COMPLETED, date(2026, 8, 5))  # no request, started after it
     assert 'id="intake"' not in text_of(forms.get(PATH))  # no intake yet: no filter
     db.session.add(
         Intake(name="Winter 2026", opens_on=date(2026, 1, 1), closes_on=date(2026, 1, 31))
@@ -373,7 +375,8 @@ def test_an_intake_picks_the_pairs_whose_request_was_sent_in_it(committee, close
     assert '<label for="intake">Intake</label>' in page
     assert "Winter 2026 (2026-01-01 to 2026-01-31)" in page
     # s1's request was sent in January (it started in February); s3 has no request and
-    # started in January; s2 and s4 were asked for later.
+    # started in January; s2 and s4 were asked for later, and `later` started later.
+    assert len(listed(forms.get(PATH))) == 5
     response = forms.get(f"{PATH}?intake={intake.id}")
     assert listed(response) == [ALL[0], ALL[2]]
     assert figure(text_of(response), "figure-closed") == "2"
