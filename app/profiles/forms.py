@@ -176,7 +176,8 @@ class IsoDateField(_TypedInput, StringField):
         return datetime.strptime(raw, "%Y-%m-%d").date()
 
 
-def _text(value):
+def clean_text_filter(value):
+    """A field filter: typed text cleaned as the services clean it (`clean_text`)."""
     return clean_text(value) if isinstance(value, str) else value
 
 
@@ -184,7 +185,7 @@ def _line(name: str, label: str, required: str | None = None, **kwargs) -> Strin
     limit = LINE_LIMITS[name]
     validators = [DataRequired(message=required)] if required else [Optional()]
     validators.append(Length(max=limit, message=f"Use at most {limit:,} characters."))
-    return StringField(label, validators=validators, filters=[_text], **kwargs)
+    return StringField(label, validators=validators, filters=[clean_text_filter], **kwargs)
 
 
 def _long_text(label: str, description: str) -> TextAreaField:
@@ -194,7 +195,7 @@ def _long_text(label: str, description: str) -> TextAreaField:
             Optional(),
             Length(max=LONG_TEXT_LIMIT, message=f"Use at most {LONG_TEXT_LIMIT:,} characters."),
         ],
-        filters=[_text],
+        filters=[clean_text_filter],
         description=f"{description} At most {LONG_TEXT_LIMIT:,} characters.",
         render_kw={"rows": 6},
     )
@@ -271,7 +272,7 @@ class ProfileForm(FlaskForm):
                 max=LINE_LIMITS["phone"], message=f"Use at most {LINE_LIMITS['phone']} characters."
             ),
         ],
-        filters=[_text],
+        filters=[clean_text_filter],
         description="Only you, your matched partner and the mentoring committee see it.",
         render_kw={"autocomplete": "tel"},
     )

@@ -4,13 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import StopValidation, ValidationError
 
-from app.profiles.forms import CheckboxGroupField, vocabulary_choices
-from app.profiles.services import clean_text
+from app.profiles.forms import CheckboxGroupField, clean_text_filter, vocabulary_choices
 from app.requests.services import MESSAGE_MAX, MESSAGE_MIN, NOT_OFFERED, NOTE_MAX
-
-
-def _text(value):
-    return clean_text(value) if isinstance(value, str) else value
 
 
 class IdRadioField(RadioField):
@@ -42,7 +37,7 @@ class IdRadioField(RadioField):
 class RequestForm(FlaskForm):
     message = TextAreaField(
         "Your message to the mentor",
-        filters=[_text],
+        filters=[clean_text_filter],
         description=f"What you hope to work on and why you chose this mentor: "
         f"{MESSAGE_MIN} to {MESSAGE_MAX:,} characters.",
         render_kw={"rows": 8, "maxlength": MESSAGE_MAX + 200},
@@ -92,7 +87,7 @@ class ActionForm(FlaskForm):
 class DeclineForm(FlaskForm):
     note = TextAreaField(
         "Note to the mentee (optional)",
-        filters=[_text],
+        filters=[clean_text_filter],
         description=f"A kind word or a suggestion helps. At most {NOTE_MAX:,} characters.",
         render_kw={"rows": 3},
     )

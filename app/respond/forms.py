@@ -5,18 +5,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import ValidationError
 
-from app.profiles.services import clean_text
+from app.profiles.forms import clean_text_filter
 from app.requests.services import NOTE_MAX
-
-
-def _text(value):
-    return clean_text(value) if isinstance(value, str) else value
 
 
 class RespondForm(FlaskForm):
     note = TextAreaField(
         "Note to the mentee (optional)",
-        filters=[_text],
+        filters=[clean_text_filter],
         description=f"Sent with your answer. If you decline, a kind word or a suggestion helps. "
         f"At most {NOTE_MAX:,} characters.",
         render_kw={"rows": 4},
