@@ -45,6 +45,8 @@ from playwright.sync_api import ConsoleMessage, Page
 from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from tests.conftest import DEFAULT_PASSWORD
+
 BROWSER_TESTS = Path(__file__).resolve().parent
 AXE_SOURCE = BROWSER_TESTS / "vendor" / "axe-4.14.1.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -498,3 +500,12 @@ def site(new_site) -> Site:
 def page(site) -> Page:
     """The page of `site` (pytest-playwright's own `page` would not be checked)."""
     return site.page
+
+
+def sign_in(site: Site, page: Page, email: str) -> None:
+    """Sign in on the login page as `email`, with the test members' password."""
+    site.goto("/auth/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
+    with site.navigates():
+        page.get_by_role("button", name="Sign in").click()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from app import clock
 from app.models import Mentorship, MentorshipRequest
 from app.models.profiles import MENTEE, MENTOR
-from tests.browser.test_roster_browser import sign_in
+from tests.browser.conftest import sign_in
 from tests.test_committee_dashboard import add_check_in, add_mentorship, add_request
 from tests.test_mentors import agree, profile_fields
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from app.models import Sector
 from app.models.profiles import MENTEE
-from tests.browser.test_profiles_browser import sign_in
+from tests.browser.conftest import sign_in
 from tests.test_mentors import agree, entry, make_mentor, profile_fields  # noqa: F401  (fixture)
 
 

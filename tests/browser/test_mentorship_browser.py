@@ -14,16 +14,7 @@ from playwright.sync_api import expect
 from app import clock
 from app.extensions import db
 from app.models import Mentorship
-from tests.conftest import DEFAULT_PASSWORD
-
-
-def sign_in(site, email: str) -> None:
-    page = site.page
-    site.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
-    with site.navigates():
-        page.get_by_role("button", name="Sign in").click()
+from tests.browser.conftest import sign_in
 
 
 def focused_names(page, presses: int = 120) -> list[str]:
@@ -71,7 +62,7 @@ def test_a_pair_keep_their_mentorship_going(site, new_site, live_server, make_me
 
     # --- the mentee ---------------------------------------------------------------------------
     page = site.page
-    sign_in(site, mentee.email)
+    sign_in(site, page, mentee.email)
     with site.navigates():
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Mentorships").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your mentorships")
@@ -143,7 +134,7 @@ def test_a_pair_keep_their_mentorship_going(site, new_site, live_server, make_me
     # --- the mentor, in a second browser ------------------------------------------------------
     mentor_site = new_site()
     mentor_page = mentor_site.page
-    sign_in(mentor_site, mentor.email)
+    sign_in(mentor_site, mentor_page, mentor.email)
     mentor_site.goto(f"/mentorships/{mentorship.id}")
     expect(mentor_page.locator("#timeline")).to_contain_text("Talked about the job market.")
     expect(mentor_page.locator("#timeline")).not_to_contain_text("I felt nervous.")

@@ -9,15 +9,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.conftest import DEFAULT_PASSWORD
-
-
-def sign_in(site, page, email: str) -> None:
-    site.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
-    with site.navigates():
-        page.get_by_role("button", name="Sign in").click()
+from tests.browser.conftest import sign_in
 
 
 def test_a_member_fills_in_the_profile_and_confirms_the_mentor_agreement(

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.test_profiles_browser import sign_in
+from tests.browser.conftest import sign_in
 from tests.conftest import links_in
 from tests.test_requests import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
     GOALS,

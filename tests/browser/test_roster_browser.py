@@ -10,17 +10,9 @@ from datetime import date, timedelta
 from playwright.sync_api import expect
 
 from app import clock
-from tests.conftest import DEFAULT_PASSWORD
+from tests.browser.conftest import sign_in
 
 CSV = "text/csv"
-
-
-def sign_in(site, page, email: str) -> None:
-    site.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
-    with site.navigates():
-        page.get_by_role("button", name="Sign in").click()
 
 
 def choose_file(page, name: str, content: bytes) -> None:
