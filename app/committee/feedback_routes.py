@@ -90,7 +90,7 @@ def feedback_list():
     form = FeedbackFilterForm(request.args)
     filters, args, problem = _filters(form, intakes)
     result = feedback.feedback_page(filters, request.args.get("page", 1, type=int))
-    context = {"result": result, "args": args, "problem": problem, "filters": filters}
+    context = {"result": result, "args": args, "problem": problem}
     if _fragment_wanted():
         # A page link asks for focus on the new results (a filter keeps it where it is).
         focus = request.headers.get("X-Focus-Results") == "true"
