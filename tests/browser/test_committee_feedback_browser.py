@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from app.models import Mentorship
 from app.models.profiles import MENTOR
 from tests import test_committee_dashboard as dashboard_tests
-from tests.browser.test_roster_browser import sign_in
+from tests.browser.conftest import sign_in
 from tests.test_committee_dashboard import add_mentorship
 from tests.test_committee_feedback import close, give
 
