@@ -57,8 +57,9 @@ def text_of(response) -> str:
 
 
 def committee_routes(app, member_id: int, import_id: int, **more_ids: int):
-    """Every (method, path) the committee blueprint answers, with real ids filled in."""
-    values = {"user_id": member_id, "import_id": import_id, **more_ids}
+    """Every (method, path) the committee blueprint answers, with real ids (and an attention
+    list) filled in."""
+    values = {"user_id": member_id, "import_id": import_id, "kind": "waiting-requests", **more_ids}
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("committee."):
             continue
