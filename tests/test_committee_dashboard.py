@@ -578,6 +578,23 @@ SECRETS = {
 }
 
 
+def plant_pair_secrets(mentorship, met_on: date) -> None:
+    """The pair's own texts, as SECRETS: a check-in's shared and private notes, the agreement's
+    goals text and a goal's text."""
+    add_check_in(
+        mentorship,
+        met_on,
+        ("career",),
+        shared_note=SECRETS["shared"],
+        private_note=SECRETS["private"],
+    )
+    db.session.add(
+        MentorshipAgreement(mentorship_id=mentorship.id, goals_text=SECRETS["agreement"])
+    )
+    db.session.add(Goal(mentorship_id=mentorship.id, text=SECRETS["goal"]))
+    db.session.commit()
+
+
 def test_no_note_or_message_on_any_dashboard_page(committee, people, program):
     forms, _ = committee
     mentor, mentee, other = people("Sec Mentor", MENTOR), people("Sec Mentee"), people("Sec Two")
@@ -599,18 +616,7 @@ def test_no_note_or_message_on_any_dashboard_page(committee, people, program):
     mentorship = add_mentorship(
         program["mentors"][1], other, TODAY - timedelta(days=89), request=accepted
     )
-    add_check_in(
-        mentorship,
-        TODAY - timedelta(days=50),
-        ("career",),
-        shared_note=SECRETS["shared"],
-        private_note=SECRETS["private"],
-    )
-    db.session.add(
-        MentorshipAgreement(mentorship_id=mentorship.id, goals_text=SECRETS["agreement"])
-    )
-    db.session.add(Goal(mentorship_id=mentorship.id, text=SECRETS["goal"]))
-    db.session.commit()
+    plant_pair_secrets(mentorship, TODAY - timedelta(days=50))
     pages = [
         forms.get("/committee/"),
         forms.get("/committee/?start=2026-01-01&end=2026-11-30"),

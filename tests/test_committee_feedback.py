@@ -14,10 +14,8 @@ from app.extensions import db
 from app.models import (
     ClosingFeedback,
     ClosingFeedbackScore,
-    Goal,
     Intake,
     Mentorship,
-    MentorshipAgreement,
     MentorshipRequest,
     Objective,
 )
@@ -31,6 +29,7 @@ from tests.test_committee_dashboard import (
     add_mentorship,
     add_request,
     at,
+    plant_pair_secrets,
     statements_for,
     text_of,
 )
@@ -479,17 +478,7 @@ def test_only_what_was_written_for_the_committee_is_shown(committee, closed, peo
     bea = closed["mentors"][1]
     mo_one = closed["mentees"][0]
     for mentorship in (s1, s2):
-        add_check_in(
-            mentorship,
-            date(2026, 3, 15),
-            ("career",),
-            shared_note=SECRETS["shared"],
-            private_note=SECRETS["private"],
-        )
-        db.session.add(
-            MentorshipAgreement(mentorship_id=mentorship.id, goals_text=SECRETS["agreement"])
-        )
-        db.session.add(Goal(mentorship_id=mentorship.id, text=SECRETS["goal"]))
+        plant_pair_secrets(mentorship, date(2026, 3, 15))
     s1.request.message = SECRETS["message"]
     add_request(
         mo_one,
