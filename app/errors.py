@@ -6,6 +6,8 @@ from flask import make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.htmx import is_htmx
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -40,7 +42,7 @@ CSRF_MESSAGE = (
 
 
 def render_error(code: int, title: str, message: str):
-    template = "errors/_message.html" if request.headers.get("HX-Request") else "errors/error.html"
+    template = "errors/_message.html" if is_htmx() else "errors/error.html"
     return make_response(render_template(template, code=code, title=title, message=message), code)
 
 

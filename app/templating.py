@@ -3,10 +3,10 @@
 import json
 import re
 
-from flask import request
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from app.htmx import is_htmx
 from app.program import get_settings, program_contact_email, support_contact_email
 
 HTMX_VERSION = "2.0.11"
@@ -53,5 +53,5 @@ def register(app) -> None:
             "support_contact_email": support_contact_email(),
             "htmx_version": HTMX_VERSION,
             "htmx_config": htmx_config,
-            "is_htmx": request.headers.get("HX-Request") == "true",
+            "is_htmx": is_htmx(),
         }

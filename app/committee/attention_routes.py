@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from app import clock
 from app.committee import bp, dashboard
+from app.htmx import wants_focus_on_results, wants_fragment
 
 LAST_PAGE = 10_000  # a page number beyond any list (and within what the database can count)
 
@@ -37,8 +38,8 @@ def attention_list(kind):
         "today": today,
         "back": f"attention:{page}",
     }
-    if request.headers.get("HX-Request") == "true":
-        focus = request.headers.get("X-Focus-Results") == "true"
+    if wants_fragment():
+        focus = wants_focus_on_results()
         return render_template(
             "committee/dashboard/attention/_results.html", focus=focus, **context
         )

@@ -13,6 +13,7 @@ from app import clock
 from app.committee import bp, dashboard, feedback, services
 from app.committee.attention_routes import LAST_PAGE
 from app.errors_domain import DomainError
+from app.htmx import wants_fragment
 
 DATE_HINT = "YYYY-MM-DD"
 
@@ -26,14 +27,6 @@ class DashboardFilterForm(FlaskForm):
     intake = SelectField("Intake", choices=[], validators=[Optional()], validate_choice=False)
     start = DateField("From", format="%Y-%m-%d", validators=[Optional()], description=DATE_HINT)
     end = DateField("To", format="%Y-%m-%d", validators=[Optional()], description=DATE_HINT)
-
-
-def _fragment_wanted() -> bool:
-    """HTMX asks for the figures only; a history restore asks for the whole page."""
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
 
 
 def _period(form: DashboardFilterForm, intakes: list) -> tuple[dashboard.Period, str | None]:
@@ -67,7 +60,7 @@ def render_dashboard():
     intakes = dashboard.intakes()
     form = DashboardFilterForm(request.args)
     period, problem = _period(form, intakes)
-    fragment = _fragment_wanted()
+    fragment = wants_fragment()
     # The full page has the attention lists, whose mentors' free spots give the open spots.
     attention = None if fragment else dashboard.attention(today, now)
     context = {

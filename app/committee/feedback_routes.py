@@ -11,8 +11,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from app.committee import bp, dashboard, feedback
-from app.committee.dashboard_routes import _fragment_wanted
 from app.committee.forms import day_filter
+from app.htmx import wants_focus_on_results, wants_fragment
 
 STATUS_CHOICES = [
     SelectChoice("", "All closed mentorships"),
@@ -91,9 +91,9 @@ def feedback_list():
     filters, args, problem = _filters(form, intakes)
     result = feedback.feedback_page(filters, request.args.get("page", 1, type=int))
     context = {"result": result, "args": args, "problem": problem}
-    if _fragment_wanted():
+    if wants_fragment():
         # A page link asks for focus on the new results (a filter keeps it where it is).
-        focus = request.headers.get("X-Focus-Results") == "true"
+        focus = wants_focus_on_results()
         return render_template(
             "committee/feedback/_results.html", fragment=True, focus=focus, **context
         )

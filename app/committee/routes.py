@@ -16,6 +16,7 @@ from app.committee.forms import (
 from app.committee.roster import OUTCOME_HELP, OUTCOMES, RosterError
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.htmx import is_htmx
 from app.models import RosterImport, User
 
 
@@ -25,10 +26,6 @@ def _form_error(form, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         flash(error.message, "error")
-
-
-def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 @bp.route("/")
@@ -53,7 +50,7 @@ def members():
         clock.today(),
         role=form.role.data or "",
     )
-    template = "committee/_members_results.html" if _is_htmx() else "committee/members.html"
+    template = "committee/_members_results.html" if is_htmx() else "committee/members.html"
     return render_template(
         template,
         form=form,

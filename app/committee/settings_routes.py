@@ -33,6 +33,7 @@ from app.committee.forms import (
 )
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.htmx import is_htmx
 from app.models import Intake
 from app.program import get_settings, open_intake, requests_blocked_reason
 
@@ -47,10 +48,6 @@ def guideline_html(name: str):
 def blocked_reason_today() -> str | None:
     """In any template: why new requests are not taken today (None: they are)."""
     return requests_blocked_reason(clock.today())
-
-
-def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _form_error(form, error: DomainError) -> None:
@@ -346,7 +343,7 @@ def audit_log():
         }.items()
         if value
     }
-    template = "committee/audit_results.html" if _is_htmx() else "committee/audit.html"
+    template = "committee/audit_results.html" if is_htmx() else "committee/audit.html"
     response = Response(
         render_template(
             template,

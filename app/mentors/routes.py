@@ -4,6 +4,7 @@ from flask import abort, render_template, request
 from flask_login import current_user, login_required
 
 from app import clock, matching
+from app.htmx import wants_focus_on_results, wants_fragment
 from app.mentors import bp, services
 from app.mentors.forms import DirectoryForm, parse_query
 from app.profiles.services import can_see_contact_details
@@ -12,14 +13,6 @@ from app.profiles.services import can_see_contact_details
 @bp.context_processor
 def directory_words():
     return {"conflict_text": matching.CONFLICT_OF_INTEREST}
-
-
-def _fragment_wanted() -> bool:
-    """HTMX asks for the results only; a history restore asks for the whole page."""
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
 
 
 def _viewer():
@@ -40,9 +33,9 @@ def index():
     query = parse_query(request.args, vocab)
     result = services.search(viewer, query, vocab, clock.today())
     context = {"result": result, "orders": services.ORDERS}
-    if _fragment_wanted():
+    if wants_fragment():
         # A page link asks for focus on the new results (a filter keeps it where it is).
-        focus = request.headers.get("X-Focus-Results") == "true"
+        focus = wants_focus_on_results()
         return render_template("mentors/_results.html", fragment=True, focus=focus, **context)
     return render_template(
         "mentors/index.html",

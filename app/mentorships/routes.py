@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from app import clock
 from app.errors import render_error
 from app.errors_domain import DomainError
+from app.htmx import is_htmx
 from app.mentorships import bp, services
 from app.mentorships.forms import (
     ActionForm,
@@ -30,17 +31,13 @@ def mentorship_for_participant(mentorship_id: int) -> Mentorship:
     return mentorship
 
 
-def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _show_url(mentorship: Mentorship, anchor: str | None = None) -> str:
     return url_for("mentorships.show", mentorship_id=mentorship.id, _anchor=anchor)
 
 
 def _refuse(error: DomainError, mentorship: Mentorship):
     """A rule said no: 409 with its message (a fragment for HTMX), nothing changed."""
-    if _is_htmx():
+    if is_htmx():
         return render_error(409, "That can't be done", error.message)
     return render_template(
         "mentorships/refused.html", message=error.message, mentorship=mentorship
@@ -138,7 +135,7 @@ def _agreement_fragment(mentorship: Mentorship, announcement: str | None = None)
 def agreement(mentorship_id: int):
     """The agreement (HTMX: back from the edit form without saving)."""
     mentorship = mentorship_for_participant(mentorship_id)
-    if not _is_htmx():
+    if not is_htmx():
         return redirect(_show_url(mentorship, "agreement"))
     return _agreement_fragment(mentorship)
 
@@ -156,7 +153,7 @@ def agreement_edit(mentorship_id: int):
 
 
 def _agreement_form_page(mentorship: Mentorship, form: AgreementForm, status: int = 200):
-    if _is_htmx():
+    if is_htmx():
         # HTMX swaps only 2xx answers: the form with its errors comes back as 200.
         return render_template("mentorships/_agreement_form.html", mentorship=mentorship, form=form)
     return render_template(
@@ -188,7 +185,7 @@ def agreement_save(mentorship_id: int):
                 )
             else:
                 message = "Agreement saved. It can be confirmed once it is complete."
-            if _is_htmx():
+            if is_htmx():
                 return _agreement_fragment(mentorship, message)
             flash(message, "success")
             return redirect(_show_url(mentorship, "agreement"))
@@ -210,7 +207,7 @@ def agreement_confirm(mentorship_id: int):
         if confirmed.is_confirmed_by_both
         else "You confirmed the agreement. Your partner is asked to confirm it too."
     )
-    if _is_htmx():
+    if is_htmx():
         return _agreement_fragment(mentorship, message)
     flash(message, "success")
     return redirect(_show_url(mentorship, "agreement"))
@@ -237,7 +234,7 @@ def check_in_add(mentorship_id: int):
         except DomainError as error:
             return _refuse(error, mentorship)
         else:
-            if _is_htmx():
+            if is_htmx():
                 return render_template(
                     "mentorships/_check_in_added.html",
                     **_context(mentorship),
@@ -246,7 +243,7 @@ def check_in_add(mentorship_id: int):
                 )
             flash("Check-in added.", "success")
             return redirect(_show_url(mentorship, f"check-in-{added.id}"))
-    if _is_htmx():
+    if is_htmx():
         response = Response(
             render_template(
                 "mentorships/_check_in_form.html", **_context(mentorship, check_in_form=form)
@@ -328,7 +325,7 @@ def goal_add(mentorship_id: int):
         except DomainError as error:
             return _refuse(error, mentorship)
         else:
-            if _is_htmx():
+            if is_htmx():
                 return render_template(
                     "mentorships/_goals.html",
                     **_context(mentorship),
@@ -337,7 +334,7 @@ def goal_add(mentorship_id: int):
                 )
             flash("Goal added.", "success")
             return redirect(_show_url(mentorship, "goals"))
-    if _is_htmx():
+    if is_htmx():
         return render_template(
             "mentorships/_goals.html", **_context(mentorship, goal_form=form), added=None
         )
@@ -359,7 +356,7 @@ def goal_done(mentorship_id: int, goal_id: int):
     except DomainError as error:
         return _refuse(error, mentorship)
     message = f"{goal.text}: {'done' if goal.is_done else 'not done'}."
-    if _is_htmx():
+    if is_htmx():
         return render_template(
             "mentorships/_goal_swap.html",
             goal=goal,
@@ -391,7 +388,7 @@ def next_meeting(mentorship_id: int):
         else:
             planned = mentorship.agreement.next_meeting_on
             message = "Next meeting saved." if planned else "Next meeting cleared."
-            if _is_htmx():
+            if is_htmx():
                 return render_template(
                     "mentorships/_progress_swap.html",
                     **_context(mentorship),
@@ -399,7 +396,7 @@ def next_meeting(mentorship_id: int):
                 )
             flash(message, "success")
             return redirect(_show_url(mentorship, "progress"))
-    if _is_htmx():
+    if is_htmx():
         return render_template("mentorships/_progress.html", **_context(mentorship, next_form=form))
     return render_template("mentorships/show.html", **_context(mentorship, next_form=form)), 422
 

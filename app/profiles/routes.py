@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, logout_user
 
 from app import clock
 from app.errors_domain import DomainError
+from app.htmx import is_htmx
 from app.models.profiles import MENTOR_MIN_YEARS
 from app.profiles import bp, services
 from app.profiles.forms import AgreementForm, DeleteAccountForm, ProfileForm
@@ -54,7 +55,7 @@ def edit():
 @login_required
 def role_choices():
     """The role radio buttons for the years typed so far (HTMX fragment of the edit page)."""
-    if request.headers.get("HX-Request") != "true":
+    if not is_htmx():
         return redirect(url_for("profiles.edit"))
     years = _years_from(request.args.get("years_experience"))
     choices = services.role_choices(years, request.args.get("role"), request.args.get("role_state"))

@@ -1,19 +1,16 @@
 """Request pages. Thin: parse, authorise (one helper per side, 404 for anyone else), call one
 service, then flash and redirect, or render the request's card for HTMX."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.htmx import is_htmx
 from app.models import MentorshipRequest, Objective, User
 from app.requests import bp, services
 from app.requests.forms import ActionForm, DeclineForm, RequestForm
-
-
-def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _mentor_or_404(mentor_id: int) -> User:
@@ -121,7 +118,7 @@ def withdraw(request_id: int):
         )
     except DomainError as error:
         message, category = error.message, "error"
-    if _is_htmx():
+    if is_htmx():
         return _card(req, message, "sent")
     flash(message, category)
     return redirect(url_for("requests.index"))
