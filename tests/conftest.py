@@ -233,6 +233,13 @@ def signed_in(app, make_member):
     return make
 
 
+@pytest.fixture
+def committee(signed_in):
+    """A FormClient signed in as a committee member ("Chair Person"), and that member."""
+    client, user = signed_in(committee=True, name="Chair Person")
+    return FormClient(client), user
+
+
 # --- time -----------------------------------------------------------------------------------
 
 

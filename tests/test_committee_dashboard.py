@@ -37,12 +37,6 @@ def _fixed_time(clock_at):
     clock_at(NOW)
 
 
-@pytest.fixture
-def committee(signed_in):
-    client, user = signed_in(committee=True, name="Chair Person")
-    return FormClient(client), user
-
-
 def text_of(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 

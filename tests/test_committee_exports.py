@@ -44,12 +44,6 @@ def _fixed_time(clock_at):
 
 
 @pytest.fixture
-def committee(signed_in):
-    client, user = signed_in(committee=True, name="Chair Person")
-    return FormClient(client), user
-
-
-@pytest.fixture
 def program(make_member):
     """Two members, a request declined and one accepted into a mentorship with an agreement,
     check-ins and goals; every free text holds a unique secret."""

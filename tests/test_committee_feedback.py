@@ -39,10 +39,9 @@ R = MentorshipRequest
 PATH = "/committee/feedback"
 HTMX = {"HX-Request": "true"}
 
-# The dashboard tests' fixtures: today is 2026-11-30 (autouse), a signed-in committee member
-# (`committee`: (FormClient, User)) and eligible members (`people(name, role, **profile)`).
+# The dashboard tests' fixtures: today is 2026-11-30 (autouse) and eligible members
+# (`people(name, role, **profile)`); `committee` (FormClient, User) is conftest's.
 _fixed_time = dashboard_tests._fixed_time
-committee = dashboard_tests.committee
 people = dashboard_tests.people
 
 MENTOR_COMMENT = "Mentor comment: a fine pairing, quokka-3141"

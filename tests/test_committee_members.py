@@ -22,13 +22,6 @@ def _fixed_time(clock_at):
     clock_at(NOW)
 
 
-@pytest.fixture
-def committee(signed_in):
-    """A FormClient signed in as a committee member, and that member."""
-    client, user = signed_in(committee=True, name="Chair Person")
-    return FormClient(client), user
-
-
 def membership(number="OLA-1001", expires=date(2027, 3, 31), verified_by=None, **more):
     values = {"membership_number": number, "membership_expires_on": expires, **more}
     if verified_by is not None:

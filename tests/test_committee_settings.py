@@ -38,12 +38,6 @@ def _fixed_time(clock_at):
     clock_at(NOW)
 
 
-@pytest.fixture
-def committee(signed_in):
-    client, user = signed_in(committee=True, name="Chair Person")
-    return FormClient(client), user
-
-
 def settings_row() -> ProgramSettings:
     db.session.expire_all()
     return db.session.scalar(select(ProgramSettings))

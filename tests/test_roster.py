@@ -26,7 +26,6 @@ from app.committee.roster import (
 )
 from app.extensions import db
 from app.models import AuditEvent, Profile, RosterImport, User
-from tests.conftest import FormClient
 
 NOW = datetime(2026, 11, 30, 15, 0)
 TODAY = NOW.date()
@@ -336,12 +335,6 @@ def test_duplicates_in_the_file_are_never_applied():
 
 
 # --- through the pages ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def committee(signed_in):
-    client, user = signed_in(committee=True, name="Chair Person")
-    return FormClient(client), user
 
 
 @pytest.fixture
