@@ -1,16 +1,17 @@
-"""Benchmark of the committee's dashboard (/committee): server time and SQL statements per
-request.
+"""Benchmark of the committee's dashboard (/committee), an attention list's page and the
+closing feedback page: server time and SQL statements per request.
 
     make bench                      # SQLite, in a fresh temporary database
     BENCH_DATABASE_URL=postgresql://... make bench    # and PostgreSQL (the database is emptied)
 
 Seeds MEMBERS members with `flask seed-demo`, then bulk-inserts MENTORSHIPS mentorships (with
-their accepted requests), other requests (pending, declined, expired, withdrawn) and CHECK_INS
-check-ins with objectives, dated over the last 18 months. Signs in as the demo committee member
-(committee@example.org) and requests each case REQUESTS times after WARMUP requests with the
-Flask test client, timing the whole request (routing, SQL, templates). Statements are counted
-with a SQLAlchemy `before_cursor_execute` listener. Target: p95 <= 150 ms on SQLite; the
-statements per request do not depend on the data size (tests/test_committee_dashboard.py).
+their accepted requests), other requests (pending, declined, expired, withdrawn), CHECK_INS
+check-ins with objectives, dated over the last 18 months, and closing feedback. Signs in as the
+demo committee member (committee@example.org) and requests each case REQUESTS times after
+WARMUP requests with the Flask test client, timing the whole request (routing, SQL, templates).
+Statements are counted with a SQLAlchemy `before_cursor_execute` listener. Target: p95 <= 150 ms
+on SQLite; the statements per request do not depend on the data size
+(tests/test_committee_dashboard.py, tests/test_committee_feedback.py).
 """
 
 import argparse
@@ -19,7 +20,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -31,6 +32,8 @@ from app.extensions import db  # noqa: E402
 from app.models import (  # noqa: E402
     CheckIn,
     CheckInObjective,
+    ClosingFeedback,
+    ClosingFeedbackScore,
     ContactMethod,
     Mentorship,
     MentorshipRequest,
@@ -58,6 +61,8 @@ def cases() -> list[tuple[str, str, dict]]:
         ("default", "/committee/", {}),
         ("date range", f"/committee/?start={start}&end={end}", {}),
         ("HTMX fragment", f"/committee/?start={start}&end={end}", {"HX-Request": "true"}),
+        ("attention list", "/committee/attention/waiting-mentees?page=3", {}),
+        ("closing feedback", "/committee/feedback?page=2", {}),
     ]
 
 
@@ -131,6 +136,7 @@ def seed_program(rng: random.Random, mentorships: int, check_ins: int, others: i
         elif age > 30 and rng.random() < 0.15:
             status, ended = Mentorship.ENDED_EARLY, started + timedelta(days=rng.randint(20, 150))
             ended = min(ended, today)
+        early = status == Mentorship.ENDED_EARLY
         rows.append(
             {
                 "mentor_id": request["mentor_id"],
@@ -140,12 +146,15 @@ def seed_program(rng: random.Random, mentorships: int, check_ins: int, others: i
                 "started_on": started,
                 "minimum_end_on": started + timedelta(days=183),
                 "ended_on": ended,
+                "end_reason": rng.choice(list(Mentorship.END_REASONS)) if early else None,
+                "end_note": "A benchmark note for the committee." if early else None,
                 "created_at": request["responded_at"],
             }
         )
     mentorship_ids = db.session.scalars(
         insert(Mentorship).returning(Mentorship.id, sort_by_parameter_order=True), rows
     ).all()
+    seed_closing_feedback(rng, zip(mentorship_ids, rows, strict=True), objectives)
 
     check_in_rows = []
     for _ in range(check_ins):
@@ -185,6 +194,36 @@ def seed_program(rng: random.Random, mentorships: int, check_ins: int, others: i
     db.session.commit()
 
 
+def seed_closing_feedback(rng: random.Random, mentorships, objectives: list[int]) -> None:
+    """Closing feedback from about two in three participants of each closed mentorship, with
+    a score for one to three objectives."""
+    feedback = []
+    for mentorship_id, row in mentorships:
+        if row["status"] == Mentorship.ACTIVE:
+            continue
+        for user_id in (row["mentor_id"], row["mentee_id"]):
+            if rng.random() < 0.65:
+                feedback.append(
+                    {
+                        "mentorship_id": mentorship_id,
+                        "user_id": user_id,
+                        "would_recommend": rng.random() < 0.8,
+                        "comment": "A benchmark comment for the committee.",
+                        "created_at": datetime.combine(row["ended_on"], datetime.min.time()),
+                    }
+                )
+    feedback_ids = db.session.scalars(
+        insert(ClosingFeedback).returning(ClosingFeedback.id, sort_by_parameter_order=True),
+        feedback,
+    ).all()
+    scores = [
+        {"feedback_id": feedback_id, "objective_id": objective_id, "score": rng.randint(1, 5)}
+        for feedback_id in feedback_ids
+        for objective_id in rng.sample(objectives, rng.randint(1, 3))
+    ]
+    db.session.execute(insert(ClosingFeedbackScore), scores)
+
+
 def prepare(url: str, members: int, seed: int, mentorships: int, check_ins: int):
     app, _ = seeded_app(url, members, seed)
     started = time.perf_counter()
@@ -211,11 +250,11 @@ def run(url: str, label: str, options) -> bool:
     client = sign_in(app, "committee@example.org")
     with app.app_context():
         paths = cases()
-    print(f"  {'case':<15} {'median ms':>10} {'p95 ms':>8} {'CPU ms':>7} {'statements':>11}")
+    print(f"  {'case':<17} {'median ms':>10} {'p95 ms':>8} {'CPU ms':>7} {'statements':>11}")
     ok = True
     for timing in time_cases(app, client, paths, options.requests, WARMUP):
         print(
-            f"  {timing.name:<15} {timing.median_ms:>10.1f} {timing.p95_ms:>8.1f} "
+            f"  {timing.name:<17} {timing.median_ms:>10.1f} {timing.p95_ms:>8.1f} "
             f"{timing.cpu_ms:>7.1f} {statements_label(timing):>11}"
         )
         if len(timing.statements) > 1 or (label == "SQLite" and timing.p95_ms > TARGET_P95_MS):
