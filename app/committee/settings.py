@@ -8,6 +8,7 @@ everything but the texts) and commits. Nothing is written when nothing changed.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -191,6 +192,24 @@ def _apply(settings: ProgramSettings, changes: dict[str, list]) -> None:
         setattr(settings, name, new)
 
 
+def _save(actor: User, action: str, values: dict, detail: Callable[[dict], dict]) -> bool:
+    """Save the `values` that differ from the settings, record `action` with the names of the
+    changed fields and `detail(changes)` (what the audit event may say of them), and commit.
+    Returns whether anything changed."""
+    settings = get_settings()
+    changes = _changes(settings, values)
+    if not changes:
+        return False
+    _apply(settings, changes)
+    audit.record(actor, action, settings, fields=sorted(changes), **detail(changes))
+    db.session.commit()
+    return True
+
+
+def _all_changes(changes: dict) -> dict:
+    return {"changes": changes}
+
+
 def update_status(
     actor: User, status: str, notice: str | None, requests_only_during_intake: bool
 ) -> bool:
@@ -206,44 +225,24 @@ def update_status(
         )
     if notice is not None and unsafe_markup(notice):
         raise DomainError("The notice is plain text: remove the code from it.", field="notice")
-    settings = get_settings()
-    changes = _changes(
-        settings,
-        {
-            "status": status,
-            "notice": notice,
-            "requests_only_during_intake": bool(requests_only_during_intake),
-        },
-    )
-    if not changes:
-        return False
-    detail = {name: change for name, change in changes.items() if name != "notice"}
-    _apply(settings, changes)
-    audit.record(
+    values = {
+        "status": status,
+        "notice": notice,
+        "requests_only_during_intake": bool(requests_only_during_intake),
+    }
+    return _save(
         actor,
         audit.SETTINGS_STATUS_CHANGED,
-        settings,
-        fields=sorted(changes),
-        changes=detail,
+        values,
+        lambda changes: {"changes": {n: c for n, c in changes.items() if n != "notice"}},
     )
-    db.session.commit()
-    return True
 
 
 def update_limits(actor: User, values: dict) -> bool:
     """Change the LIMITS: `values` maps each limit's name to a whole number in its range.
     Every value is checked before any is saved. Returns whether anything changed."""
     checked = {limit.name: check_limit(limit, values.get(limit.name)) for limit in LIMITS}
-    settings = get_settings()
-    changes = _changes(settings, checked)
-    if not changes:
-        return False
-    _apply(settings, changes)
-    audit.record(
-        actor, audit.SETTINGS_LIMITS_CHANGED, settings, fields=sorted(changes), changes=changes
-    )
-    db.session.commit()
-    return True
+    return _save(actor, audit.SETTINGS_LIMITS_CHANGED, checked, _all_changes)
 
 
 def check_email(value: str | None, field: str) -> str | None:
@@ -268,16 +267,7 @@ def update_contacts(actor: User, program_email: str | None, support_email: str |
         "program_contact_email": check_email(program_email, "program_contact_email"),
         "support_contact_email": check_email(support_email, "support_contact_email"),
     }
-    settings = get_settings()
-    changes = _changes(settings, values)
-    if not changes:
-        return False
-    _apply(settings, changes)
-    audit.record(
-        actor, audit.SETTINGS_CONTACTS_CHANGED, settings, fields=sorted(changes), changes=changes
-    )
-    db.session.commit()
-    return True
+    return _save(actor, audit.SETTINGS_CONTACTS_CHANGED, values, _all_changes)
 
 
 def update_texts(actor: User, texts: dict) -> bool:
@@ -285,20 +275,12 @@ def update_texts(actor: User, texts: dict) -> bool:
     (length, no scripts, frames, event attributes or javascript: links) before any is saved.
     The audit event names the texts that changed and their new lengths, never their content."""
     checked = {name: check_text(name, texts.get(name)) for name in TEXTS}
-    settings = get_settings()
-    changes = _changes(settings, checked)
-    if not changes:
-        return False
-    _apply(settings, changes)
-    audit.record(
+    return _save(
         actor,
         audit.SETTINGS_TEXTS_CHANGED,
-        settings,
-        fields=sorted(changes),
-        lengths={name: len(new or "") for name, (_, new) in changes.items()},
+        checked,
+        lambda changes: {"lengths": {name: len(new or "") for name, (_, new) in changes.items()}},
     )
-    db.session.commit()
-    return True
 
 
 # --- intakes ----------------------------------------------------------------------------------
