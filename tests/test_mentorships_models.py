@@ -148,7 +148,7 @@ def test_check_in_objectives_carry_the_check_in_date(app, make_member):
         second.name: date(2026, 2, 10),
         third.name: date(2026, 2, 10),
     }
-    assert objectives_first.objectives == [second, third]
+    assert objectives_first.objectives == (second, third)
 
     db.session.delete(objectives_first)
     db.session.commit()

@@ -353,9 +353,10 @@ class CheckIn(db.Model):
         return self.SCORES.get(self.how_it_is_going, "")
 
     @property
-    def objectives(self) -> list[Objective]:
-        """The program's objectives this meeting touched."""
-        return [link.objective for link in self.objective_links]
+    def objectives(self) -> tuple[Objective, ...]:
+        """The program's objectives this meeting touched. A tuple: change them by assigning a
+        new list (which keeps the links' copy of the date right), not in place."""
+        return tuple(link.objective for link in self.objective_links)
 
     @objectives.setter
     def objectives(self, objectives: list[Objective]) -> None:
