@@ -9,6 +9,7 @@ what arrived, and `deliver_mail()` runs one pass of the outbox.
 """
 
 import contextvars
+import html
 import os
 import re
 import socket
@@ -20,12 +21,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, select, text
 
 from app import clock, create_app
 from app.auth.passwords import hash_password
 from app.extensions import db
-from app.models import Profile, User
+from app.models import AuditEvent, Profile, User
 from app.models.accounts import normalise_email
 
 VOCABULARY_TABLES = {
@@ -162,6 +163,20 @@ class FormClient:
 @pytest.fixture
 def forms(client):
     return FormClient(client)
+
+
+def unescaped_html(response) -> str:
+    """A response's HTML with its character references decoded (&#39; -> ')."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def audit_events(action: str | None = None) -> list[AuditEvent]:
+    """The audit trail as stored now, oldest first (of one action, if given)."""
+    db.session.expire_all()
+    query = select(AuditEvent).order_by(AuditEvent.id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    return list(db.session.scalars(query))
 
 
 # --- people ---------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """The committee's account actions on a member's page: deactivate / reactivate, grant / remove
 the committee role (the last committee member stays), and the member list's role filter."""
 
-import html
 from datetime import datetime
 
 import pytest
@@ -10,8 +9,10 @@ from sqlalchemy import func, select
 from app.committee import audit, members_admin
 from app.errors_domain import DomainError
 from app.extensions import db
-from app.models import AuditEvent, LoginSession, User
+from app.models import LoginSession, User
 from tests.conftest import FormClient, sign_in
+from tests.conftest import audit_events as events
+from tests.conftest import unescaped_html as text_of
 
 NOW = datetime(2026, 11, 30, 15, 0)
 ACTIONS = ["deactivate", "reactivate", "grant-committee", "revoke-committee"]
@@ -22,21 +23,9 @@ def _fixed_time(clock_at):
     clock_at(NOW)
 
 
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
 def fresh(user: User) -> User:
     db.session.expire_all()
     return db.session.get(User, user.id)
-
-
-def events(action=None) -> list[AuditEvent]:
-    db.session.expire_all()
-    query = select(AuditEvent).order_by(AuditEvent.id)
-    if action:
-        query = query.where(AuditEvent.action == action)
-    return list(db.session.scalars(query))
 
 
 def sessions_of(user: User) -> int:

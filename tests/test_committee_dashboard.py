@@ -2,7 +2,6 @@
 hand-made data, the charts and their tables, the attention lists, the admin views of a request
 and of a mentorship, the re-send button, confidentiality, and constant SQL statements."""
 
-import html
 import re
 from datetime import date, datetime, timedelta
 
@@ -25,6 +24,7 @@ from app.models import (
 )
 from app.models.profiles import MENTEE, MENTOR
 from tests.conftest import FormClient
+from tests.conftest import unescaped_html as text_of
 from tests.test_mentors import agree, entry, profile_fields
 
 NOW = datetime(2026, 11, 30, 15, 0)
@@ -35,10 +35,6 @@ R = MentorshipRequest
 @pytest.fixture(autouse=True)
 def _fixed_time(clock_at):
     clock_at(NOW)
-
-
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 # --- hand-made data -------------------------------------------------------------------------

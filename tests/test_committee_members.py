@@ -12,6 +12,7 @@ from app.committee.services import EXPIRED, MISSING, UNVERIFIED, VERIFIED, membe
 from app.extensions import db
 from app.models import AuditEvent, Profile, RosterImport, User
 from tests.conftest import FormClient
+from tests.conftest import audit_events as events
 
 NOW = datetime(2026, 11, 30, 15, 0)
 TODAY = NOW.date()
@@ -28,13 +29,6 @@ def membership(number="OLA-1001", expires=date(2027, 3, 31), verified_by=None, *
         values["membership_verified_at"] = NOW - timedelta(days=10)
         values["membership_verified_by_id"] = verified_by.id
     return values
-
-
-def events(action=None) -> list[AuditEvent]:
-    query = select(AuditEvent).order_by(AuditEvent.id)
-    if action:
-        query = query.where(AuditEvent.action == action)
-    return list(db.session.scalars(query))
 
 
 def fresh(user: User) -> Profile:

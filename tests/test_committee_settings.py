@@ -1,7 +1,6 @@
 """The committee's program settings: status and notice, limits, contacts, the Markdown texts,
 intakes and `requests_blocked_reason`; and the audit log page."""
 
-import html
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -10,9 +9,11 @@ from sqlalchemy import select
 from app.committee import audit
 from app.committee import settings as program_settings
 from app.extensions import db
-from app.models import AuditEvent, Intake, ProgramSettings
+from app.models import Intake, ProgramSettings
 from app.program import requests_blocked_reason
 from tests.conftest import FormClient
+from tests.conftest import audit_events as events
+from tests.conftest import unescaped_html as text_of
 
 NOW = datetime(2026, 11, 30, 15, 0)
 TODAY = NOW.date()
@@ -41,18 +42,6 @@ def _fixed_time(clock_at):
 def settings_row() -> ProgramSettings:
     db.session.expire_all()
     return db.session.scalar(select(ProgramSettings))
-
-
-def events(action=None) -> list[AuditEvent]:
-    db.session.expire_all()
-    query = select(AuditEvent).order_by(AuditEvent.id)
-    if action:
-        query = query.where(AuditEvent.action == action)
-    return list(db.session.scalars(query))
-
-
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def limits(**values) -> dict:
