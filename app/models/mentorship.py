@@ -388,7 +388,7 @@ class CheckInObjective(db.Model):
     met_on: Mapped[date]
 
     check_in: Mapped[CheckIn] = relationship(back_populates="objective_links")
-    objective: Mapped[Objective] = relationship()
+    objective: Mapped[Objective] = relationship(lazy="joined")
 
     __table_args__ = (Index("ix_check_in_objectives_objective_met_on", "objective_id", "met_on"),)
 
