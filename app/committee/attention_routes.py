@@ -8,14 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from app import clock
 from app.committee import bp, dashboard
 from app.htmx import wants_focus_on_results, wants_fragment
-
-LAST_PAGE = 10_000  # a page number beyond any list (and within what the database can count)
-
-
-def requested_page() -> int:
-    """The `page` query parameter as a page number from 1 (1 when missing or unusable)."""
-    page = request.args.get("page", 1, type=int)
-    return min(max(page, 1), LAST_PAGE)
+from app.query_args import page_number
 
 
 @bp.get("/attention/<kind>")
@@ -24,7 +17,7 @@ def attention_list(kind):
     chosen = dashboard.ATTENTION_KINDS.get(kind)
     if chosen is None:
         abort(404)
-    page, size = requested_page(), dashboard.PAGE_ROWS
+    page, size = page_number(request.args.get("page")), dashboard.PAGE_ROWS
     today, now = clock.today(), clock.utcnow()
     found = chosen.load(today, now, size, (page - 1) * size)
     if not found.rows and page > 1:

@@ -11,9 +11,9 @@ from wtforms.validators import Optional
 
 from app import clock
 from app.committee import bp, dashboard, feedback, services
-from app.committee.attention_routes import LAST_PAGE
 from app.errors_domain import DomainError
 from app.htmx import wants_fragment
+from app.query_args import MAX_PAGE
 
 DATE_HINT = "YYYY-MM-DD"
 
@@ -120,7 +120,7 @@ def _back_from_resend(back: str, request_id: int) -> str:
     if back == "dashboard":
         return url_for("committee.index") + "#waiting-requests-heading"
     where, _, page = back.partition(":")
-    if where == "attention" and page.isdigit() and 0 < int(page) <= LAST_PAGE:
+    if where == "attention" and page.isdigit() and 0 < int(page) <= MAX_PAGE:
         number = int(page)
         return url_for(
             "committee.attention_list", kind="waiting-requests", page=number if number > 1 else None

@@ -13,6 +13,7 @@ from wtforms.validators import Optional
 from app.committee import bp, dashboard, feedback
 from app.committee.forms import day_filter
 from app.htmx import wants_focus_on_results, wants_fragment
+from app.query_args import page_number
 
 STATUS_CHOICES = [
     SelectChoice("", "All closed mentorships"),
@@ -89,7 +90,7 @@ def feedback_list():
     intakes = dashboard.intakes()
     form = FeedbackFilterForm(request.args)
     filters, args, problem = _filters(form, intakes)
-    result = feedback.feedback_page(filters, request.args.get("page", 1, type=int))
+    result = feedback.feedback_page(filters, page_number(request.args.get("page")))
     context = {"result": result, "args": args, "problem": problem}
     if wants_fragment():
         # A page link asks for focus on the new results (a filter keeps it where it is).

@@ -18,6 +18,7 @@ from app.errors_domain import DomainError
 from app.extensions import db
 from app.htmx import is_htmx
 from app.models import RosterImport, User
+from app.query_args import page_number
 
 
 def _form_error(form, error: DomainError) -> None:
@@ -46,7 +47,7 @@ def members():
     result = services.list_members(
         search,
         form.membership.data or "",
-        request.args.get("page", 1, type=int),
+        page_number(request.args.get("page")),
         clock.today(),
         role=form.role.data or "",
     )

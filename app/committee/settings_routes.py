@@ -36,6 +36,7 @@ from app.extensions import db
 from app.htmx import is_htmx
 from app.models import Intake
 from app.program import get_settings, open_intake, requests_blocked_reason
+from app.query_args import page_number, record_id
 
 
 @bp.app_template_global("guideline_html")
@@ -327,11 +328,11 @@ def audit_log():
         *(SelectChoice(code, label) for code, label in audit.ACTIONS.items()),
     ]
     form.validate()  # bad dates become field errors; they are then ignored
-    actor_id = request.args.get("actor", type=int)
+    actor_id = record_id(request.args.get("actor"))
     action = form.action.data if form.action.data in audit.ACTIONS else None
     since = form.since.data if not form.since.errors else None
     until = form.until.data if not form.until.errors else None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args.get("page"))
     pagination = audit.list_events(actor_id, action, since, until, page)
     query = {
         key: value

@@ -18,26 +18,11 @@ from app.mentors.services import (
     DirectoryQuery,
     Vocabularies,
 )
+from app.query_args import page_number, record_id
 
 # Query-string argument -> vocabulary kind (services.VOCABULARIES); the names are the same.
 MULTIPLE = ("sector", "expertise", "objective", "contact", "language")
 MAX_VALUES = 40  # per argument: more than any vocabulary has
-
-
-def _id(raw: str) -> int | None:
-    raw = raw.strip()
-    if raw.isascii() and raw.isdigit() and len(raw) <= 9:
-        return int(raw)
-    return None
-
-
-def _page(raw: str | None) -> int:
-    raw = (raw or "").strip()
-    if not (raw.isascii() and raw.isdigit()):
-        return 1  # "abc", "-1", "": the first page
-    if len(raw) > 6:
-        return MAX_PAGE  # absurdly high: the last page
-    return max(int(raw), 1)
 
 
 def parse_query(args: MultiDict, vocab: Vocabularies) -> DirectoryQuery:
@@ -45,9 +30,9 @@ def parse_query(args: MultiDict, vocab: Vocabularies) -> DirectoryQuery:
     chosen = {}
     for kind in MULTIPLE:
         offered = {term.id for term in vocab.active[kind]}
-        ids = {_id(raw) for raw in args.getlist(kind)[:MAX_VALUES]}
+        ids = {record_id(raw) for raw in args.getlist(kind)[:MAX_VALUES]}
         chosen[kind] = tuple(sorted(i for i in ids if i in offered))
-    region = _id(args.get(REGION, ""))
+    region = record_id(args.get(REGION))
     if region not in {term.id for term in vocab.active[REGION]}:
         region = None
     order = args.get("order", "")
@@ -58,7 +43,7 @@ def parse_query(args: MultiDict, vocab: Vocabularies) -> DirectoryQuery:
         q=q,
         region=region,
         order=order if order in ORDERS else next(iter(ORDERS)),
-        page=_page(args.get("page")),
+        page=page_number(args.get("page"), MAX_PAGE),
         **chosen,
     )
 

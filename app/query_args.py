@@ -1,0 +1,24 @@
+"""Numbers in query strings, which people type and edit by hand: read without ever answering
+with an error page (a number too large for the database would otherwise be a 500)."""
+
+MAX_PAGE = 100_000  # beyond any list's last page
+MAX_ID_DIGITS = 9
+
+
+def record_id(raw: str | None) -> int | None:
+    """A record's id: digits only, at most MAX_ID_DIGITS of them; anything else is None."""
+    raw = (raw or "").strip()
+    if raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS:
+        return int(raw)
+    return None
+
+
+def page_number(raw: str | None, maximum: int = MAX_PAGE) -> int:
+    """A page number from 1: "abc", "-1", "1.5" or nothing give 1; an absurdly high one gives
+    `maximum` (the list then shows or goes to its last page, as it does past its end)."""
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit()):
+        return 1
+    if len(raw) > len(str(maximum)):
+        return maximum
+    return min(max(int(raw), 1), maximum)
