@@ -6,6 +6,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.query_args import RecordIdConverter
 from config import BASE_DIR, CONFIGS, DEFAULT_SECRET_KEY, Config
 
 
@@ -35,6 +36,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     _init_extensions(app)
+    app.url_map.converters["int"] = RecordIdConverter  # before any route is added
     _register_blueprints(app)
 
     from app import cli, errors, security, templating

@@ -1,6 +1,10 @@
-"""Numbers in query strings, which people type and edit by hand: read without ever answering
-with an error page (a number too large for the database would otherwise be a 500)."""
+"""Numbers in addresses (query strings and `<int:...>` path parts), which people type and edit
+by hand: read without ever answering with an error page (a number too large for the database
+would otherwise be a 500)."""
 
+from werkzeug.routing import IntegerConverter
+
+MAX_DATABASE_ID = 2**31 - 1  # the largest INTEGER on PostgreSQL
 MAX_PAGE = 100_000  # beyond any list's last page
 MAX_ID_DIGITS = 9
 
@@ -22,3 +26,12 @@ def page_number(raw: str | None, maximum: int = MAX_PAGE) -> int:
     if len(raw) > len(str(maximum)):
         return maximum
     return min(max(int(raw), 1), maximum)
+
+
+class RecordIdConverter(IntegerConverter):
+    """The `int` converter of every route: a number larger than an id column holds matches no
+    route (404) instead of reaching the database."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_DATABASE_ID)
+        super().__init__(url_map, *args, **kwargs)

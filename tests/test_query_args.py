@@ -43,3 +43,19 @@ def test_record_id(raw, record):
 def test_hand_edited_numbers_in_committee_lists_never_fail(committee, path):
     forms, _ = committee
     assert forms.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/committee/members/{HUGE}",
+        f"/committee/requests/{HUGE}",
+        f"/committee/mentorships/{HUGE}",
+        f"/mentorships/{HUGE}",
+        "/committee/members/2147483648",
+    ],
+)
+def test_an_id_too_large_for_the_database_is_not_found(committee, path):
+    forms, _ = committee
+    assert forms.get(path).status_code == 404
+    assert forms.post(f"/committee/requests/{HUGE}/resend").status_code == 404
