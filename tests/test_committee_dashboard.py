@@ -16,6 +16,7 @@ from app.models import (
     CheckIn,
     ContactMethod,
     Goal,
+    Intake,
     Mentorship,
     MentorshipAgreement,
     MentorshipRequest,
@@ -311,14 +312,11 @@ def test_unusable_dates_say_so_and_show_all_time(committee, program, query):
 
 
 def test_an_intake_is_a_filter(committee, program):
-    model = dashboard.intake_model()
-    if model is None:
-        pytest.skip("no Intake model yet (issue 7b)")
     db.session.add(
-        model(name="Spring 2026", opens_on=date(2026, 1, 1), closes_on=date(2026, 3, 31))
+        Intake(name="Spring 2026", opens_on=date(2026, 1, 1), closes_on=date(2026, 3, 31))
     )
     db.session.commit()
-    intake = db.session.scalar(select(model))
+    intake = db.session.scalar(select(Intake))
     forms, _ = committee
     page = text_of(forms.get("/committee/"))
     assert '<label for="intake">Intake</label>' in page

@@ -135,21 +135,6 @@ class Period:
         return f"until {self.end.isoformat()}"
 
 
-def intake_model():
-    """The Intake model when the program has one (issue 7b), else None."""
-    import app.models as models
-
-    return getattr(models, "Intake", None)
-
-
-def intakes() -> list:
-    """The intakes, latest first (empty without the Intake model)."""
-    model = intake_model()
-    if model is None:
-        return []
-    return list(db.session.scalars(select(model).order_by(model.opens_on.desc(), model.id.desc())))
-
-
 # --- figures --------------------------------------------------------------------------------
 
 

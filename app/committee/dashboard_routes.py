@@ -11,6 +11,7 @@ from wtforms.validators import Optional
 
 from app import clock
 from app.committee import bp, dashboard, feedback, services
+from app.committee.settings import list_intakes
 from app.errors_domain import DomainError
 from app.htmx import wants_fragment
 from app.query_args import MAX_PAGE
@@ -57,7 +58,7 @@ def render_dashboard():
     tables, the attention lists, memberships and roster imports. An HTMX request from the
     filter form gets `_figures.html` only."""
     today, now = clock.today(), clock.utcnow()
-    intakes = dashboard.intakes()
+    intakes = list_intakes()
     form = DashboardFilterForm(request.args)
     period, problem = _period(form, intakes)
     fragment = wants_fragment()
@@ -71,7 +72,6 @@ def render_dashboard():
             period, today, now, open_spots=attention.open_spots if attention else None
         ),
         "charts": dashboard.charts(period, today),
-        "has_intakes": dashboard.intake_model() is not None,
         "today": today,
     }
     if fragment:

@@ -12,6 +12,7 @@ from wtforms.validators import Optional
 
 from app.committee import bp, dashboard, feedback
 from app.committee.forms import day_filter
+from app.committee.settings import list_intakes
 from app.htmx import wants_focus_on_results, wants_fragment
 from app.query_args import page_number
 
@@ -87,7 +88,7 @@ def _filters(form: FeedbackFilterForm, intakes: list) -> tuple[feedback.Filters,
 def feedback_list():
     """Closed mentorships, the latest closed first, with what each pair wrote for the committee
     and the figures of the filtered set. An HTMX request gets `_results.html` only."""
-    intakes = dashboard.intakes()
+    intakes = list_intakes()
     form = FeedbackFilterForm(request.args)
     filters, args, problem = _filters(form, intakes)
     result = feedback.feedback_page(filters, page_number(request.args.get("page")))
