@@ -29,7 +29,6 @@ from app.committee import audit, services
 from app.committee import charts as svg_charts
 from app.committee.charts import Point
 from app.eligibility import listed_mentor_conditions
-from app.email import absolute_url, enqueue
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import (
@@ -966,21 +965,8 @@ def resend_request_email(actor: User, request_id: int) -> MentorshipRequest:
             "This request is no longer waiting for an answer, so there is nothing to re-send."
         )
     now = clock.utcnow()
-    mentor, mentee = request.mentor, request.mentee
-    links = getattr(requests, "decision_links", None)
-    message = enqueue(
-        mentor.email,
-        "request_new",
-        f"{requests.display_name(mentee)} would like you as their mentor",
-        dedupe_key=f"request-new:{request.id}:again:{now:%Y%m%d%H%M}",
-        request=request,
-        mentor_name=requests.display_name(mentor),
-        mentee_name=requests.display_name(mentee),
-        mentee_profile=mentee.profile,
-        expires_on=requests.format_day(request.expires_at),
-        requests_url=absolute_url("requests.index"),
-        decision_links=links(request) if links is not None else None,
-    )
+    mentor = request.mentor
+    message = requests.mail_new_request(request, f"request-new:{request.id}:again:{now:%Y%m%d%H%M}")
     if message is None:
         db.session.rollback()
         raise DomainError("The e-mail was sent again a moment ago. Nothing more was sent.")

@@ -23,7 +23,15 @@ from app.eligibility import Reason, mentee_reasons, mentor_reasons
 from app.email import absolute_url, enqueue
 from app.errors_domain import DomainError
 from app.extensions import db
-from app.models import ContactMethod, Mentorship, MentorshipRequest, Objective, Profile, User
+from app.models import (
+    ContactMethod,
+    Mentorship,
+    MentorshipRequest,
+    Objective,
+    OutboxEmail,
+    Profile,
+    User,
+)
 from app.models.mentorship import MINIMUM_MONTHS, new_nonce
 from app.profiles.services import clean_text, has_current_agreement
 from app.program import get_settings, requests_blocked_reason
@@ -296,18 +304,20 @@ def create_request(
     except IntegrityError:
         db.session.rollback()
         raise DomainError(SAME_PAIR.format(name=display_name(mentor))) from None
-    _mail_new_request(request)
+    mail_new_request(request, f"request-new:{request.id}")
     db.session.commit()
     return request
 
 
-def _mail_new_request(request: MentorshipRequest) -> None:
+def mail_new_request(request: MentorshipRequest, dedupe_key: str) -> OutboxEmail | None:
+    """Enqueue the mentor's e-mail about `request`, with its decision links (None: a message
+    with `dedupe_key` was enqueued already)."""
     mentor, mentee = request.mentor, request.mentee
-    enqueue(
+    return enqueue(
         mentor.email,
         "request_new",
         f"{display_name(mentee)} would like you as their mentor",
-        dedupe_key=f"request-new:{request.id}",
+        dedupe_key=dedupe_key,
         request=request,
         mentor_name=display_name(mentor),
         mentee_name=display_name(mentee),
