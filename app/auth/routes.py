@@ -13,7 +13,7 @@ from app.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
-from app.errors_domain import DomainError
+from app.errors_domain import DomainError, show_on_form
 from app.extensions import limiter
 from app.models.accounts import normalise_email
 from app.tokens import TokenError
@@ -37,14 +37,6 @@ def _limit(setting: str):
     return lambda: current_app.config[setting]
 
 
-def _form_error(form, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
-
-
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
@@ -54,7 +46,7 @@ def register():
         try:
             services.register(form.name.data, form.email.data, form.password.data)
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             return redirect(url_for("auth.check_inbox", email=normalise_email(form.email.data)))
     return render_template("auth/register.html", form=form)
@@ -159,7 +151,7 @@ def reset_password(token):
         try:
             services.reset_password(token, form.password.data)
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         except TokenError as error:
             return render_template("auth/reset_link_problem.html", reason=error.reason), 400
         else:
@@ -194,7 +186,7 @@ def change_password():
                 current_user, password_form.current_password.data, password_form.password.data
             )
         except DomainError as error:
-            _form_error(password_form, error)
+            show_on_form(password_form, error)
         else:
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("auth.account"))
@@ -216,7 +208,7 @@ def change_email():
                 current_user, email_form.new_email.data, email_form.current_password.data
             )
         except DomainError as error:
-            _form_error(email_form, error)
+            show_on_form(email_form, error)
         else:
             flash(
                 "We sent a confirmation link to the new address. Your current address stays in "

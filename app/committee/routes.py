@@ -14,19 +14,11 @@ from app.committee.forms import (
     VerifyMembershipForm,
 )
 from app.committee.roster import OUTCOME_HELP, OUTCOMES, RosterError
-from app.errors_domain import DomainError
+from app.errors_domain import DomainError, show_on_form
 from app.extensions import db
 from app.htmx import is_htmx
 from app.models import RosterImport, User
 from app.query_args import page_number
-
-
-def _form_error(form, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 @bp.route("/")
@@ -98,7 +90,7 @@ def verify_member(user_id):
                 current_user, user, form.expires_on.data, clock.today()
             )
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             until = form.expires_on.data.isoformat()
             flash(

@@ -68,17 +68,14 @@ LIMITS = [
         60,
         "A request the mentor has not answered in this many days expires.",
     ),
+    Limit(
+        "checkin_reminder_days",
+        "Days without a check-in before a reminder",
+        7,
+        180,
+        "Both partners are reminded when their mentorship has had no check-in for this long.",
+    ),
 ]
-if hasattr(ProgramSettings, "checkin_reminder_days"):
-    LIMITS.append(
-        Limit(
-            "checkin_reminder_days",
-            "Days without a check-in before a reminder",
-            7,
-            180,
-            "Both partners are reminded when their mentorship has had no check-in for this long.",
-        )
-    )
 LIMITS_BY_NAME = {limit.name: limit for limit in LIMITS}
 
 

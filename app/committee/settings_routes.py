@@ -31,7 +31,7 @@ from app.committee.forms import (
     TextsForm,
     limits_form_class,
 )
-from app.errors_domain import DomainError
+from app.errors_domain import DomainError, show_on_form
 from app.extensions import db
 from app.htmx import is_htmx
 from app.models import Intake
@@ -49,14 +49,6 @@ def guideline_html(name: str):
 def blocked_reason_today() -> str | None:
     """In any template: why new requests are not taken today (None: they are)."""
     return requests_blocked_reason(clock.today())
-
-
-def _form_error(form, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 def _saved(changed: bool, message: str) -> None:
@@ -120,7 +112,7 @@ def settings_status():
                 form.requests_only_during_intake.data,
             )
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             _saved(changed, f"The program status is saved: the program is {form.status.data}.")
             return redirect(url_for("committee.settings"))
@@ -135,7 +127,7 @@ def settings_limits():
         try:
             changed = program_settings.update_limits(current_user, values)
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             _saved(changed, "The limits are saved.")
             return redirect(url_for("committee.settings"))
@@ -151,7 +143,7 @@ def settings_contacts():
                 current_user, form.program_contact_email.data, form.support_contact_email.data
             )
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             _saved(changed, "The contact addresses are saved.")
             return redirect(url_for("committee.settings"))
@@ -190,7 +182,7 @@ def settings_texts():
             try:
                 changed = program_settings.update_texts(current_user, texts)
             except DomainError as error:
-                _form_error(form, error)
+                show_on_form(form, error)
                 code = 422
             else:
                 _saved(changed, "The texts are saved.")
@@ -259,7 +251,7 @@ def intakes_save():
                 )
                 _saved(changed, f"The intake “{editing.name}” is saved.")
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             return redirect(url_for("committee.intakes"))
     return _intakes_page(form=form, editing=editing, code=422)
