@@ -1,4 +1,4 @@
-"""The daily job's mentorship reminders (issue 6, part B): no check-in for 30 days (both
+"""The daily job's mentorship reminders: no check-in for 30 days (both
 partners, at most every 14 days, reset by a check-in), the mid-point prompt (once), the
 six-month "complete or extend" prompt (once per review date, again after an extension).
 Idempotent; only active mentorships; a paused program does not stop them."""
@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.clock import add_months
 from app.extensions import db
 from app.mentorships import closing
 from app.mentorships.reminders import run_mentorship_reminders
 from app.models import CheckIn, ContactMethod, Mentorship, OutboxEmail, ProgramSettings
-from app.requests.services import add_months
 from tests import test_mentorship_closing as closing_tests
 from tests.conftest import body_html, body_text, links_in
 from tests.test_mentorship_closing import START, at, fresh, vocab

@@ -1,4 +1,4 @@
-"""Mentorship pages (issue 6, part A): who may see and do what, the agreement and its
+"""Mentorship pages: who may see and do what, the agreement and its
 confirmations, check-ins and their rules, goals, progress, the next meeting's calendar file,
 e-mail to the partner, and the confidentiality of private notes."""
 

@@ -1,4 +1,4 @@
-"""The e-mail outbox (DESIGN.md section 6), with a real SMTP server on loopback.
+"""The e-mail outbox, with a real SMTP server on loopback.
 
 Messages are written in the caller's transaction, rendered from templates/email/ with a text and
 an HTML part and absolute links; the deliverer sends each exactly once, keeps what it could not

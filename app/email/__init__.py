@@ -1,4 +1,4 @@
-"""E-mail through the outbox (DESIGN.md section 6).
+"""E-mail through the outbox: nothing is lost when the SMTP server is down, nothing sent twice.
 
 `enqueue` renders a message from templates/email/<template>.txt and .html and adds it to the
 current database transaction; it is sent only if that transaction commits. `deliver` sends what

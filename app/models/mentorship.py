@@ -132,7 +132,7 @@ class Mentorship(db.Model):
     def involves(self, user_id: int) -> bool:
         return user_id in (self.mentor_id, self.mentee_id)
 
-    # --- closing and reminders (issue 6, part B: app/mentorships/closing.py, reminders.py) ----
+    # --- closing and reminders (app/mentorships/closing.py, reminders.py) -------------------------
 
     # Why a pair ended before six months (the committee reads these, with the optional note).
     END_REASONS = {
@@ -184,7 +184,7 @@ class Mentorship(db.Model):
         return self.may_complete(today)
 
 
-# --- inside a mentorship: the agreement, check-ins, goals (issue 6) ----------------------------
+# --- inside a mentorship: the agreement, check-ins, goals -----------------------------------------
 
 agreement_contact_methods = link_table(
     "mentorship_agreement_contact_methods",
@@ -443,7 +443,7 @@ class MentorshipPreference(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=clock.utcnow, onupdate=clock.utcnow)
 
 
-# --- closing feedback (issue 6, part B) -----------------------------------------------------
+# --- closing feedback -----------------------------------------------------------------------------
 
 
 class ClosingFeedback(db.Model):
