@@ -80,14 +80,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.auth import bp as auth_bp
+    from app.auth.routes import bp as auth_bp
     from app.committee import bp as committee_bp
-    from app.main import bp as main_bp
-    from app.mentors import bp as mentors_bp
-    from app.mentorships import bp as mentorships_bp
-    from app.profiles import bp as profiles_bp
-    from app.requests import bp as requests_bp
-    from app.respond import bp as respond_bp
+    from app.main.routes import bp as main_bp
+    from app.mentors.routes import bp as mentors_bp
+    from app.mentorships.routes import bp as mentorships_bp
+    from app.profiles.routes import bp as profiles_bp
+    from app.requests.routes import bp as requests_bp
+    from app.respond.routes import bp as respond_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")

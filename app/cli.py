@@ -5,9 +5,12 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from app import clock
+from app.email.delivery import deliver_due, failed_messages, retry_failed, run_worker
 from app.extensions import db
+from app.mentorships.reminders import run_mentorship_reminders
 from app.models import LoginSession, User
 from app.models.accounts import normalise_email
+from app.requests.jobs import run_request_jobs
 
 
 def register(app) -> None:
@@ -61,8 +64,6 @@ def outbox():
 
 @outbox.command("deliver", help="Send every message that is due, once.")
 def outbox_deliver():
-    from app.email.delivery import deliver_due
-
     if current_app.config["MAIL_BACKEND"] == "dev":
         click.echo("MAIL_BACKEND is dev: mail stays in the outbox (see /dev/mailbox).")
         return
@@ -76,8 +77,6 @@ def outbox_deliver():
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
 @click.option("--passes", type=click.IntRange(min=1), help="Stop after this many passes.")
 def outbox_worker(interval, passes):
-    from app.email.delivery import run_worker
-
     if current_app.config["MAIL_BACKEND"] == "dev":
         click.echo("MAIL_BACKEND is dev: mail stays in the outbox (see /dev/mailbox).")
     click.echo(f"Outbox worker: delivering every {interval} s. Ctrl-C stops it.")
@@ -86,8 +85,6 @@ def outbox_worker(interval, passes):
 
 @outbox.command("failed", help="List the messages that failed for good, the latest first.")
 def outbox_failed():
-    from app.email.delivery import failed_messages
-
     messages = failed_messages()
     if not messages:
         click.echo("No failed messages.")
@@ -107,8 +104,6 @@ def outbox_failed():
 @click.argument("message_ids", nargs=-1, type=click.IntRange(min=1), metavar="[ID]...")
 @click.option("--all", "every", is_flag=True, help="Every failed message.")
 def outbox_retry(message_ids, every):
-    from app.email.delivery import retry_failed
-
     if bool(message_ids) == every:
         raise click.UsageError("Give the ids of failed messages, or --all (not both).")
     retried = retry_failed(None if every else list(message_ids))
@@ -134,8 +129,6 @@ def jobs():
     "the mid-point and six-month prompts. Safe to run twice.",
 )
 def jobs_daily():
-    from app.requests.services import run_request_jobs
-
     result = db.session.execute(
         delete(LoginSession).where(LoginSession.expires_at <= clock.utcnow())
     )
@@ -145,8 +138,6 @@ def jobs_daily():
     click.echo(
         f"Mentorship requests expired: {report.expired}. Mentors reminded: {report.reminded}."
     )
-    from app.mentorships.reminders import run_mentorship_reminders
-
     sent = run_mentorship_reminders(clock.utcnow())
     click.echo(
         f"Mentorships reminded to check in: {sent.check_in_reminders}. "

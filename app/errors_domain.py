@@ -12,12 +12,38 @@ class DomainError(Exception):
         self.message = message
         self.field = field
 
+    @property
+    def errors(self) -> dict[str | None, list[str]]:
+        """The messages by form field (None: the operation as a whole)."""
+        return {self.field: [self.message]}
 
-def show_on_form(form, error: DomainError) -> None:
-    """Show `error` on the form: under its field when the form has it, else as a flashed
-    message above the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
+
+class FieldErrors(DomainError):
+    """Several fields broke rules at once: `errors` maps each field name to its messages, so
+    the form shows every problem in one go. `message` and `field` are the first of them."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        field, messages = next(iter(errors.items()))
+        super().__init__(messages[0], field=field)
+        self._errors = errors
+
+    @property
+    def errors(self) -> dict[str | None, list[str]]:
+        return self._errors
+
+
+def show_on_form(form, error: DomainError, *, flash_unplaced: bool = True) -> bool:
+    """Show each of `error`'s messages under its field of `form`. A message for no field of the
+    form is flashed above it (unless `flash_unplaced` is False: the caller shows it its own
+    way). True when every message found its field."""
+    placed_all = True
+    for name, messages in error.errors.items():
+        field = form._fields.get(name) if name else None
+        if field is not None:
+            field.errors = [*(field.errors or []), *messages]
+            continue
+        placed_all = False
+        if flash_unplaced:
+            for message in messages:
+                flash(message, "error")
+    return placed_all

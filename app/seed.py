@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
 from app import clock
+from app.agreements import AGREEMENT_VERSIONS
 from app.extensions import db
 from app.models import (
     ContactMethod,
@@ -37,7 +38,6 @@ from app.models.profiles import (
     profile_objectives,
     profile_sectors,
 )
-from app.profiles.services import AGREEMENT_VERSIONS
 
 DEMO_PASSWORD = "mentor-match-demo"
 DEMO_DOMAIN = "example.org"

@@ -8,6 +8,7 @@ from markupsafe import Markup, escape
 
 from app.htmx import is_htmx
 from app.program import get_settings, program_contact_email, support_contact_email
+from app.text import display_name, format_day
 
 HTMX_VERSION = "2.0.11"
 
@@ -44,6 +45,7 @@ def number(value):
 def register(app) -> None:
     app.jinja_env.filters["linkify"] = linkify
     app.jinja_env.filters["number"] = number
+    app.jinja_env.globals.update(display_name=display_name, format_day=format_day)
 
     @app.context_processor
     def inject_globals():

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.committee import audit
-from app.committee.services import EXPIRED, MISSING, UNVERIFIED, VERIFIED, membership_status
+from app.eligibility import EXPIRED, MISSING, UNVERIFIED, VERIFIED, membership_status
 from app.extensions import db
 from app.models import AuditEvent, Profile, RosterImport, User
 from tests.conftest import FormClient

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app import clock, matching
+from app.agreements import AGREEMENT_VERSIONS
 from app.extensions import db
 from app.mentors import services
 from app.models import (
@@ -22,7 +23,6 @@ from app.models import (
 )
 from app.models.mentorship import Mentorship, MentorshipRequest
 from app.models.profiles import BOTH, MENTEE, MENTOR
-from app.profiles.services import AGREEMENT_VERSIONS
 from tests.conftest import sign_in
 
 MODELS = {

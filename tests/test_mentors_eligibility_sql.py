@@ -1,4 +1,4 @@
-"""The directory asks SQL who may mentor (app.eligibility.listed_mentor_conditions); members
+"""The directory asks SQL who may mentor (app.eligibility.sql.listed_mentor_conditions); members
 are told by Python (app.eligibility.mentor_reasons). Both must agree on every case."""
 
 from datetime import timedelta
@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import select
 
 from app import clock
-from app.eligibility import listed_mentor_conditions, mentor_reasons
+from app.agreements import AGREEMENT_VERSIONS, has_current_agreement
+from app.eligibility import mentor_reasons
+from app.eligibility.sql import listed_mentor_conditions
 from app.extensions import db
 from app.models import Profile, User
 from app.models.profiles import BOTH, MENTEE, MENTOR
-from app.profiles.services import AGREEMENT_VERSIONS, has_current_agreement
 from tests.test_mentors import agree, make_mentor  # noqa: F401  (fixture)
 
 CASES = {

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import event, insert, select
 
 from app import clock
+from app.agreements import AGREEMENT_VERSIONS
 from app.extensions import db
 from app.models import (
     ContactMethod,
@@ -26,7 +27,6 @@ from app.models.profiles import (
     profile_objectives,
     profile_sectors,
 )
-from app.profiles.services import AGREEMENT_VERSIONS
 from tests.test_mentors import entry, entry_id, listed, mentee  # noqa: F401  (fixture)
 
 MAX_STATEMENTS = 6

@@ -1,4 +1,4 @@
-"""Closing a mentorship (issue 6, part B): complete, end early, extend, closing feedback, the
+"""Closing a mentorship: complete, end early, extend, closing feedback, the
 participation record, the freed mentor spot, the home page's next actions, and who may do what
 on every route."""
 
@@ -9,7 +9,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from app.errors_domain import DomainError
+from app.clock import add_months
+from app.errors_domain import DomainError, FieldErrors
 from app.extensions import db
 from app.main.services import next_actions
 from app.mentorships import closing
@@ -26,7 +27,6 @@ from app.models import (
     User,
 )
 from app.requests import services as request_services
-from app.requests.services import add_months
 from tests import test_requests as base
 from tests.conftest import FormClient, body_html, body_text, client_for, links_in
 from tests.test_requests import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
@@ -231,7 +231,7 @@ def test_ending_early_needs_a_known_reason_and_a_short_note(app, pair, clock_at,
 
 def test_the_service_refuses_a_tampered_reason_and_a_long_note(app, pair, clock_at):
     clock_at(at(START + timedelta(days=60)))
-    with pytest.raises(closing.Invalid) as caught:
+    with pytest.raises(FieldErrors) as caught:
         closing.end_early(fresh(Mentorship, pair.id), pair.mentor, "bored", "y" * 1001)
     assert set(caught.value.errors) == {"reason", "note"}
     assert fresh(Mentorship, pair.id).is_active
@@ -286,7 +286,7 @@ def test_an_absurd_extension_is_refused(app, pair, clock_at, months):
 def test_the_service_refuses_an_absurd_extension(app, pair, clock_at):
     clock_at(at(SIX_MONTHS))
     for months in (0, 7, 120, -3, True, "3", None):
-        with pytest.raises(closing.Invalid):
+        with pytest.raises(FieldErrors):
             closing.extend(fresh(Mentorship, pair.id), pair.mentor, months)
     assert fresh(Mentorship, pair.id).review_on is None
 

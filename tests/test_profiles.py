@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app import clock
+from app.errors_domain import FieldErrors
 from app.extensions import db
 from app.models import (
     ContactMethod,
@@ -20,8 +21,8 @@ from app.models import (
     User,
 )
 from app.models.profiles import BOTH, MENTEE, MENTOR
-from app.profiles import services
-from app.profiles.services import ProfileChanges, ProfileInvalid
+from app.profiles import privacy, services
+from app.profiles.services import ProfileChanges
 from tests.conftest import FormClient
 
 ROLE_TABLE = [
@@ -365,7 +366,7 @@ def test_what_was_typed_is_kept_when_the_form_is_refused(signed_in):
 def test_the_service_checks_everything_itself(make_member, bad):
     user = make_member(profile=complete_profile())
     before = snapshot(user)
-    with pytest.raises(ProfileInvalid) as refused:
+    with pytest.raises(FieldErrors) as refused:
         services.save_profile(user, changes(**{"city": "Changed", "bio": "Changed", **bad}))
     assert refused.value.errors
     db.session.rollback()
@@ -377,7 +378,7 @@ def test_the_service_refuses_inactive_entries(make_member):
     french = vocab(Language, "fr")[0]
     french.active = False
     db.session.commit()
-    with pytest.raises(ProfileInvalid) as refused:
+    with pytest.raises(FieldErrors) as refused:
         services.save_profile(user, changes(languages=[french.id]))
     assert refused.value.errors == {"languages": ["Choose from the options shown."]}
     assert snapshot(user) is None
@@ -385,7 +386,7 @@ def test_the_service_refuses_inactive_entries(make_member):
 
 def test_the_service_reports_every_problem_at_once(make_member):
     user = make_member()
-    with pytest.raises(ProfileInvalid) as refused:
+    with pytest.raises(FieldErrors) as refused:
         services.save_profile(
             user, changes(years_experience=99, mentor_capacity=9, region_id=12345, bio="x" * 3000)
         )
@@ -402,7 +403,7 @@ def test_role_rule_in_the_service(make_member, years, role, allowed):
         services.save_profile(user, changes(years_experience=years, role=role))
         assert profile_of(user).role == role
     else:
-        with pytest.raises(ProfileInvalid) as refused:
+        with pytest.raises(FieldErrors) as refused:
             services.save_profile(user, changes(years_experience=years, role=role))
         assert refused.value.errors == {"role": [TOO_LITTLE]}
         assert snapshot(user) is None
@@ -543,12 +544,12 @@ def test_contact_details_are_for_the_member_and_the_committee(app, make_member):
     other = make_member()
     committee = make_member(committee=True)
     former_committee = make_member(committee=True, active=False)
-    assert services.can_see_contact_details(member, member)
-    assert services.can_see_contact_details(committee, member)
-    assert not services.can_see_contact_details(other, member)
-    assert not services.can_see_contact_details(former_committee, member)
-    assert not services.can_see_contact_details(AnonymousUserMixin(), member)
-    assert not services.can_see_contact_details(None, member)
+    assert privacy.can_see_contact_details(member, member)
+    assert privacy.can_see_contact_details(committee, member)
+    assert not privacy.can_see_contact_details(other, member)
+    assert not privacy.can_see_contact_details(former_committee, member)
+    assert not privacy.can_see_contact_details(AnonymousUserMixin(), member)
+    assert not privacy.can_see_contact_details(None, member)
 
 
 # --- pages ----------------------------------------------------------------------------------------

@@ -7,11 +7,11 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from app import clock
+from app import agreements, clock
 from app.extensions import db
 from app.models import RoleAgreement
 from app.models.profiles import BOTH, MENTEE, MENTOR
-from app.profiles import services
+from app.profiles import checklist
 from tests.conftest import FormClient, sign_in
 from tests.test_profiles import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
     complete_profile,
@@ -96,7 +96,7 @@ def test_confirming_an_agreement_records_role_version_and_time(signed_in, clock_
     clock_at(moment)
     client, user = signed_in(profile=complete_profile(role=MENTEE))
     forms = FormClient(client)
-    assert not services.has_current_agreement(user, MENTEE)
+    assert not agreements.has_current_agreement(user, MENTEE)
 
     refused = forms.post("/profile/agreement?role=mentee", {})
     assert refused.status_code == 422
@@ -107,10 +107,10 @@ def test_confirming_an_agreement_records_role_version_and_time(signed_in, clock_
     assert response.status_code == 302
     assert response.headers["Location"] == "/profile"
     (agreement,) = db.session.scalars(select(RoleAgreement)).all()
-    assert (agreement.role, agreement.version) == (MENTEE, services.AGREEMENT_VERSIONS[MENTEE])
+    assert (agreement.role, agreement.version) == (MENTEE, agreements.AGREEMENT_VERSIONS[MENTEE])
     assert agreement.agreed_at == moment
-    assert services.has_current_agreement(user, MENTEE)
-    assert not services.has_current_agreement(user, MENTOR)
+    assert agreements.has_current_agreement(user, MENTEE)
+    assert not agreements.has_current_agreement(user, MENTOR)
 
     again = forms.post("/profile/agreement?role=mentee", {"agree": "y"})
     assert again.status_code == 302
@@ -124,11 +124,11 @@ def test_a_new_text_version_asks_again(signed_in, monkeypatch):
     client, user = signed_in(profile=complete_profile(role=MENTEE))
     forms = FormClient(client)
     forms.post("/profile/agreement?role=mentee", {"agree": "y"})
-    assert services.has_current_agreement(user, MENTEE)
-    first_version = services.AGREEMENT_VERSIONS[MENTEE]
+    assert agreements.has_current_agreement(user, MENTEE)
+    first_version = agreements.AGREEMENT_VERSIONS[MENTEE]
 
-    monkeypatch.setitem(services.AGREEMENT_VERSIONS, MENTEE, "2099-01")
-    assert not services.has_current_agreement(user, MENTEE)
+    monkeypatch.setitem(agreements.AGREEMENT_VERSIONS, MENTEE, "2099-01")
+    assert not agreements.has_current_agreement(user, MENTEE)
     page = page_of(client.get("/profile/agreement?role=mentee"))
     assert "These expectations changed since you confirmed them" in page
     assert 'name="agree"' in page
@@ -136,16 +136,16 @@ def test_a_new_text_version_asks_again(signed_in, monkeypatch):
 
     forms.post("/profile/agreement?role=mentee", {"agree": "y"})
     assert agreements_of(user) == [(MENTEE, first_version), (MENTEE, "2099-01")]
-    assert services.has_current_agreement(user, MENTEE)
+    assert agreements.has_current_agreement(user, MENTEE)
 
 
 def test_a_new_mentor_text_does_not_ask_mentees_again(make_member, monkeypatch):
     user = make_member(profile=complete_profile(role=BOTH, years_experience=8))
-    services.confirm_agreement(user, MENTEE)
-    services.confirm_agreement(user, MENTOR)
-    monkeypatch.setitem(services.AGREEMENT_VERSIONS, MENTOR, "2099-01")
-    assert services.has_current_agreement(user, MENTEE)
-    assert not services.has_current_agreement(user, MENTOR)
+    agreements.confirm_agreement(user, MENTEE)
+    agreements.confirm_agreement(user, MENTOR)
+    monkeypatch.setitem(agreements.AGREEMENT_VERSIONS, MENTOR, "2099-01")
+    assert agreements.has_current_agreement(user, MENTEE)
+    assert not agreements.has_current_agreement(user, MENTOR)
 
 
 def test_the_mentor_agreement_needs_mentor_experience(signed_in):
@@ -167,7 +167,7 @@ def test_an_unknown_agreement_role_is_not_found(signed_in):
 def test_without_a_role_the_page_shows_the_agreement_still_needed(signed_in):
     client, user = signed_in(profile=complete_profile(role=BOTH, years_experience=9))
     assert "What is expected of a mentee" in page_of(client.get("/profile/agreement"))
-    services.confirm_agreement(user, MENTEE)
+    agreements.confirm_agreement(user, MENTEE)
     assert "<h1>What is expected of a mentor</h1>" in page_of(client.get("/profile/agreement"))
 
 
@@ -232,7 +232,7 @@ def test_a_member_who_is_both_sees_a_checklist_per_role(signed_in):
     assert reasons_on(page) == ["mentee_agreement", "mentor_agreement"]
     assert 'href="/profile/agreement?role=mentor">Read and confirm</a>' in page
 
-    services.confirm_agreement(user, MENTOR)
+    agreements.confirm_agreement(user, MENTOR)
     page = page_of(client.get("/profile"))
     assert reasons_on(page) == ["mentee_agreement"]
     assert 'data-ready="mentor"' in page
@@ -249,7 +249,7 @@ def test_the_overview_uses_the_eligibility_module(make_member):
     from app.eligibility import mentor_reasons
 
     user = make_member(profile=complete_profile(role=MENTOR, years_experience=2))
-    overview = services.eligibility_overview(user, clock.today())
+    overview = checklist.eligibility_overview(user, clock.today())
     (mentor,) = overview.roles
     # Set without the service (e.g. by the committee): the rule still shows.
     assert [r.code for r in mentor.reasons] == ["too_little_experience", "mentor_agreement"]
@@ -268,7 +268,7 @@ def test_the_home_page_summarises_the_next_steps(signed_in):
     home = page_of(client.get("/"))
     assert "Your next steps" in home
     assert reasons_on(home) == ["mentee_agreement"]
-    services.confirm_agreement(user, MENTEE)
+    agreements.confirm_agreement(user, MENTEE)
     home = page_of(client.get("/"))
     assert reasons_on(home) == []
     assert "You are ready to take part" in home

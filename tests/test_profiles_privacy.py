@@ -4,7 +4,7 @@ import json
 
 from sqlalchemy import func, select
 
-from app import clock
+from app import agreements, clock, leaving
 from app.email import enqueue
 from app.extensions import db
 from app.models import (
@@ -20,7 +20,6 @@ from app.models import (
     User,
 )
 from app.models.profiles import BOTH, MENTEE
-from app.profiles import services
 from tests.conftest import DEFAULT_PASSWORD, FormClient, sign_in
 from tests.test_profiles import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
     complete_profile,
@@ -105,8 +104,8 @@ def test_export_holds_the_members_data_and_nobody_elses(app, make_member):
         name="Otto Otherperson",
         profile=complete_profile(display_name="Otto O", phone="613-555-0999", bio="Otto's bio"),
     )
-    services.confirm_agreement(user, MENTEE)
-    services.confirm_agreement(other, MENTEE)
+    agreements.confirm_agreement(user, MENTEE)
+    agreements.confirm_agreement(other, MENTEE)
     mail_to(user, "For Quintessa")
     mail_to(other, "For Otto")
     db.session.add(
@@ -145,7 +144,7 @@ def test_export_holds_the_members_data_and_nobody_elses(app, make_member):
     assert data["role_agreements"] == [
         {
             "role": MENTEE,
-            "version": services.AGREEMENT_VERSIONS[MENTEE],
+            "version": agreements.AGREEMENT_VERSIONS[MENTEE],
             "agreed_at": data["role_agreements"][0]["agreed_at"],
         }
     ]
@@ -206,7 +205,7 @@ def test_deletion_leaves_no_personal_data(app, make_member):
     user = planted_member(make_member)
     user_id = user.id
     other = make_member(email="other.person@example.org", profile=complete_profile())
-    services.confirm_agreement(user, MENTEE)
+    agreements.confirm_agreement(user, MENTEE)
     mail_to(user, "Waiting for Quintessa")
     mail_to(user, "Already sent to Quintessa", status=OutboxEmail.SENT)
     kept = mail_to(other, "For someone else")
@@ -226,10 +225,10 @@ def test_deletion_leaves_no_personal_data(app, make_member):
 
     db.session.expire_all()
     user = db.session.get(User, user_id)
-    assert user.name == services.DELETED_NAME
+    assert user.name == leaving.DELETED_NAME
     assert user.email == f"deleted-{user_id}@invalid"
     assert not user.is_active_account
-    assert services.is_deleted_account(user)
+    assert leaving.is_deleted_account(user)
     assert (
         db.session.scalar(
             select(func.count(LoginSession.id)).where(LoginSession.user_id == user_id)

@@ -8,7 +8,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app import clock
+from app import agreements, clock
+from app.clock import add_months
+from app.eligibility.members import active_mentorships_as_mentor
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import (
@@ -21,9 +23,9 @@ from app.models import (
     User,
 )
 from app.models.profiles import BOTH, MENTEE, MENTOR
-from app.profiles import services as profile_services
-from app.requests import services
-from app.requests.services import add_months
+from app.profiles import privacy
+from app.requests import rules, services
+from app.text import format_day
 from tests.conftest import FormClient, body_html, body_text, client_for, links_in
 from tests.test_profiles import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
     complete_profile,
@@ -40,7 +42,7 @@ assert len(GOALS) >= 50
 
 def agree(user: User, *roles: str) -> User:
     for role in roles:
-        profile_services.confirm_agreement(user, role)
+        agreements.confirm_agreement(user, role)
     return user
 
 
@@ -235,7 +237,7 @@ def test_a_request_is_sent_and_the_mentor_is_mailed(
 
     page = text_of(forms.get("/requests"))
     assert "Your request is on its way to Morgan Mentor" in page
-    assert f"They have until {services.format_day(request.expires_at)} to answer" in page
+    assert f"They have until {format_day(request.expires_at)} to answer" in page
     assert "Waiting for an answer" in page
 
     deliver_mail()
@@ -396,7 +398,7 @@ def test_a_concurrent_duplicate_gets_the_same_message(make_mentee, make_mentor, 
     another transaction between the check and the insert)."""
     mentee, mentor = make_mentee(), make_mentor(name="Morgan Mentor")
     ask(mentee, mentor)
-    monkeypatch.setattr(services, "open_request_between", lambda *args: None)
+    monkeypatch.setattr(rules, "open_request_between", lambda *args: None)
     with pytest.raises(DomainError) as caught:
         ask(mentee, mentor)
     assert "You already have a request waiting with Morgan Mentor." in caught.value.message
@@ -646,9 +648,8 @@ def test_withdraw_without_javascript(app, pending, deliver_mail, mail_server):
     ]
     # Again: nothing changes, and the page says when it happened.
     forms.post(f"/requests/{request.id}/withdraw")
-    assert (
-        f"You already withdrew this request on {services.format_day(withdrawn.responded_at)}."
-        in text_of(forms.get("/requests"))
+    assert f"You already withdrew this request on {format_day(withdrawn.responded_at)}." in text_of(
+        forms.get("/requests")
     )
 
 
@@ -715,8 +716,8 @@ def test_accept_creates_a_mentorship_and_supersedes_the_others(
     for other in others:
         (closed,) = mail_server.to(other.email)
         assert "Emery Mentee has been matched with another mentor" in body_text(closed)
-    assert profile_services.has_active_mentorship_as_mentor(mentor)
-    assert profile_services.is_matched_partner(mentee, mentor)
+    assert active_mentorships_as_mentor(mentor) == 1
+    assert privacy.is_matched_partner(mentee, mentor)
 
 
 def test_a_second_accept_changes_nothing(app, pending, clock_at, deliver_mail, mail_server):

@@ -16,7 +16,7 @@ from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import Mentorship, MentorshipRequest, OutboxEmail, Profile, User
 from app.models.mentorship import new_nonce
-from app.requests import services
+from app.requests import jobs, services
 from app.requests.links import make_link_token
 from app.respond.redaction import TokenRedactingFilter, install, redact
 from app.tokens import make_token
@@ -420,7 +420,7 @@ def test_spent_links_tell_what_happened(app, client, pending, act, expected):
     elif act == "decline":
         services.decline_request(request, mentor)
     else:
-        services.run_request_jobs(request.expires_at + timedelta(minutes=1))
+        jobs.run_request_jobs(request.expires_at + timedelta(minutes=1))
     before = snapshot()
     page = client.get(path)
     assert page.status_code == 200 and expected in text_of(page)

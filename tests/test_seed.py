@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import func, select
 
 from app import clock
+from app.agreements import has_current_agreement
 from app.auth.passwords import verify_password
 from app.eligibility import mentee_reasons, mentor_reasons
 from app.extensions import db
 from app.models import Profile, Region, Sector, User
 from app.models.profiles import BOTH, MENTEE, MENTOR, MENTOR_MIN_YEARS
-from app.profiles.services import has_current_agreement
 from app.seed import CITIES_BY_REGION, DEMO_PASSWORD, EMPLOYERS_BY_SECTOR
 from tests.conftest import VOCABULARY_TABLES, sign_in
 

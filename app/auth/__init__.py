@@ -1,5 +1,2 @@
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__)
-
-from app.auth import routes  # noqa: E402, F401
+"""Accounts: registration with e-mail verification, signing in and out, password reset, and
+changes of password and e-mail address."""

@@ -1,9 +1,18 @@
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import bp, services
+from app.auth import services
 from app.auth.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -17,6 +26,8 @@ from app.errors_domain import DomainError, show_on_form
 from app.extensions import limiter
 from app.models.accounts import normalise_email
 from app.tokens import TokenError
+
+bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str | None:

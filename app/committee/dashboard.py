@@ -25,10 +25,18 @@ from sqlalchemy import and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app import clock
-from app.committee import audit, services
+from app.agreements import AGREEMENT_VERSIONS
+from app.committee import audit
 from app.committee import charts as svg_charts
 from app.committee.charts import Point
-from app.eligibility import listed_mentor_conditions
+from app.eligibility import MEMBERSHIP_STATUSES
+from app.eligibility.sql import (
+    active_mentorships_as_mentor,
+    eligible_mentee_conditions,
+    listed_mentor_conditions,
+    membership_status_condition,
+    verified_membership,
+)
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import (
@@ -43,7 +51,6 @@ from app.models import (
     Objective,
     Profile,
     Region,
-    RoleAgreement,
     Sector,
     User,
 )
@@ -52,10 +59,9 @@ from app.models.profiles import (
     BOTH,
     MENTEE,
     MENTOR,
-    profile_contact_methods,
     profile_sectors,
 )
-from app.profiles.services import AGREEMENT_VERSIONS
+from app.requests.mail import mail_new_request
 
 # Attention thresholds (days).
 PENDING_ATTENTION_DAYS = 7
@@ -172,53 +178,6 @@ class Figures:
         return self.requests_declined / self.requests_answered if self.requests_answered else None
 
 
-def _filled(column):
-    return and_(column.is_not(None), column != "")
-
-
-def verified_membership(today: date) -> list:
-    """SQL (on Profile): an active membership, verified (as "Verified" on the member list)."""
-    return [
-        _filled(Profile.membership_number),
-        Profile.membership_verified_at.is_not(None),
-        Profile.membership_expires_on.is_not(None),
-        Profile.membership_expires_on >= today,
-    ]
-
-
-def eligible_mentee_conditions(today: date) -> list:
-    """SQL conditions (User joined with Profile) for `app.eligibility.mentee_reasons(...) == []`
-    with the current mentee agreement: the participation rules of `listed_mentor_conditions`,
-    the mentee role and the mentee's expectations confirmed."""
-    return [
-        User.is_active_account.is_(True),
-        User.email_verified_at.is_not(None),
-        _filled(Profile.position),
-        Profile.years_experience.is_not(None),
-        Profile.region_id.is_not(None),
-        exists(select(1).where(profile_sectors.c.profile_id == Profile.user_id)),
-        exists(select(1).where(profile_contact_methods.c.profile_id == Profile.user_id)),
-        *verified_membership(today),
-        Profile.role.in_((MENTEE, BOTH)),
-        exists(
-            select(1).where(
-                RoleAgreement.user_id == User.id,
-                RoleAgreement.role == MENTEE,
-                RoleAgreement.version == AGREEMENT_VERSIONS[MENTEE],
-            )
-        ),
-    ]
-
-
-def _active_as_mentor():
-    """SQL: the number of active mentorships of the outer query's User as mentor."""
-    return (
-        select(func.count(Mentorship.id))
-        .where(Mentorship.mentor_id == User.id, Mentorship.status == Mentorship.ACTIVE)
-        .scalar_subquery()
-    )
-
-
 def _last_check_in_or_start():
     """SQL: the outer query's Mentorship's latest check-in date, or its start without one."""
     latest = (
@@ -253,7 +212,7 @@ def figures(period: Period, today: date, now: datetime, open_spots: int | None =
     first, following = month_bounds(today)
     R = MentorshipRequest
     active_user = User.is_active_account.is_(True)
-    statuses = list(services.MEMBERSHIP_STATUSES)
+    statuses = list(MEMBERSHIP_STATUSES)
     people = db.session.execute(
         select(
             _sum(active_user),
@@ -261,7 +220,7 @@ def figures(period: Period, today: date, now: datetime, open_spots: int | None =
             _sum(and_(active_user, Profile.role.in_((MENTOR, BOTH)))),
             _sum(and_(active_user, Profile.role.in_((MENTEE, BOTH)))),
             # The member list's statuses, over every account (as on the member list).
-            *(_sum(services._status_condition(status, today)) for status in statuses),
+            *(_sum(membership_status_condition(status, today)) for status in statuses),
         )
         .select_from(User)
         .outerjoin(Profile, Profile.user_id == User.id)
@@ -344,7 +303,7 @@ def _eligible_mentor_conditions(today: date) -> list:
 def open_mentor_spots(today: date) -> int:
     """The sum, over eligible mentors accepting requests, of their capacity minus their active
     mentorships (never below 0 for one mentor)."""
-    free = (Profile.mentor_capacity - _active_as_mentor()).label("free")
+    free = (Profile.mentor_capacity - active_mentorships_as_mentor(User.id)).label("free")
     per_mentor = (
         select(free)
         .select_from(User)
@@ -714,7 +673,7 @@ def waiting_mentees(today: date, now: datetime, limit: int, offset: int = 0) -> 
             .join(User, User.id == asked.c.mentee_id)
             .join(Profile, Profile.user_id == User.id)
             .where(
-                *eligible_mentee_conditions(today),
+                *eligible_mentee_conditions(today, AGREEMENT_VERSIONS[MENTEE]),
                 ~exists(
                     select(1).where(
                         Mentorship.mentee_id == User.id, Mentorship.status == Mentorship.ACTIVE
@@ -731,7 +690,7 @@ def waiting_mentees(today: date, now: datetime, limit: int, offset: int = 0) -> 
 def mentors_with_spots(today: date, now: datetime, limit: int, offset: int = 0) -> AttentionList:
     """Eligible mentors accepting requests with a free spot, the most free spots first."""
     R = MentorshipRequest
-    active = _active_as_mentor()
+    active = active_mentorships_as_mentor(User.id)
     free = Profile.mentor_capacity - active
     pending = (
         select(func.count(R.id))
@@ -955,8 +914,6 @@ def resend_request_email(actor: User, request_id: int) -> MentorshipRequest:
     Only for a request still waiting for an answer (DomainError otherwise). A second click
     within the same minute sends nothing more (the outbox's dedupe key).
     """
-    from app.requests import services as requests
-
     request = db.session.get(MentorshipRequest, request_id)
     if request is None:
         raise DomainError("There is no such request.")
@@ -966,7 +923,7 @@ def resend_request_email(actor: User, request_id: int) -> MentorshipRequest:
         )
     now = clock.utcnow()
     mentor = request.mentor
-    message = requests.mail_new_request(request, f"request-new:{request.id}:again:{now:%Y%m%d%H%M}")
+    message = mail_new_request(request, f"request-new:{request.id}:again:{now:%Y%m%d%H%M}")
     if message is None:
         db.session.rollback()
         raise DomainError("The e-mail was sent again a moment ago. Nothing more was sent.")

@@ -12,6 +12,7 @@ from wtforms.validators import Optional
 from app import clock
 from app.committee import bp, dashboard, feedback, services
 from app.committee.settings import list_intakes
+from app.eligibility import MEMBERSHIP_STATUSES
 from app.errors_domain import DomainError
 from app.htmx import wants_fragment
 from app.query_args import MAX_PAGE
@@ -79,7 +80,7 @@ def render_dashboard():
     return render_template(
         "committee/dashboard/index.html",
         attention=attention,
-        statuses=services.MEMBERSHIP_STATUSES,
+        statuses=MEMBERSHIP_STATUSES,
         imports=services.recent_imports(now, limit=5),
         thresholds={
             "pending": dashboard.PENDING_ATTENTION_DAYS,

@@ -23,7 +23,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased
 
 from app.committee import audit
-from app.committee.services import MEMBERSHIP_STATUSES, membership_status
+from app.eligibility import MEMBERSHIP_STATUSES, membership_status
 from app.extensions import db
 from app.models import (
     CheckIn,

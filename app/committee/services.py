@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import contains_eager
 
 from app import clock
@@ -19,24 +19,22 @@ from app.committee import audit
 from app.committee import roster as roster_file
 from app.committee.members_admin import role_condition
 from app.committee.roster import RowOutcome
-from app.eligibility import missing_profile_fields
+from app.eligibility import (
+    EXPIRED,
+    MEMBERSHIP_STATUSES,
+    MISSING,
+    UNVERIFIED,
+    VERIFIED,
+    membership_status,
+    missing_profile_fields,
+)
+from app.eligibility.sql import membership_status_condition
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import AuditEvent, Profile, RosterImport, User
 
 PER_PAGE = 50
 
-# A member's membership, as the committee sees it.
-MISSING = "missing"  # no profile, or no membership number entered
-UNVERIFIED = "unverified"  # a number, not verified yet, not expired
-VERIFIED = "verified"  # verified and not expired
-EXPIRED = "expired"  # the expiry date is before today (verified or not)
-MEMBERSHIP_STATUSES = {
-    UNVERIFIED: "Not verified",
-    VERIFIED: "Verified",
-    EXPIRED: "Expired",
-    MISSING: "No membership number",
-}
 # The member list's filter: value -> option text.
 MEMBERSHIP_FILTERS = {
     UNVERIFIED: "Not verified yet",
@@ -44,45 +42,6 @@ MEMBERSHIP_FILTERS = {
     EXPIRED: "Expired",
     MISSING: "No membership number",
 }
-
-
-def membership_status(profile: Profile | None, today: date) -> str:
-    """One of MEMBERSHIP_STATUSES; the same rules as `app.eligibility.membership_reasons`."""
-    if profile is None or not (profile.membership_number or "").strip():
-        return MISSING
-    if profile.membership_expires_on is not None and profile.membership_expires_on < today:
-        return EXPIRED
-    if profile.membership_verified_at is None or profile.membership_expires_on is None:
-        return UNVERIFIED
-    return VERIFIED
-
-
-def _status_condition(status: str, today: date):
-    """The SQL condition for `membership_status(...) == status` (Profile outer-joined)."""
-    has_number = and_(
-        Profile.membership_number.is_not(None), func.trim(Profile.membership_number) != ""
-    )
-    expired = Profile.membership_expires_on < today
-    not_expired = or_(
-        Profile.membership_expires_on.is_(None), Profile.membership_expires_on >= today
-    )
-    if status == MISSING:
-        return ~has_number | Profile.user_id.is_(None)
-    if status == EXPIRED:
-        return and_(has_number, expired)
-    if status == VERIFIED:
-        return and_(
-            has_number,
-            Profile.membership_verified_at.is_not(None),
-            Profile.membership_expires_on >= today,
-        )
-    if status == UNVERIFIED:
-        return and_(
-            has_number,
-            not_expired,
-            or_(Profile.membership_verified_at.is_(None), Profile.membership_expires_on.is_(None)),
-        )
-    raise ValueError(status)
 
 
 def _like(text: str) -> str:
@@ -134,7 +93,7 @@ def list_members(
             )
         )
     if membership in MEMBERSHIP_FILTERS:
-        query = query.where(_status_condition(membership, today))
+        query = query.where(membership_status_condition(membership, today))
     condition = role_condition(role)
     if condition is not None:
         query = query.where(condition)
@@ -154,7 +113,7 @@ def membership_counts(today: date) -> dict[str, int]:
             select(func.count(User.id))
             .select_from(User)
             .outerjoin(Profile, Profile.user_id == User.id)
-            .where(_status_condition(status, today))
+            .where(membership_status_condition(status, today))
         )
     return counts
 

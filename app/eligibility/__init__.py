@@ -4,12 +4,17 @@ Every check (requesting a mentor, being listed as a mentor, accepting a request)
 template asks these functions. They return the reasons a member is not (yet) eligible, each
 with a message written for the member and the page that fixes it; an empty list means eligible.
 Pure logic: no Flask, no database session.
+
+The same rules are asked of the database, for lists of thousands of members, by the SQL twins
+in `app.eligibility.sql` (tests compare the twins on a table of cases: change both together).
+`app.eligibility.members` asks both questions of one stored member (their role agreements and
+mentorships read from the database).
 """
 
 from dataclasses import dataclass
 from datetime import date
 
-from app.models.profiles import MENTOR_MIN_YEARS, Profile
+from app.models.profiles import MENTEE, MENTOR_MIN_YEARS, ROLES, Profile
 
 # Fields a profile needs before its owner can take part, with the words the checklist uses.
 REQUIRED_PROFILE_FIELDS = {
@@ -18,6 +23,10 @@ REQUIRED_PROFILE_FIELDS = {
     "role": "role",
     "region_id": "region",
 }
+
+TOO_LITTLE_EXPERIENCE = (
+    f"Mentors need at least {MENTOR_MIN_YEARS} years of library work experience."
+)
 
 
 @dataclass(frozen=True)
@@ -103,7 +112,9 @@ def membership_reasons(profile: Profile | None, today: date) -> list[Reason]:
 
 
 def mentee_reasons(user, today: date, agreement_current: bool) -> list[Reason]:
-    """Why `user` may not request a mentor (empty: they may)."""
+    """Why `user` may not request a mentor (empty: they may).
+
+    Its SQL twin is `app.eligibility.sql.eligible_mentee_conditions`."""
     reasons = participation_reasons(user, today)
     profile = user.profile
     if profile is not None and profile.role and not profile.is_mentee:
@@ -125,7 +136,7 @@ def mentee_reasons(user, today: date, agreement_current: bool) -> list[Reason]:
 def mentor_reasons(user, today: date, agreement_current: bool) -> list[Reason]:
     """Why `user` may not be listed as a mentor or accept a request (empty: they may).
 
-    Its SQL twin, for the directory, is `listed_mentor_conditions` below: change both."""
+    Its SQL twin, for the directory, is `app.eligibility.sql.listed_mentor_conditions`."""
     reasons = participation_reasons(user, today)
     profile = user.profile
     if profile is not None and profile.role and not profile.is_mentor:
@@ -133,13 +144,7 @@ def mentor_reasons(user, today: date, agreement_current: bool) -> list[Reason]:
             Reason("not_mentor", "Your profile does not include the mentor role.", "profiles.edit")
         )
     if profile is not None and (profile.years_experience or 0) < MENTOR_MIN_YEARS:
-        reasons.append(
-            Reason(
-                "too_little_experience",
-                f"Mentors need at least {MENTOR_MIN_YEARS} years of library work experience.",
-                "profiles.edit",
-            )
-        )
+        reasons.append(Reason("too_little_experience", TOO_LITTLE_EXPERIENCE, "profiles.edit"))
     if not agreement_current:
         reasons.append(
             Reason(
@@ -152,55 +157,35 @@ def mentor_reasons(user, today: date, agreement_current: bool) -> list[Reason]:
     return reasons
 
 
-# --- the same rules in SQL ------------------------------------------------------------------
-# The mentor directory lists thousands of members, so it asks the database the question
-# `mentor_reasons(user, today, agreement_current) == []`. Keep the two in step: a rule added
-# above needs its condition here (tests/test_mentors_eligibility_sql.py compares them on a
-# table of cases).
+def roles_open_to(years: int | None) -> tuple[str, ...]:
+    """The roles a member with this much library work experience may choose."""
+    if (years or 0) >= MENTOR_MIN_YEARS:
+        return ROLES
+    return (MENTEE,)
 
 
-def listed_mentor_conditions(today: date, agreement_version: str) -> list:
-    """SQL conditions, on `User` joined with its `Profile`, that hold exactly when
-    `mentor_reasons(user, today, agreement_current)` is empty, `agreement_current` meaning a
-    RoleAgreement for the mentor role at `agreement_version` (app.profiles.services)."""
-    from sqlalchemy import and_, exists, select
+# --- a membership as the committee sees it -----------------------------------------------------
 
-    from app.models.accounts import User
-    from app.models.profiles import (
-        BOTH,
-        MENTOR,
-        RoleAgreement,
-        profile_contact_methods,
-        profile_sectors,
-    )
+MISSING = "missing"  # no profile, or no membership number entered
+UNVERIFIED = "unverified"  # a number, not verified yet, not expired
+VERIFIED = "verified"  # verified and not expired
+EXPIRED = "expired"  # the expiry date is before today (verified or not)
+MEMBERSHIP_STATUSES = {
+    UNVERIFIED: "Not verified",
+    VERIFIED: "Verified",
+    EXPIRED: "Expired",
+    MISSING: "No membership number",
+}
 
-    def filled(column):
-        return and_(column.is_not(None), column != "")
 
-    return [
-        # participation_reasons: an active account with a verified e-mail address...
-        User.is_active_account.is_(True),
-        User.email_verified_at.is_not(None),
-        # ... missing_profile_fields: REQUIRED_PROFILE_FIELDS, a sector, a contact method ...
-        filled(Profile.position),
-        Profile.years_experience.is_not(None),
-        filled(Profile.role),
-        Profile.region_id.is_not(None),
-        exists(select(1).where(profile_sectors.c.profile_id == Profile.user_id)),
-        exists(select(1).where(profile_contact_methods.c.profile_id == Profile.user_id)),
-        # ... membership_reasons: a number, not expired on `today`, verified.
-        filled(Profile.membership_number),
-        Profile.membership_expires_on.is_not(None),
-        Profile.membership_expires_on >= today,
-        Profile.membership_verified_at.is_not(None),
-        # mentor_reasons: the mentor role, enough experience, the current agreement.
-        Profile.role.in_((MENTOR, BOTH)),
-        Profile.years_experience >= MENTOR_MIN_YEARS,
-        exists(
-            select(1).where(
-                RoleAgreement.user_id == User.id,
-                RoleAgreement.role == MENTOR,
-                RoleAgreement.version == agreement_version,
-            )
-        ),
-    ]
+def membership_status(profile: Profile | None, today: date) -> str:
+    """One of MEMBERSHIP_STATUSES; the same rules as `membership_reasons`.
+
+    Its SQL twin is `app.eligibility.sql.membership_status_condition`."""
+    if profile is None or not (profile.membership_number or "").strip():
+        return MISSING
+    if profile.membership_expires_on is not None and profile.membership_expires_on < today:
+        return EXPIRED
+    if profile.membership_verified_at is None or profile.membership_expires_on is None:
+        return UNVERIFIED
+    return VERIFIED

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("main", __name__)
-
-from app.main import routes  # noqa: E402, F401
+"""The program page, the privacy page, /healthz, and the development mailbox."""

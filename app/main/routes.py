@@ -1,14 +1,15 @@
-from flask import abort, current_app, jsonify, render_template
+from flask import Blueprint, abort, current_app, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import clock
 from app.extensions import db, limiter
-from app.main import bp
 from app.main.services import next_actions
 from app.models import OutboxEmail
-from app.profiles.services import eligibility_overview
+from app.profiles.checklist import eligibility_overview
+
+bp = Blueprint("main", __name__)
 
 
 @bp.route("/")

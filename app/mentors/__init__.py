@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("mentors", __name__)
-
-from app.mentors import routes  # noqa: E402, F401
+"""The mentor directory: filters, search and best-fit order, and a mentor's own page."""

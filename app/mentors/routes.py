@@ -1,13 +1,15 @@
 """The mentor directory. Thin: parse, authorise (an eligible mentee), call services, render."""
 
-from flask import abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from app import clock, matching
 from app.htmx import wants_focus_on_results, wants_fragment
-from app.mentors import bp, services
+from app.mentors import services
 from app.mentors.forms import DirectoryForm, parse_query
-from app.profiles.services import can_see_contact_details
+from app.profiles.privacy import can_see_contact_details
+
+bp = Blueprint("mentors", __name__)
 
 
 @bp.context_processor

@@ -35,7 +35,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import contains_eager
 
 from app import matching
-from app.eligibility import Reason, listed_mentor_conditions, mentee_reasons
+from app.agreements import AGREEMENT_VERSIONS
+from app.eligibility import Reason, mentee_reasons
+from app.eligibility.sql import active_mentorships_as_mentor, agreed, listed_mentor_conditions
 from app.extensions import db
 from app.models import (
     ContactMethod,
@@ -44,7 +46,6 @@ from app.models import (
     Objective,
     Profile,
     Region,
-    RoleAgreement,
     Sector,
     User,
 )
@@ -58,7 +59,6 @@ from app.models.profiles import (
     profile_objectives,
     profile_sectors,
 )
-from app.profiles.services import AGREEMENT_VERSIONS
 
 PER_PAGE = 20
 # The highest page number we compute an offset for; anything above shows the last page.
@@ -195,17 +195,11 @@ _VIEWER_COLLECTIONS = {
 def load_viewer(user: User, today: date, vocab: Vocabularies) -> Viewer:
     """`user` with their profile and choices (one statement), and whether they may request a
     mentor (app.eligibility.mentee_reasons)."""
-    agreed = exists(
-        select(RoleAgreement.id).where(
-            RoleAgreement.user_id == User.id,
-            RoleAgreement.role == MENTEE,
-            RoleAgreement.version == AGREEMENT_VERSIONS[MENTEE],
-        )
-    )
+    agreed_as_mentee = agreed(MENTEE, AGREEMENT_VERSIONS[MENTEE])
     # Flat LEFT JOINs (contains_eager): SQLite would scan every link table for the nested
     # joins that joinedload writes for many-to-many collections.
     statement = (
-        select(User, agreed.label("agreed"))
+        select(User, agreed_as_mentee.label("agreed"))
         .outerjoin(Profile, Profile.user_id == User.id)
         .options(contains_eager(User.profile))
         .where(User.id == user.id)
@@ -331,14 +325,6 @@ def conflict_column(mentee: matching.Member) -> ColumnElement:
     return case((theirs == mine, 1), else_=0)
 
 
-def _active_mentorships_as_mentor() -> ColumnElement:
-    return (
-        select(func.count(Mentorship.id))
-        .where(Mentorship.mentor_id == Profile.user_id, Mentorship.status == Mentorship.ACTIVE)
-        .scalar_subquery()
-    )
-
-
 def _request_sent(viewer_id: int) -> ColumnElement:
     return exists(
         select(1).where(
@@ -365,7 +351,7 @@ def listed_conditions(viewer_id: int, today: date) -> list[ColumnElement]:
     return [
         *listed_mentor_conditions(today, AGREEMENT_VERSIONS[MENTOR]),
         Profile.accepting_requests.is_(True),
-        Profile.mentor_capacity > _active_mentorships_as_mentor(),
+        Profile.mentor_capacity > active_mentorships_as_mentor(Profile.user_id),
         Profile.user_id != viewer_id,
     ]
 
@@ -409,7 +395,9 @@ def _details(viewer: Viewer) -> list[ColumnElement]:
         Profile.employer,
         Profile.region_id,
         Profile.city,
-        (Profile.mentor_capacity - _active_mentorships_as_mentor()).label("spots_left"),
+        (Profile.mentor_capacity - active_mentorships_as_mentor(Profile.user_id)).label(
+            "spots_left"
+        ),
         _request_sent(viewer.user.id).label("request_sent"),
         _your_mentor(viewer.user.id).label("your_mentor"),
     ]

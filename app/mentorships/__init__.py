@@ -1,6 +1,2 @@
-from flask import Blueprint
-
-bp = Blueprint("mentorships", __name__)
-
-from app.mentorships import closing_routes  # noqa: E402, F401, I001
-from app.mentorships import routes  # noqa: E402, F401
+"""Mentorships: the pair's pages (agreement, check-ins, goals, progress, next meeting), closing
+them (complete, end early, extend, feedback), reminders and the participation record."""

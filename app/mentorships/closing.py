@@ -1,8 +1,8 @@
-"""Closing a mentorship (issue 6, part B): complete, end early, extend, closing feedback.
+"""Closing a mentorship: complete, end early, extend, closing feedback.
 
 Each operation takes a mentorship the caller found with `find_for_participant` (only the pair
 reach it), checks the rules, changes the models, enqueues its e-mail in the same transaction and
-commits, or raises a DomainError (`Invalid` with every field's problems) and changes nothing.
+commits, or raises a DomainError (`FieldErrors` with every field's problems) and changes nothing.
 
 A status change is a conditional UPDATE on "still active": of two simultaneous closings only one
 wins, and the other is told what happened. Ending (completed or ended early) frees the mentor's
@@ -19,14 +19,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
+from app.clock import add_months
 from app.email import absolute_url, enqueue
-from app.errors_domain import DomainError
+from app.errors_domain import DomainError, FieldErrors
 from app.extensions import db
-from app.mentorships.services import Invalid, display_name, partner_of, role_of
+from app.mentorships.services import partner_of, role_of
 from app.models import ClosingFeedback, ClosingFeedbackScore, Mentorship, Objective, User
-from app.requests.services import add_months, format_day
-
-NOT_OFFERED = "Choose from the options shown."
+from app.text import NOT_OFFERED, display_name, format_day
 
 
 def _long_day(day: date) -> str:
@@ -167,7 +166,7 @@ def end_early(mentorship: Mentorship, actor: User, reason: str | None, note: str
             f"Use at most {Mentorship.END_NOTE_LIMIT:,} characters (you wrote {len(text):,})."
         ]
     if errors:
-        raise Invalid(errors)
+        raise FieldErrors(errors)
     _close(mentorship, actor, Mentorship.ENDED_EARLY, end_reason=reason, end_note=text)
     _mail_closed(
         mentorship, actor, "mentorship_ended", f"{display_name(actor)} ended your mentorship"
@@ -192,7 +191,7 @@ def extend(mentorship: Mentorship, actor: User, months) -> Mentorship:
         or isinstance(months, bool)
         or months not in Mentorship.EXTEND_MONTHS
     ):
-        raise Invalid({"months": ["Choose a review date from 1 to 6 months from now."]})
+        raise FieldErrors({"months": ["Choose a review date from 1 to 6 months from now."]})
     review_on = add_months(today, months)
     _update_if_active(mentorship, actor, review_on=review_on)
     partner = partner_of(mentorship, actor)
@@ -259,7 +258,7 @@ def give_feedback(
 
     `scores` maps objective ids (as sent: text or numbers) to 1..5, one for each objective of
     the agreement, no other; `would_recommend` is True or False; `comment` at most
-    ClosingFeedback.COMMENT_LIMIT characters (optional). Raises Invalid (fields "scores",
+    ClosingFeedback.COMMENT_LIMIT characters (optional). Raises FieldErrors (fields "scores",
     "score-<objective id>", "would_recommend", "comment") or DomainError; saves nothing then.
     """
     check_feedback_open(mentorship, user)
@@ -290,7 +289,7 @@ def give_feedback(
             f"Use at most {ClosingFeedback.COMMENT_LIMIT:,} characters (you wrote {len(text):,})."
         ]
     if errors:
-        raise Invalid(errors)
+        raise FieldErrors(errors)
     feedback = ClosingFeedback(
         mentorship_id=mentorship.id,
         user_id=user.id,

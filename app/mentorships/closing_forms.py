@@ -6,8 +6,8 @@ from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from app.forms import ChoiceRadioField
 from app.models import ClosingFeedback, Mentorship
-from app.profiles.forms import ChoiceRadioField
 
 SCORE_PREFIX = "score-"
 

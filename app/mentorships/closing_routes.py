@@ -1,4 +1,4 @@
-"""Closing a mentorship (issue 6, part B): the closing page, complete, end early, extend,
+"""Closing a mentorship: the closing page, complete, end early, extend,
 closing feedback and the participation record. On the mentorships blueprint.
 
 Thin: authorise with `mentorship_for_participant` (404 for anyone but the pair, the committee
@@ -9,9 +9,10 @@ that says no is a 409 page with its message; nothing changed.
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.errors_domain import DomainError
-from app.mentorships import bp, services
+from app.errors_domain import DomainError, FieldErrors, show_on_form
 from app.mentorships import closing as closing_service
+from app.mentorships import services
+from app.mentorships.blueprint import bp, mentorship_for_participant
 from app.mentorships.closing_forms import (
     SCORE_PREFIX,
     ClosingActionForm,
@@ -20,10 +21,9 @@ from app.mentorships.closing_forms import (
     FeedbackForm,
     scores_from,
 )
-from app.mentorships.forms import add_service_errors
 from app.mentorships.record import participation_record
-from app.mentorships.routes import mentorship_for_participant
 from app.models import ClosingFeedback, Mentorship
+from app.text import display_name
 
 
 def _refused(mentorship: Mentorship, message: str):
@@ -87,8 +87,8 @@ def closing_end_early(mentorship_id: int):
     if form.validate_on_submit():
         try:
             closing_service.end_early(mentorship, current_user, form.reason.data, form.note.data)
-        except services.Invalid as error:
-            add_service_errors(form, error.errors)
+        except FieldErrors as error:
+            show_on_form(form, error)
         except DomainError as error:
             return _refused(mentorship, error.message)
         else:
@@ -109,8 +109,8 @@ def closing_extend(mentorship_id: int):
     if form.validate_on_submit():
         try:
             closing_service.extend(mentorship, current_user, form.months.data)
-        except services.Invalid as error:
-            add_service_errors(form, error.errors)
+        except FieldErrors as error:
+            show_on_form(form, error)
         except DomainError as error:
             return _refused(mentorship, error.message)
         else:
@@ -134,7 +134,7 @@ def _feedback_page(mentorship: Mentorship, form: FeedbackForm, status=200, error
         score_prefix=SCORE_PREFIX,
         sent=sent or {},
         errors=errors or {},
-        partner_name=services.display_name(services.partner_of(mentorship, current_user)),
+        partner_name=display_name(services.partner_of(mentorship, current_user)),
     ), status
 
 
@@ -156,9 +156,10 @@ def closing_feedback(mentorship_id: int):
             closing_service.give_feedback(
                 mentorship, current_user, sent, form.recommends, form.comment.data
             )
-        except services.Invalid as error:
+        except FieldErrors as error:
             errors = error.errors
-            add_service_errors(form, errors)
+            # Scores have no form field: the page shows them by their objective.
+            show_on_form(form, error, flash_unplaced=False)
         except DomainError as error:
             return _refused(mentorship, error.message)
         else:

@@ -8,33 +8,24 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TimeInput
 
-from app.mentorships.services import AgreementChanges, CheckInChanges
-from app.models import CheckIn, Goal, MentorshipAgreement
-from app.profiles.forms import (
+from app.forms import (
     CheckboxGroupField,
     ChoiceRadioField,
     IsoDateField,
+    TypedInput,
     VocabularySelectField,
     WholeNumberField,
-    _TypedInput,
     vocabulary_choices,
 )
-
-
-def add_service_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
-    """Show a service's `Invalid.errors` on the form's fields (a name without a field is
-    dropped)."""
-    for name, messages in errors.items():
-        field = form._fields.get(name)
-        if field is not None:
-            field.errors = [*(field.errors or []), *messages]
+from app.mentorships.services import AgreementChanges, CheckInChanges
+from app.models import CheckIn, Goal, MentorshipAgreement
 
 
 def _limit(limit: int) -> Length:
     return Length(max=limit, message=f"Use at most {limit:,} characters.")
 
 
-class TimeOfDayField(_TypedInput, StringField):
+class TimeOfDayField(TypedInput, StringField):
     """A time as HH:MM (what <input type="time"> sends); empty is no time."""
 
     widget = TimeInput()

@@ -1,4 +1,4 @@
-"""The participation record of a completed mentorship (issue 6, part B): a printable summary a
+"""The participation record of a completed mentorship: a printable summary a
 participant can keep or show (e.g. for professional development hours).
 
 Names, dates, how often and how long the pair met, and the objectives they covered (from their
@@ -11,6 +11,7 @@ from datetime import date
 
 from app.mentorships import services
 from app.models import Mentorship, User
+from app.text import display_name
 
 
 @dataclass
@@ -45,11 +46,11 @@ def participation_record(mentorship: Mentorship, viewer: User) -> ParticipationR
             covered[goal.objective.id] = goal.objective
     partner = services.partner_of(mentorship, viewer)
     return ParticipationRecord(
-        holder_name=services.display_name(viewer),
+        holder_name=display_name(viewer),
         holder_role=services.role_of(mentorship, viewer),
-        partner_name=services.display_name(partner),
-        mentor_name=services.display_name(mentorship.mentor),
-        mentee_name=services.display_name(mentorship.mentee),
+        partner_name=display_name(partner),
+        mentor_name=display_name(mentorship.mentor),
+        mentee_name=display_name(mentorship.mentee),
         started_on=mentorship.started_on,
         ended_on=mentorship.ended_on or mentorship.minimum_end_on,
         meetings=progress.meetings,

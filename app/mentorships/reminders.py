@@ -1,4 +1,4 @@
-"""The daily job's mentorship part (issue 6, part B), run by `flask jobs daily`.
+"""The daily job's mentorship part, run by `flask jobs daily`.
 
 For every active mentorship (a paused or closed program does not stop active pairs):
 
@@ -20,12 +20,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement, func, or_, select, update
 
 from app import clock
+from app.clock import add_months
 from app.email import absolute_url, enqueue
 from app.extensions import db
-from app.mentorships.services import display_name
 from app.models import CheckIn, Mentorship
 from app.program import get_settings
-from app.requests.services import add_months
+from app.text import display_name
 
 CHECK_IN_REMINDER_GAP = timedelta(days=14)
 

@@ -7,9 +7,13 @@ from flask_login import current_user, login_required
 
 from app import clock
 from app.errors import render_error
-from app.errors_domain import DomainError
+from app.errors_domain import DomainError, FieldErrors, show_on_form
 from app.htmx import is_htmx
-from app.mentorships import bp, services
+from app.mentorships import (
+    closing_routes,  # noqa: F401  (its views are on `bp` too)
+    services,
+)
+from app.mentorships.blueprint import bp, mentorship_for_participant
 from app.mentorships.forms import (
     ActionForm,
     AgreementForm,
@@ -18,17 +22,8 @@ from app.mentorships.forms import (
     GoalForm,
     NextMeetingForm,
     PreferenceForm,
-    add_service_errors,
 )
 from app.models import CheckIn, Mentorship
-
-
-def mentorship_for_participant(mentorship_id: int) -> Mentorship:
-    """The mentorship, for its mentor and mentee only; everyone else (the committee too): 404."""
-    mentorship = services.find_for_participant(mentorship_id, current_user)
-    if mentorship is None:
-        abort(404)
-    return mentorship
 
 
 def _show_url(mentorship: Mentorship, anchor: str | None = None) -> str:
@@ -47,7 +42,6 @@ def _refuse(error: DomainError, mentorship: Mentorship):
 @bp.context_processor
 def mentorship_words():
     return {
-        "display_name": services.display_name,
         "status_labels": services.STATUS_LABELS,
         "frequencies": services.MentorshipAgreement.FREQUENCIES,
         "scores": CheckIn.SCORES,
@@ -172,8 +166,8 @@ def agreement_save(mentorship_id: int):
     if form.validate_on_submit():
         try:
             saved = services.save_agreement(mentorship, current_user, form.changes())
-        except services.Invalid as error:
-            add_service_errors(form, error.errors)
+        except FieldErrors as error:
+            show_on_form(form, error)
         except DomainError as error:
             return _refuse(error, mentorship)
         else:
@@ -229,8 +223,8 @@ def check_in_add(mentorship_id: int):
     if form.validate_on_submit():
         try:
             added = services.add_check_in(mentorship, current_user, form.changes())
-        except services.Invalid as error:
-            add_service_errors(form, error.errors)
+        except FieldErrors as error:
+            show_on_form(form, error)
         except DomainError as error:
             return _refuse(error, mentorship)
         else:
@@ -278,8 +272,8 @@ def check_in_edit(mentorship_id: int, check_in_id: int):
     elif form.validate_on_submit():
         try:
             services.update_check_in(check_in, current_user, form.changes())
-        except services.Invalid as error:
-            add_service_errors(form, error.errors)
+        except FieldErrors as error:
+            show_on_form(form, error)
         except DomainError as error:
             return _refuse(error, mentorship)
         else:
@@ -320,8 +314,8 @@ def goal_add(mentorship_id: int):
     if form.validate_on_submit():
         try:
             goal = services.add_goal(mentorship, current_user, form.text.data, form.objective.data)
-        except services.Invalid as error:
-            add_service_errors(form, error.errors)
+        except FieldErrors as error:
+            show_on_form(form, error)
         except DomainError as error:
             return _refuse(error, mentorship)
         else:
@@ -381,8 +375,8 @@ def next_meeting(mentorship_id: int):
             services.set_next_meeting(
                 mentorship, current_user, form.next_meeting_on.data, form.next_meeting_time.data
             )
-        except services.Invalid as error:
-            add_service_errors(form, error.errors)
+        except FieldErrors as error:
+            show_on_form(form, error)
         except DomainError as error:
             return _refuse(error, mentorship)
         else:

@@ -1,9 +1,9 @@
-"""Mentorships: the pair's own pages (issue 6, part A).
+"""Mentorships: the pair's own pages.
 
 The agreement, check-ins, goals, progress and the next planned meeting. Every operation takes a
 mentorship the caller already found with `find_for_participant` (so only the pair ever reach
 it), checks the rules, changes the models, enqueues any e-mail in the same transaction and
-commits, or raises a DomainError (`Invalid` with every field's problems) and changes nothing.
+commits, or raises a DomainError (`FieldErrors` with every field's problems) and changes nothing.
 No Flask request or page templates here; routes call one function each.
 
 Confidentiality: a check-in's private note is for its author only. Nothing here hands it to
@@ -21,7 +21,7 @@ from sqlalchemy import or_, select
 
 from app import clock
 from app.email import absolute_url, enqueue
-from app.errors_domain import DomainError
+from app.errors_domain import DomainError, FieldErrors
 from app.extensions import db
 from app.models import (
     CheckIn,
@@ -33,22 +33,13 @@ from app.models import (
     Objective,
     User,
 )
+from app.text import NOT_OFFERED, display_name
 
 # The program runs in Ontario: planned meeting times are wall-clock times there.
 PROGRAM_TIMEZONE = ZoneInfo("America/Toronto")
 MEETING_LENGTH = timedelta(hours=1)
 
 READ_ONLY = "This mentorship has ended, so its record can be read but no longer changed."
-NOT_OFFERED = "Choose from the options shown."
-
-
-class Invalid(DomainError):
-    """The submitted values break rules: `errors` maps each field to its messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        first = next(iter(errors.values()))[0]
-        super().__init__(first, next(iter(errors)))
-        self.errors = errors
 
 
 # --- finding a mentorship and its people ---------------------------------------------------------
@@ -63,12 +54,6 @@ def find_for_participant(mentorship_id: int, user) -> Mentorship | None:
     if mentorship is None or not mentorship.involves(user.id):
         return None
     return mentorship
-
-
-def display_name(user: User) -> str:
-    """The name the partner sees."""
-    profile = user.profile
-    return (profile.display_name if profile is not None else None) or user.name
 
 
 def partner_of(mentorship: Mentorship, user: User) -> User:
@@ -235,7 +220,7 @@ def save_agreement(mentorship: Mentorship, user: User, changes: AgreementChanges
     if _too_long(goals_text, MentorshipAgreement.GOALS_TEXT_LIMIT):
         errors["goals_text"] = [f"Use at most {MentorshipAgreement.GOALS_TEXT_LIMIT:,} characters."]
     if errors:
-        raise Invalid(errors)
+        raise FieldErrors(errors)
 
     now = clock.utcnow()
     agreement = mentorship.agreement
@@ -315,7 +300,7 @@ class CheckInChanges:
 
 
 def _checked_check_in(mentorship: Mentorship, changes: CheckInChanges) -> dict:
-    """The check-in's values once every rule holds; raises Invalid with all problems."""
+    """The check-in's values once every rule holds; raises FieldErrors with all problems."""
     errors: dict[str, list[str]] = {}
     today = clock.today()
     if changes.met_on is None:
@@ -345,7 +330,7 @@ def _checked_check_in(mentorship: Mentorship, changes: CheckInChanges) -> dict:
     if changes.how_it_is_going not in CheckIn.SCORES:
         errors["how_it_is_going"] = ["Choose how it is going, from 1 to 5."]
     if errors:
-        raise Invalid(errors)
+        raise FieldErrors(errors)
     return {
         "met_on": changes.met_on,
         "method": method,
@@ -468,7 +453,7 @@ def add_goal(mentorship: Mentorship, user: User, text: str | None, objective_id:
         if objective is None or not objective.active:
             errors["objective"] = [NOT_OFFERED]
     if errors:
-        raise Invalid(errors)
+        raise FieldErrors(errors)
     goal = Goal(
         mentorship=mentorship,
         text=text,
@@ -559,11 +544,11 @@ def set_next_meeting(
     nobody's confirmation is cleared."""
     check_writable(mentorship)
     if on is None and at is not None:
-        raise Invalid({"next_meeting_on": ["Enter the date of the meeting."]})
+        raise FieldErrors({"next_meeting_on": ["Enter the date of the meeting."]})
     if on is not None and on < clock.today():
-        raise Invalid({"next_meeting_on": ["The next meeting can't be in the past."]})
+        raise FieldErrors({"next_meeting_on": ["The next meeting can't be in the past."]})
     if on is not None and on > clock.today() + timedelta(days=366):
-        raise Invalid({"next_meeting_on": ["Plan a meeting within the next year."]})
+        raise FieldErrors({"next_meeting_on": ["Plan a meeting within the next year."]})
     agreement = mentorship.agreement
     if agreement is None:
         agreement = MentorshipAgreement(mentorship=mentorship, created_at=clock.utcnow())

@@ -1,5 +1,2 @@
-from flask import Blueprint
-
-bp = Blueprint("profiles", __name__)
-
-from app.profiles import routes  # noqa: E402, F401
+"""Member profiles: the profile and its edit page, role agreements, the eligibility checklist,
+the member's copy of their data and the deletion of their account."""

@@ -2,20 +2,32 @@
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, logout_user
 
-from app import clock
-from app.errors_domain import DomainError
+from app import agreements, clock, leaving
+from app.errors_domain import DomainError, FieldErrors, show_on_form
 from app.htmx import is_htmx
 from app.models.profiles import MENTOR_MIN_YEARS
-from app.profiles import bp, services
+from app.profiles import checklist, privacy, roles, services
 from app.profiles.forms import AgreementForm, DeleteAccountForm, ProfileForm
+
+bp = Blueprint("profiles", __name__)
 
 
 @bp.context_processor
 def profile_words():
-    return {"role_labels": services.ROLE_LABELS, "min_years": MENTOR_MIN_YEARS}
+    return {"role_labels": roles.ROLE_LABELS, "min_years": MENTOR_MIN_YEARS}
 
 
 @bp.route("/profile")
@@ -25,11 +37,12 @@ def show():
         "profiles/show.html",
         user=current_user,
         profile=current_user.profile,
-        overview=services.eligibility_overview(current_user, clock.today()),
+        overview=checklist.eligibility_overview(current_user, clock.today()),
         agreements={
-            role: services.agreement_state(current_user, role) for role in services.AGREEMENT_ROLES
+            role: agreements.agreement_state(current_user, role)
+            for role in agreements.AGREEMENT_ROLES
         },
-        show_contact=services.can_see_contact_details(current_user, current_user),
+        show_contact=privacy.can_see_contact_details(current_user, current_user),
     )
 
 
@@ -40,14 +53,14 @@ def edit():
     if form.validate_on_submit():
         try:
             services.save_profile(current_user, form.changes())
-        except services.ProfileInvalid as error:
-            form.add_errors(error.errors)
+        except FieldErrors as error:
+            show_on_form(form, error)
         else:
             flash("Your profile is saved.", "success")
             return redirect(url_for("profiles.show"))
     status = 422 if form.is_submitted() else 200
     return render_template(
-        "profiles/edit.html", form=form, choices=services.role_choices_for_page(form.role.data)
+        "profiles/edit.html", form=form, choices=roles.role_choices_for_page(form.role.data)
     ), status
 
 
@@ -58,7 +71,7 @@ def role_choices():
     if not is_htmx():
         return redirect(url_for("profiles.edit"))
     years = _years_from(request.args.get("years_experience"))
-    choices = services.role_choices(years, request.args.get("role"), request.args.get("role_state"))
+    choices = roles.role_choices(years, request.args.get("role"), request.args.get("role_state"))
     return render_template("profiles/_role_choices.html", choices=choices)
 
 
@@ -72,13 +85,13 @@ def _years_from(raw: str | None) -> int | None:
 @bp.route("/profile/agreement", methods=["GET", "POST"])
 @login_required
 def agreement():
-    role = services.agreement_role_for(current_user, request.args.get("role"))
+    role = checklist.agreement_role_for(current_user, request.args.get("role"))
     if role is None:
         abort(404)
     form = AgreementForm()
     if form.validate_on_submit():
         try:
-            services.confirm_agreement(current_user, role)
+            agreements.confirm_agreement(current_user, role)
         except DomainError as error:
             flash(error.message, "error")
         else:
@@ -88,15 +101,15 @@ def agreement():
         "profiles/agreement.html",
         role=role,
         form=form,
-        state=services.agreement_state(current_user, role),
-        may_confirm=services.may_confirm_agreement(current_user, role),
+        state=agreements.agreement_state(current_user, role),
+        may_confirm=agreements.may_confirm_agreement(current_user, role),
     ), (422 if form.is_submitted() else 200)
 
 
 @bp.get("/profile/export")
 @login_required
 def export():
-    data = services.export_member_data(current_user)
+    data = privacy.export_member_data(current_user)
     filename = f"mentor-match-my-data-{clock.today():%Y-%m-%d}.json"
     return Response(
         json.dumps(data, indent=2, ensure_ascii=False),
@@ -111,7 +124,7 @@ def delete():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            services.delete_account(current_user, form.password.data)
+            leaving.delete_account(current_user, form.password.data)
         except DomainError as error:
             if error.field == "password":
                 form.password.errors = [*form.password.errors, error.message]

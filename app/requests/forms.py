@@ -4,8 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import StopValidation, ValidationError
 
-from app.profiles.forms import CheckboxGroupField, clean_text_filter, vocabulary_choices
-from app.requests.services import MESSAGE_MAX, MESSAGE_MIN, NOT_OFFERED, NOTE_MAX
+from app.forms import CheckboxGroupField, clean_text_filter, vocabulary_choices
+from app.requests.rules import MESSAGE_MAX, MESSAGE_MIN, NOTE_MAX
+from app.text import NOT_OFFERED
 
 
 class IdRadioField(RadioField):
@@ -71,13 +72,6 @@ class RequestForm(FlaskForm):
     def validate_objectives(self, field):
         if not field.data:
             raise ValidationError("Choose at least one objective.")
-
-    def add_error(self, name: str | None, message: str) -> bool:
-        """Put a service's message on its field; False if it belongs to no field."""
-        if name and name in self:
-            self[name].errors = [*self[name].errors, message]
-            return True
-        return False
 
 
 class ActionForm(FlaskForm):

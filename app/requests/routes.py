@@ -1,16 +1,20 @@
 """Request pages. Thin: parse, authorise (one helper per side, 404 for anyone else), call one
 service, then flash and redirect, or render the request's card for HTMX."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.errors_domain import DomainError
+from app.eligibility.members import mentor_is_eligible
+from app.errors_domain import DomainError, show_on_form
 from app.extensions import db
 from app.htmx import is_htmx
 from app.models import MentorshipRequest, Objective, User
-from app.requests import bp, services
+from app.requests import rules, services
 from app.requests.forms import ActionForm, DeclineForm, RequestForm
+from app.text import display_name, format_day
+
+bp = Blueprint("requests", __name__)
 
 
 def _mentor_or_404(mentor_id: int) -> User:
@@ -26,18 +30,13 @@ def _objectives() -> list[Objective]:
     ).all()
 
 
-@bp.context_processor
-def request_words():
-    return {"display_name": services.display_name, "format_day": services.format_day}
-
-
 @bp.route("/mentors/<int:mentor_id>/request", methods=["GET", "POST"])
 @login_required
 def new(mentor_id: int):
     mentor = _mentor_or_404(mentor_id)
-    form = RequestForm.for_mentor(_objectives(), services.contact_methods_offered(mentor))
+    form = RequestForm.for_mentor(_objectives(), rules.contact_methods_offered(mentor))
     try:
-        services.check_may_request(current_user, mentor)
+        rules.check_may_request(current_user, mentor)
         blocker = None
     except DomainError as error:
         blocker = error
@@ -51,12 +50,12 @@ def new(mentor_id: int):
                 form.contact_method.data,
             )
         except DomainError as error:
-            if not form.add_error(error.field, error.message):
+            if not show_on_form(form, error, flash_unplaced=False):
                 blocker = error
         else:
             flash(
-                f"Your request is on its way to {services.display_name(mentor)}. They have until "
-                f"{services.format_day(created.expires_at)} to answer; we will e-mail you as "
+                f"Your request is on its way to {display_name(mentor)}. They have until "
+                f"{format_day(created.expires_at)} to answer; we will e-mail you as "
                 "soon as they do.",
                 "success",
             )
@@ -70,7 +69,7 @@ def new(mentor_id: int):
         profile=mentor.profile,
         form=form,
         blocker=blocker,
-        show_mentor=blocker is None or services.mentor_is_eligible(mentor),
+        show_mentor=blocker is None or mentor_is_eligible(mentor),
     ), status
 
 
@@ -113,7 +112,7 @@ def withdraw(request_id: int):
     try:
         services.withdraw_request(req, current_user)
         message, category = (
-            f"You withdrew your request to {services.display_name(req.mentor)}.",
+            f"You withdrew your request to {display_name(req.mentor)}.",
             "success",
         )
     except DomainError as error:
@@ -138,9 +137,9 @@ def accept(request_id: int):
         flash(error.message, "error")
     else:
         flash(
-            f"You accepted {services.display_name(req.mentee)}'s request. We e-mailed them; "
+            f"You accepted {display_name(req.mentee)}'s request. We e-mailed them; "
             "your mentorship runs at least until "
-            f"{services.format_day(mentorship.minimum_end_on)}.",
+            f"{format_day(mentorship.minimum_end_on)}.",
             "success",
         )
     return redirect(url_for("requests.index"))
@@ -165,7 +164,7 @@ def decline(request_id: int):
         flash(error.message, "error")
     else:
         flash(
-            f"You declined {services.display_name(req.mentee)}'s request. We let them know kindly.",
+            f"You declined {display_name(req.mentee)}'s request. We let them know kindly.",
             "success",
         )
     return redirect(url_for("requests.index"))

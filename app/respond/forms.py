@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import ValidationError
 
-from app.profiles.forms import clean_text_filter
-from app.requests.services import NOTE_MAX
+from app.forms import clean_text_filter
+from app.requests.rules import NOTE_MAX
 
 
 class RespondForm(FlaskForm):

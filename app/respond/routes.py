@@ -1,12 +1,20 @@
 """/respond/<token>: GET (and HEAD) show the request, POST decides. Thin: the token is read and
 acted on by app/respond/services.py; no sign-in needed."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from app.requests.links import INVALID
-from app.requests.services import display_name, format_day
-from app.respond import bp, services
+from app.respond import services
 from app.respond.forms import RespondForm
+from app.respond.redaction import install as install_token_redaction
+from app.text import display_name, format_day
+
+bp = Blueprint("respond", __name__)
+
+
+@bp.record_once
+def _redact_tokens_in_logs(state) -> None:
+    install_token_redaction()
 
 
 @bp.after_request
@@ -15,11 +23,6 @@ def keep_the_link_private(response):
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-@bp.context_processor
-def request_words():
-    return {"display_name": display_name, "format_day": format_day}
 
 
 def _render(page, form, error=None, status=None):

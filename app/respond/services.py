@@ -14,8 +14,10 @@ from app import clock
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import Mentorship, MentorshipRequest, User
+from app.requests import rules
 from app.requests import services as requests
 from app.requests.links import ANSWERED, EXPIRED, INVALID, READY, Link, read_link
+from app.text import display_name, format_day
 
 ACCEPT, DECLINE = "accept", "decline"
 
@@ -60,8 +62,8 @@ TITLES = {
 
 def answered_message(request: MentorshipRequest) -> str:
     """What happened to a request that is no longer pending, told to its mentor."""
-    when = requests.format_day(request.responded_at or request.created_at)
-    mentee = requests.display_name(request.mentee)
+    when = format_day(request.responded_at or request.created_at)
+    mentee = display_name(request.mentee)
     return {
         MentorshipRequest.ACCEPTED: f"You accepted this request on {when}.",
         MentorshipRequest.DECLINED: f"You declined this request on {when}.",
@@ -79,7 +81,7 @@ def _page(link: Link) -> LinkPage:
         return LinkPage(link, "This link is not valid.", title="This link is not valid")
     if link.state == EXPIRED:
         if request is not None and request.expires_at <= clock.utcnow():
-            message = f"This request expired on {requests.format_day(request.expires_at)}."
+            message = f"This request expired on {format_day(request.expires_at)}."
         else:
             message = "This link has expired."
         return LinkPage(link, message, title="This link has expired")
@@ -99,7 +101,7 @@ def _page(link: Link) -> LinkPage:
     capacity = mentor.profile.mentor_capacity if mentor.profile is not None else 0
     return LinkPage(
         link,
-        full=requests.spots_left(mentor) <= 0,
+        full=rules.spots_left(mentor) <= 0,
         capacity=capacity,
         other_pending=len(requests.other_pending_received(request)),
     )

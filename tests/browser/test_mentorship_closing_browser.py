@@ -9,9 +9,9 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from app import clock
+from app.clock import add_months
 from app.extensions import db
 from app.models import CheckIn, ContactMethod, Mentorship, MentorshipAgreement, Objective
-from app.requests.services import add_months
 from tests.browser.conftest import sign_in
 from tests.test_mentorship_closing import vocab
 from tests.test_requests import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
