@@ -76,20 +76,6 @@ REQUEST_EMAIL_RESENT = "request.email_resent"
 audit.ACTIONS.setdefault(REQUEST_EMAIL_RESENT, "Request e-mail sent to the mentor again")
 REQUEST_TARGET = "request"
 
-STATUS_LABELS = {
-    MentorshipRequest.PENDING: "Waiting for an answer",
-    MentorshipRequest.ACCEPTED: "Accepted",
-    MentorshipRequest.DECLINED: "Declined",
-    MentorshipRequest.WITHDRAWN: "Withdrawn by the mentee",
-    MentorshipRequest.EXPIRED: "Expired without an answer",
-    MentorshipRequest.SUPERSEDED: "Closed: another mentor accepted the mentee",
-}
-MENTORSHIP_STATUS_LABELS = {
-    Mentorship.ACTIVE: "Active",
-    Mentorship.COMPLETED: "Completed",
-    Mentorship.ENDED_EARLY: "Ended early",
-}
-
 
 # --- the period -----------------------------------------------------------------------------
 
@@ -872,7 +858,7 @@ def request_view(request_id: int) -> RequestView | None:
     view = RequestView(
         id=row.id,
         status=row.status,
-        status_label=STATUS_LABELS.get(row.status, row.status),
+        status_label=MentorshipRequest.STATUS_LABELS.get(row.status, row.status),
         source=row.source,
         created_at=row.created_at,
         expires_at=row.expires_at,
@@ -1051,7 +1037,7 @@ def mentorship_view(mentorship_id: int) -> MentorshipView | None:
     return MentorshipView(
         id=row.id,
         status=row.status,
-        status_label=MENTORSHIP_STATUS_LABELS.get(row.status, row.status),
+        status_label=Mentorship.STATUS_LABELS.get(row.status, row.status),
         started_on=row.started_on,
         minimum_end_on=row.minimum_end_on,
         ended_on=row.ended_on,

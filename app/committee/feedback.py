@@ -31,8 +31,9 @@ from app.models import (
 )
 
 PER_PAGE = 20
-CLOSED = (Mentorship.COMPLETED, Mentorship.ENDED_EARLY)
-STATUS_LABELS = {Mentorship.COMPLETED: "Completed", Mentorship.ENDED_EARLY: "Ended early"}
+CLOSED = Mentorship.CLOSED_STATUSES
+# The closed statuses the filter offers, with their labels.
+STATUS_LABELS = {status: Mentorship.STATUS_LABELS[status] for status in CLOSED}
 NO_REASON = "No reason recorded"
 MENTOR, MENTEE = "mentor", "mentee"
 

@@ -42,7 +42,6 @@ def _refuse(error: DomainError, mentorship: Mentorship):
 @bp.context_processor
 def mentorship_words():
     return {
-        "status_labels": services.STATUS_LABELS,
         "frequencies": services.MentorshipAgreement.FREQUENCIES,
         "scores": CheckIn.SCORES,
     }

@@ -65,13 +65,6 @@ def role_of(mentorship: Mentorship, user: User) -> str:
     return "mentor" if user.id == mentorship.mentor_id else "mentee"
 
 
-STATUS_LABELS = {
-    Mentorship.ACTIVE: "Active",
-    Mentorship.COMPLETED: "Completed",
-    Mentorship.ENDED_EARLY: "Ended early",
-}
-
-
 @dataclass
 class MentorshipRow:
     """One line of /mentorships."""
@@ -104,7 +97,7 @@ def mentorships_of(user: User) -> MentorshipLists:
             role=role_of(mentorship, user),
             partner=partner,
             partner_name=display_name(partner),
-            status_label=STATUS_LABELS.get(mentorship.status, mentorship.status),
+            status_label=mentorship.status_label,
         )
         (lists.current if mentorship.is_active else lists.past).append(row)
     return lists

@@ -33,6 +33,15 @@ class MentorshipRequest(db.Model):
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
     SUPERSEDED = "superseded"
+    # What each status is called on the committee's pages.
+    STATUS_LABELS = {
+        PENDING: "Waiting for an answer",
+        ACCEPTED: "Accepted",
+        DECLINED: "Declined",
+        WITHDRAWN: "Withdrawn by the mentee",
+        EXPIRED: "Expired without an answer",
+        SUPERSEDED: "Closed: another mentor accepted the mentee",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -85,6 +94,12 @@ class Mentorship(db.Model):
     ACTIVE = "active"
     COMPLETED = "completed"
     ENDED_EARLY = "ended_early"
+    STATUS_LABELS = {ACTIVE: "Active", COMPLETED: "Completed", ENDED_EARLY: "Ended early"}
+    CLOSED_STATUSES = (COMPLETED, ENDED_EARLY)
+
+    @property
+    def status_label(self) -> str:
+        return self.STATUS_LABELS.get(self.status, self.status)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
