@@ -9,10 +9,7 @@ what arrived, and `deliver_mail()` runs one pass of the outbox.
 """
 
 import contextvars
-import html
 import os
-import re
-import socket
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -21,24 +18,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import MetaData, select, text
+from sqlalchemy import MetaData, text
 
 from app import clock, create_app
 from app.auth.passwords import hash_password
 from app.extensions import db
-from app.models import AuditEvent, Profile, User
+from app.models import Profile, User
 from app.models.accounts import normalise_email
-
-VOCABULARY_TABLES = {
-    "sectors",
-    "expertise_areas",
-    "regions",
-    "contact_methods",
-    "languages",
-    "objectives",
-}
-DEFAULT_PASSWORD = "correct horse battery staple"
-
+from tests.support import DEFAULT_PASSWORD, VOCABULARY_TABLES, FormClient, free_port, sign_in
 
 # --- database ------------------------------------------------------------------------------
 
@@ -134,49 +121,9 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def csrf_token_from(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'"X-CSRFToken": "([^"]+)"', html
-    )
-    assert match, "no CSRF token on the page"
-    return match.group(1)
-
-
-class FormClient:
-    """Posts forms the way a browser does: with the CSRF token of the session."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def csrf_token(self) -> str:
-        return csrf_token_from(self.client.get("/").get_data(as_text=True))
-
-    def post(self, path: str, data: dict | None = None, **kwargs):
-        data = dict(data or {})
-        data.setdefault("csrf_token", self.csrf_token())
-        return self.client.post(path, data=data, **kwargs)
-
-    def get(self, path: str, **kwargs):
-        return self.client.get(path, **kwargs)
-
-
 @pytest.fixture
 def forms(client):
     return FormClient(client)
-
-
-def unescaped_html(response) -> str:
-    """A response's HTML with its character references decoded (&#39; -> ')."""
-    return html.unescape(response.get_data(as_text=True))
-
-
-def audit_events(action: str | None = None) -> list[AuditEvent]:
-    """The audit trail as stored now, oldest first (of one action, if given)."""
-    db.session.expire_all()
-    query = select(AuditEvent).order_by(AuditEvent.id)
-    if action:
-        query = query.where(AuditEvent.action == action)
-    return list(db.session.scalars(query))
 
 
 # --- people ---------------------------------------------------------------------------------
@@ -215,24 +162,6 @@ def make_member(app):
         return user
 
     return make
-
-
-def sign_in(client, email: str, password: str = DEFAULT_PASSWORD, remember: bool = False):
-    forms = FormClient(client)
-    data = {"email": email, "password": password}
-    if remember:
-        data["remember"] = "y"
-    response = forms.post("/auth/login", data)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return response
-
-
-def client_for(app, user, remember: bool = False) -> FormClient:
-    """A FormClient signed in as `user`. `remember` ("Remember me") for tests that move the
-    clock by days, past a plain session's 12 hours."""
-    client = app.test_client()
-    sign_in(client, user.email, remember=remember)
-    return FormClient(client)
 
 
 @pytest.fixture
@@ -279,12 +208,6 @@ def clock_at(monkeypatch):
 # --- e-mail ---------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class _Collector:
     async def handle_DATA(self, server, session, envelope):
         self.server.received.append(
@@ -321,18 +244,6 @@ class SmtpServer:
     def clear(self):
         self.received.clear()
         self.reply = "250 OK"
-
-
-def body_text(message: EmailMessage) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()
-
-
-def body_html(message: EmailMessage) -> str:
-    return message.get_body(preferencelist=("html",)).get_content()
-
-
-def links_in(message: EmailMessage) -> list[str]:
-    return re.findall(r"https?://[^\s<>\"']+", body_text(message))
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import LoginSession, OutboxEmail, User
-from tests.conftest import DEFAULT_PASSWORD, FormClient, body_text, links_in, sign_in
+from tests.support import DEFAULT_PASSWORD, FormClient, body_text, links_in, sign_in
 
 NEW_PASSWORD = "a brand new passphrase"
 

@@ -10,9 +10,9 @@ from app.committee import audit, members_admin
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import LoginSession, User
-from tests.conftest import FormClient, sign_in
-from tests.conftest import audit_events as events
-from tests.conftest import unescaped_html as text_of
+from tests.support import FormClient, sign_in
+from tests.support import audit_events as events
+from tests.support import unescaped_html as text_of
 
 NOW = datetime(2026, 11, 30, 15, 0)
 ACTIONS = ["deactivate", "reactivate", "grant-committee", "revoke-committee"]

@@ -24,8 +24,8 @@ from app.models import (
     OutboxEmail,
 )
 from app.models.profiles import MENTEE, MENTOR
-from tests.conftest import FormClient
-from tests.conftest import unescaped_html as text_of
+from tests.support import FormClient
+from tests.support import unescaped_html as text_of
 from tests.test_mentors import agree, entry, profile_fields
 
 NOW = datetime(2026, 11, 30, 15, 0)

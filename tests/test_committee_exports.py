@@ -23,7 +23,7 @@ from app.models import (
     Objective,
     Region,
 )
-from tests.conftest import FormClient
+from tests.support import FormClient
 
 NOW = datetime(2026, 11, 30, 15, 0)
 PATHS = {name: f"/committee/exports/{name}.csv" for name in exports.EXPORTS}

@@ -21,7 +21,7 @@ from app.models import (
 )
 from app.models.profiles import MENTOR
 from tests import test_committee_dashboard as dashboard_tests
-from tests.conftest import FormClient
+from tests.support import FormClient
 from tests.test_committee_dashboard import (
     NOW,
     SECRETS,

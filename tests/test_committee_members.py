@@ -11,8 +11,8 @@ from app.committee import audit
 from app.eligibility import EXPIRED, MISSING, UNVERIFIED, VERIFIED, membership_status
 from app.extensions import db
 from app.models import AuditEvent, Profile, RosterImport, User
-from tests.conftest import FormClient
-from tests.conftest import audit_events as events
+from tests.support import FormClient
+from tests.support import audit_events as events
 
 NOW = datetime(2026, 11, 30, 15, 0)
 TODAY = NOW.date()

@@ -11,9 +11,9 @@ from app.committee import settings as program_settings
 from app.extensions import db
 from app.models import Intake, ProgramSettings
 from app.program import requests_blocked_reason
-from tests.conftest import FormClient
-from tests.conftest import audit_events as events
-from tests.conftest import unescaped_html as text_of
+from tests.support import FormClient
+from tests.support import audit_events as events
+from tests.support import unescaped_html as text_of
 
 NOW = datetime(2026, 11, 30, 15, 0)
 TODAY = NOW.date()

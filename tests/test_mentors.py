@@ -23,7 +23,7 @@ from app.models import (
 )
 from app.models.mentorship import Mentorship, MentorshipRequest
 from app.models.profiles import BOTH, MENTEE, MENTOR
-from tests.conftest import sign_in
+from tests.support import sign_in
 
 MODELS = {
     "sectors": Sector,

@@ -28,7 +28,7 @@ from app.models import (
 )
 from app.requests import services as request_services
 from tests import test_requests as base
-from tests.conftest import FormClient, body_html, body_text, client_for, links_in
+from tests.support import FormClient, body_html, body_text, client_for, links_in
 from tests.test_requests import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
     ask,
     restore_vocabularies,

@@ -14,7 +14,7 @@ from app.mentorships import closing
 from app.mentorships.reminders import run_mentorship_reminders
 from app.models import CheckIn, ContactMethod, Mentorship, OutboxEmail, ProgramSettings
 from tests import test_mentorship_closing as closing_tests
-from tests.conftest import body_html, body_text, links_in
+from tests.support import body_html, body_text, links_in
 from tests.test_mentorship_closing import START, at, fresh, vocab
 from tests.test_requests import restore_vocabularies  # noqa: F401  (autouse fixture)
 

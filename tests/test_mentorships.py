@@ -20,7 +20,7 @@ from app.models import (
     OutboxEmail,
     User,
 )
-from tests.conftest import FormClient, body_html, body_text, client_for
+from tests.support import FormClient, body_html, body_text, client_for
 
 NOW = datetime(2026, 3, 10, 15, 0)
 STARTED = date(2026, 2, 1)

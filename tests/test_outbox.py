@@ -27,7 +27,7 @@ from app.email.delivery import (
 )
 from app.extensions import db
 from app.models import OutboxEmail
-from tests.conftest import body_html, body_text, free_port, links_in
+from tests.support import body_html, body_text, free_port, links_in
 
 T0 = datetime(2026, 12, 1, 9, 0)
 SUBJECT = "Your Mentor Match password was changed"

@@ -23,7 +23,7 @@ from app.models import (
 from app.models.profiles import BOTH, MENTEE, MENTOR
 from app.profiles import privacy, services
 from app.profiles.services import ProfileChanges
-from tests.conftest import FormClient
+from tests.support import FormClient
 
 ROLE_TABLE = [
     (years, role, role == MENTEE or years >= 3)

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import RoleAgreement
 from app.models.profiles import BOTH, MENTEE, MENTOR
 from app.profiles import checklist
-from tests.conftest import FormClient, sign_in
+from tests.support import FormClient, sign_in
 from tests.test_profiles import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
     complete_profile,
     form_data,

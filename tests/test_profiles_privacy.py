@@ -20,7 +20,7 @@ from app.models import (
     User,
 )
 from app.models.profiles import BOTH, MENTEE
-from tests.conftest import DEFAULT_PASSWORD, FormClient, sign_in
+from tests.support import DEFAULT_PASSWORD, FormClient, sign_in
 from tests.test_profiles import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
     complete_profile,
     page_of,

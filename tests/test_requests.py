@@ -26,7 +26,7 @@ from app.models.profiles import BOTH, MENTEE, MENTOR
 from app.profiles import privacy
 from app.requests import rules, services
 from app.text import format_day
-from tests.conftest import FormClient, body_html, body_text, client_for, links_in
+from tests.support import FormClient, body_html, body_text, client_for, links_in
 from tests.test_profiles import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
     complete_profile,
     restore_vocabularies,

@@ -17,7 +17,7 @@ from app.profiles import privacy
 from app.profiles import services as profile_services
 from app.requests import jobs, services
 from tests import test_requests as base
-from tests.conftest import DEFAULT_PASSWORD, body_html, body_text, links_in
+from tests.support import DEFAULT_PASSWORD, body_html, body_text, links_in
 from tests.test_requests import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
     GOALS,
     active_mentorship,

@@ -20,7 +20,7 @@ from app.requests import jobs, services
 from app.requests.links import make_link_token
 from app.respond.redaction import TokenRedactingFilter, install, redact
 from app.tokens import make_token
-from tests.conftest import body_html, body_text, csrf_token_from, links_in, sign_in
+from tests.support import body_html, body_text, csrf_token_from, links_in, sign_in
 from tests.test_requests import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
     GOALS,
     agree,

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import User
-from tests.conftest import DEFAULT_PASSWORD, FormClient, csrf_token_from, sign_in
+from tests.support import DEFAULT_PASSWORD, FormClient, csrf_token_from, sign_in
 
 REGISTRATION = {
     "name": "Ada Reader",

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Profile, Region, Sector, User
 from app.models.profiles import BOTH, MENTEE, MENTOR, MENTOR_MIN_YEARS
 from app.seed import CITIES_BY_REGION, DEMO_PASSWORD, EMPLOYERS_BY_SECTOR
-from tests.conftest import VOCABULARY_TABLES, sign_in
+from tests.support import VOCABULARY_TABLES, sign_in
 
 ONTARIO_CITIES = {city for cities in CITIES_BY_REGION.values() for city in cities}
 EMPLOYERS = {employer for employers in EMPLOYERS_BY_SECTOR.values() for employer in employers}

@@ -45,7 +45,7 @@ from playwright.sync_api import ConsoleMessage, Page
 from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from tests.conftest import DEFAULT_PASSWORD
+from tests.support import DEFAULT_PASSWORD
 
 BROWSER_TESTS = Path(__file__).resolve().parent
 AXE_SOURCE = BROWSER_TESTS / "vendor" / "axe-4.14.1.min.js"

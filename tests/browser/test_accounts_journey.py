@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.conftest import DEFAULT_PASSWORD, links_in
+from tests.support import DEFAULT_PASSWORD, links_in
 
 NEW_PASSWORD = "lighthouse marmalade quietly"
 

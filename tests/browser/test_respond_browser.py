@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
-from tests.conftest import links_in
+from tests.support import links_in
 from tests.test_requests import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
     GOALS,
     agree,
