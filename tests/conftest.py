@@ -27,6 +27,9 @@ from app.models import Profile, User
 from app.models.accounts import normalise_email
 from tests.support import DEFAULT_PASSWORD, VOCABULARY_TABLES, FormClient, free_port, sign_in
 
+# The builders of people, pairs, agreements and vocabularies, with their fixtures.
+pytest_plugins = ["tests.factories"]
+
 # --- database ------------------------------------------------------------------------------
 
 

@@ -1,8 +1,6 @@
 """The committee's account actions on a member's page: deactivate / reactivate, grant / remove
 the committee role (the last committee member stays), and the member list's role filter."""
 
-from datetime import datetime
-
 import pytest
 from sqlalchemy import func, select
 
@@ -14,13 +12,9 @@ from tests.support import FormClient, sign_in
 from tests.support import audit_events as events
 from tests.support import unescaped_html as text_of
 
-NOW = datetime(2026, 11, 30, 15, 0)
+pytestmark = pytest.mark.usefixtures("fixed_time")  # today is 30 November 2026
+
 ACTIONS = ["deactivate", "reactivate", "grant-committee", "revoke-committee"]
-
-
-@pytest.fixture(autouse=True)
-def _fixed_time(clock_at):
-    clock_at(NOW)
 
 
 def fresh(user: User) -> User:

@@ -24,18 +24,14 @@ from app.models import (
     OutboxEmail,
 )
 from app.models.profiles import MENTEE, MENTOR
+from tests.factories import NOW, TODAY
 from tests.support import FormClient
 from tests.support import unescaped_html as text_of
 from tests.test_mentors import agree, entry, profile_fields
 
-NOW = datetime(2026, 11, 30, 15, 0)
-TODAY = NOW.date()
+pytestmark = pytest.mark.usefixtures("fixed_time")  # today is 30 November 2026
+
 R = MentorshipRequest
-
-
-@pytest.fixture(autouse=True)
-def _fixed_time(clock_at):
-    clock_at(NOW)
 
 
 # --- hand-made data -------------------------------------------------------------------------

@@ -23,9 +23,11 @@ from app.models import (
     Objective,
     Region,
 )
+from tests.factories import NOW
 from tests.support import FormClient
 
-NOW = datetime(2026, 11, 30, 15, 0)
+pytestmark = pytest.mark.usefixtures("fixed_time")  # today is 30 November 2026
+
 PATHS = {name: f"/committee/exports/{name}.csv" for name in exports.EXPORTS}
 SECRETS = [
     "SECRET-REQUEST-MESSAGE-7731",
@@ -36,11 +38,6 @@ SECRETS = [
     "SECRET-GOAL-TEXT-3286",
     "SECRET-BIO-4397",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fixed_time(clock_at):
-    clock_at(NOW)
 
 
 @pytest.fixture

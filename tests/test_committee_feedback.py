@@ -21,9 +21,9 @@ from app.models import (
 )
 from app.models.profiles import MENTOR
 from tests import test_committee_dashboard as dashboard_tests
+from tests.factories import NOW
 from tests.support import FormClient
 from tests.test_committee_dashboard import (
-    NOW,
     SECRETS,
     add_check_in,
     add_mentorship,
@@ -39,9 +39,10 @@ R = MentorshipRequest
 PATH = "/committee/feedback"
 HTMX = {"HX-Request": "true"}
 
-# The dashboard tests' fixtures: today is 2026-11-30 (autouse) and eligible members
-# (`people(name, role, **profile)`); `committee` (FormClient, User) is conftest's.
-_fixed_time = dashboard_tests._fixed_time
+pytestmark = pytest.mark.usefixtures("fixed_time")  # today is 30 November 2026
+
+# The dashboard tests' eligible members (`people(name, role, **profile)`); `committee`
+# (FormClient, User) is conftest's.
 people = dashboard_tests.people
 
 MENTOR_COMMENT = "Mentor comment: a fine pairing, quokka-3141"

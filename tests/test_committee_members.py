@@ -2,7 +2,7 @@
 and the audit trail."""
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,16 +11,11 @@ from app.committee import audit
 from app.eligibility import EXPIRED, MISSING, UNVERIFIED, VERIFIED, membership_status
 from app.extensions import db
 from app.models import AuditEvent, Profile, RosterImport, User
+from tests.factories import NOW, TODAY
 from tests.support import FormClient
 from tests.support import audit_events as events
 
-NOW = datetime(2026, 11, 30, 15, 0)
-TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def _fixed_time(clock_at):
-    clock_at(NOW)
+pytestmark = pytest.mark.usefixtures("fixed_time")  # today is 30 November 2026
 
 
 def membership(number="OLA-1001", expires=date(2027, 3, 31), verified_by=None, **more):

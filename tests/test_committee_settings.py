@@ -1,7 +1,7 @@
 """The committee's program settings: status and notice, limits, contacts, the Markdown texts,
 intakes and `requests_blocked_reason`; and the audit log page."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,12 +11,12 @@ from app.committee import settings as program_settings
 from app.extensions import db
 from app.models import Intake, ProgramSettings
 from app.program import requests_blocked_reason
+from tests.factories import NOW, TODAY
 from tests.support import FormClient
 from tests.support import audit_events as events
 from tests.support import unescaped_html as text_of
 
-NOW = datetime(2026, 11, 30, 15, 0)
-TODAY = NOW.date()
+pytestmark = pytest.mark.usefixtures("fixed_time")  # today is 30 November 2026
 
 # Every GET page of this area, and every POST with a plausible body.
 PAGES = ["/committee/settings", "/committee/settings/texts", "/committee/intakes"]
@@ -32,11 +32,6 @@ POSTS = [
     ("/committee/exports/requests.csv", {}),
     ("/committee/exports/mentorships.csv", {}),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fixed_time(clock_at):
-    clock_at(NOW)
 
 
 def settings_row() -> ProgramSettings:

@@ -3,7 +3,7 @@ wrong (each refused with a precise message, writing nothing)."""
 
 import io
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -26,14 +26,9 @@ from app.committee.roster import (
 )
 from app.extensions import db
 from app.models import AuditEvent, Profile, RosterImport, User
+from tests.factories import NOW, TODAY
 
-NOW = datetime(2026, 11, 30, 15, 0)
-TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def _fixed_time(clock_at):
-    clock_at(NOW)
+pytestmark = pytest.mark.usefixtures("fixed_time")  # today is 30 November 2026
 
 
 def rows_of(text: str, filename: str = "roster.csv") -> list[RosterRow]:
