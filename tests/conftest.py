@@ -1,4 +1,6 @@
-"""Shared fixtures.
+"""Shared fixtures: the database, the application and its clients, the clock, the SMTP server.
+The builders of test data (people, pairs, agreements, vocabularies) are the plugin
+tests/factories.py; plain helpers are in tests/support.py.
 
 The database is SQLite (a temporary file) unless TEST_DATABASE_URL names another, e.g. a
 PostgreSQL database. Its schema is built once per run by the real migrations; after every test
@@ -21,14 +23,12 @@ from flask_migrate import upgrade
 from sqlalchemy import MetaData, text
 
 from app import clock, create_app
-from app.auth.passwords import hash_password
 from app.extensions import db
-from app.models import Profile, User
-from app.models.accounts import normalise_email
-from tests.support import DEFAULT_PASSWORD, VOCABULARY_TABLES, FormClient, free_port, sign_in
+from tests.support import VOCABULARY_TABLES, FormClient, free_port
 
 # The builders of people, pairs, agreements and vocabularies, with their fixtures.
 pytest_plugins = ["tests.factories"]
+
 
 # --- database ------------------------------------------------------------------------------
 
@@ -127,64 +127,6 @@ def runner(app):
 @pytest.fixture
 def forms(client):
     return FormClient(client)
-
-
-# --- people ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def make_member(app):
-    """Create a member: `make_member(email=..., verified=True, committee=False, **profile)`."""
-    counter = iter(range(1, 10_000))
-
-    def make(
-        email: str | None = None,
-        name: str | None = None,
-        password: str = DEFAULT_PASSWORD,
-        verified: bool = True,
-        committee: bool = False,
-        active: bool = True,
-        profile: dict | None = None,
-    ) -> User:
-        number = next(counter)
-        now = clock.utcnow()
-        user = User(
-            email=normalise_email(email or f"member{number}@example.org"),
-            name=name or f"Member {number}",
-            password_hash=hash_password(password),
-            email_verified_at=now if verified else None,
-            is_committee=committee,
-            is_active_account=active,
-            privacy_notice_version=app.config["PRIVACY_NOTICE_VERSION"],
-            privacy_accepted_at=now,
-        )
-        db.session.add(user)
-        if profile is not None:
-            db.session.add(Profile(user=user, **profile))
-        db.session.commit()
-        return user
-
-    return make
-
-
-@pytest.fixture
-def signed_in(app, make_member):
-    """A test client signed in as a new member: `client, user = signed_in(**member_options)`."""
-
-    def make(**options):
-        user = make_member(**options)
-        client = app.test_client()
-        sign_in(client, user.email)
-        return client, user
-
-    return make
-
-
-@pytest.fixture
-def committee(signed_in):
-    """A FormClient signed in as a committee member ("Chair Person"), and that member."""
-    client, user = signed_in(committee=True, name="Chair Person")
-    return FormClient(client), user
 
 
 # --- time -----------------------------------------------------------------------------------

@@ -7,10 +7,10 @@ import re
 import socket
 from email.message import EmailMessage
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.extensions import db
-from app.models import AuditEvent
+from app.models import AuditEvent, Profile
 
 # The members the tests make all have this password.
 DEFAULT_PASSWORD = "correct horse battery staple"
@@ -79,6 +79,47 @@ def client_for(app, user, remember: bool = False) -> FormClient:
 def unescaped_html(response) -> str:
     """A response's HTML with its character references decoded (&#39; -> ')."""
     return html.unescape(response.get_data(as_text=True))
+
+
+def text_of(response) -> str:
+    """The page's text: tags removed, entities decoded, white space collapsed."""
+    without_tags = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    return re.sub(r"\s+", " ", html.unescape(without_tags)).replace(" .", ".")
+
+
+def listed_mentors(response) -> list[str]:
+    """The names on the directory's mentor cards, in order."""
+    return re.findall(
+        r'class="mentor-name"><a href="/mentors/\d+">([^<]+)</a>', unescaped_html(response)
+    )
+
+
+def statements_for(app, forms, path, headers=None) -> int:
+    """How many SQL statements one GET of `path` runs (it must answer 200)."""
+    count = {"n": 0}
+
+    def counter(*args):
+        count["n"] += 1
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", counter)
+    try:
+        response = forms.get(path, headers=headers or {})
+    finally:
+        event.remove(engine, "before_cursor_execute", counter)
+    assert response.status_code == 200
+    return count["n"]
+
+
+def fresh(model, id_):
+    """The row as stored now (not as the test's session remembers it)."""
+    db.session.expire_all()
+    return db.session.get(model, id_)
+
+
+def profile_of(user) -> Profile:
+    db.session.expire_all()
+    return db.session.get(Profile, user.id)
 
 
 def audit_events(action: str | None = None) -> list[AuditEvent]:

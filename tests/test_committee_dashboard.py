@@ -6,28 +6,32 @@ import re
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.committee import dashboard
 from app.committee.charts import Point, bar_chart, column_chart
 from app.extensions import db
 from app.models import (
     AuditEvent,
-    CheckIn,
-    ContactMethod,
     Goal,
     Intake,
     Mentorship,
     MentorshipAgreement,
     MentorshipRequest,
-    Objective,
     OutboxEmail,
 )
-from app.models.profiles import MENTEE, MENTOR
-from tests.factories import NOW, TODAY
-from tests.support import FormClient
+from app.models.profiles import MENTOR
+from tests.factories import (
+    NOW,
+    SECRETS,
+    TODAY,
+    add_check_in,
+    add_mentorship,
+    add_request,
+    plant_pair_secrets,
+)
+from tests.support import FormClient, statements_for
 from tests.support import unescaped_html as text_of
-from tests.test_mentors import agree, entry, profile_fields
 
 pytestmark = pytest.mark.usefixtures("fixed_time")  # today is 30 November 2026
 
@@ -35,74 +39,6 @@ R = MentorshipRequest
 
 
 # --- hand-made data -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def people(make_member):
-    """`people(name, role, **profile)`: an eligible member (agreements confirmed)."""
-
-    def make(name, role=MENTEE, agreement=True, **profile):
-        user = make_member(
-            name=name, profile={"display_name": name, **profile_fields(role, **profile)}
-        )
-        if agreement:
-            agree(user, MENTOR if role == MENTOR else MENTEE)
-        return user
-
-    return make
-
-
-def at(day: date, hour: int = 15) -> datetime:
-    return datetime(day.year, day.month, day.day, hour)
-
-
-def add_request(mentee, mentor, status, created: datetime, responded=None, **values):
-    request = R(
-        mentee_id=mentee.id,
-        mentor_id=mentor.id,
-        message=values.pop("message", "A message of the mentee, long enough."),
-        status=status,
-        created_at=created,
-        expires_at=created + timedelta(days=14),
-        responded_at=responded,
-        **values,
-    )
-    db.session.add(request)
-    db.session.commit()
-    return request
-
-
-def add_mentorship(
-    mentor, mentee, started: date, status=Mentorship.ACTIVE, ended=None, request=None
-):
-    mentorship = Mentorship(
-        mentor_id=mentor.id,
-        mentee_id=mentee.id,
-        request_id=request.id if request else None,
-        status=status,
-        started_on=started,
-        minimum_end_on=started + timedelta(days=184),
-        ended_on=ended,
-    )
-    db.session.add(mentorship)
-    db.session.commit()
-    return mentorship
-
-
-def add_check_in(mentorship, met_on: date, objectives=(), minutes=60, score=4, **notes):
-    check_in = CheckIn(
-        mentorship_id=mentorship.id,
-        author_id=mentorship.mentee_id,
-        met_on=met_on,
-        method_id=entry(ContactMethod, "email").id,
-        minutes=minutes,
-        how_it_is_going=score,
-        objectives=[entry(Objective, code) for code in objectives],
-        **notes,
-    )
-    db.session.add(check_in)
-    db.session.commit()
-    return check_in
 
 
 @pytest.fixture
@@ -117,12 +53,12 @@ def program(people, make_member):
     m3 = people("Mo Three", region="ottawa")
     m4 = people("Mo Four")
     m5 = people("Mo Five")
-    r1 = add_request(m1, a, R.ACCEPTED, at(date(2026, 5, 1)), at(date(2026, 5, 10)))
-    r2 = add_request(m2, b, R.ACCEPTED, at(date(2026, 1, 1)), at(date(2026, 1, 5)))
-    r3 = add_request(m3, c, R.ACCEPTED, at(date(2026, 2, 25)), at(date(2026, 3, 1)))
-    r4d = add_request(m4, a, R.DECLINED, at(date(2026, 10, 1)), at(date(2026, 10, 5)))
-    r4p = add_request(m4, b, R.PENDING, at(date(2026, 11, 20)))
-    r5 = add_request(m5, a, R.PENDING, at(date(2026, 11, 28)))
+    r1 = add_request(m1, a, R.ACCEPTED, datetime(2026, 5, 1, 15), datetime(2026, 5, 10, 15))
+    r2 = add_request(m2, b, R.ACCEPTED, datetime(2026, 1, 1, 15), datetime(2026, 1, 5, 15))
+    r3 = add_request(m3, c, R.ACCEPTED, datetime(2026, 2, 25, 15), datetime(2026, 3, 1, 15))
+    r4d = add_request(m4, a, R.DECLINED, datetime(2026, 10, 1, 15), datetime(2026, 10, 5, 15))
+    r4p = add_request(m4, b, R.PENDING, datetime(2026, 11, 20, 15))
+    r5 = add_request(m5, a, R.PENDING, datetime(2026, 11, 28, 15))
     s1 = add_mentorship(a, m1, date(2026, 5, 10), request=r1)
     s2 = add_mentorship(b, m2, date(2026, 1, 5), Mentorship.COMPLETED, date(2026, 7, 10), r2)
     s3 = add_mentorship(c, m3, date(2026, 3, 1), Mentorship.ENDED_EARLY, date(2026, 4, 15), r3)
@@ -552,32 +488,6 @@ def test_the_mentorship_view_shows_dates_counts_and_scores(committee, program):
 
 # --- confidentiality ------------------------------------------------------------------------
 
-SECRETS = {
-    "message": "SECRET-REQUEST-MESSAGE-4711",
-    "decline": "SECRET-DECLINE-NOTE-4712",
-    "shared": "SECRET-SHARED-NOTE-4713",
-    "private": "SECRET-PRIVATE-NOTE-4714",
-    "agreement": "SECRET-AGREEMENT-GOALS-4715",
-    "goal": "SECRET-GOAL-TEXT-4716",
-}
-
-
-def plant_pair_secrets(mentorship, met_on: date) -> None:
-    """The pair's own texts, as SECRETS: a check-in's shared and private notes, the agreement's
-    goals text and a goal's text."""
-    add_check_in(
-        mentorship,
-        met_on,
-        ("career",),
-        shared_note=SECRETS["shared"],
-        private_note=SECRETS["private"],
-    )
-    db.session.add(
-        MentorshipAgreement(mentorship_id=mentorship.id, goals_text=SECRETS["agreement"])
-    )
-    db.session.add(Goal(mentorship_id=mentorship.id, text=SECRETS["goal"]))
-    db.session.commit()
-
 
 def test_no_note_or_message_on_any_dashboard_page(committee, people, program):
     forms, _ = committee
@@ -679,22 +589,6 @@ def test_resend_refuses_an_answered_request(committee, program):
 
 
 # --- SQL statements per request -------------------------------------------------------------
-
-
-def statements_for(app, forms, path, headers=None) -> int:
-    count = {"n": 0}
-
-    def counter(*args):
-        count["n"] += 1
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", counter)
-    try:
-        response = forms.get(path, headers=headers or {})
-    finally:
-        event.remove(engine, "before_cursor_execute", counter)
-    assert response.status_code == 200
-    return count["n"]
 
 
 def more_of_everything(people, n: int) -> None:

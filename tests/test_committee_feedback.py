@@ -3,7 +3,7 @@ see it, the list and its figures on small hand-made data, the filters (bad input
 pages, HTMX, the admin view of a mentorship, confidentiality, and constant SQL statements."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,28 +12,22 @@ from app.committee import feedback
 from app.committee.dashboard import Period
 from app.extensions import db
 from app.models import (
-    ClosingFeedback,
-    ClosingFeedbackScore,
     Intake,
     Mentorship,
     MentorshipRequest,
-    Objective,
 )
 from app.models.profiles import MENTOR
-from tests import test_committee_dashboard as dashboard_tests
-from tests.factories import NOW
-from tests.support import FormClient
-from tests.test_committee_dashboard import (
+from tests.factories import (
     SECRETS,
     add_check_in,
     add_mentorship,
     add_request,
-    at,
+    close,
+    give,
     plant_pair_secrets,
-    statements_for,
-    text_of,
 )
-from tests.test_mentors import entry
+from tests.support import FormClient, statements_for
+from tests.support import unescaped_html as text_of
 
 R = MentorshipRequest
 PATH = "/committee/feedback"
@@ -41,40 +35,9 @@ HTMX = {"HX-Request": "true"}
 
 pytestmark = pytest.mark.usefixtures("fixed_time")  # today is 30 November 2026
 
-# The dashboard tests' eligible members (`people(name, role, **profile)`); `committee`
-# (FormClient, User) is conftest's.
-people = dashboard_tests.people
-
 MENTOR_COMMENT = "Mentor comment: a fine pairing, quokka-3141"
 MENTEE_COMMENT = "Mentee comment: we never found the time, tapir-2718"
 END_NOTE = "End note for the committee: new job, axolotl-1618"
-
-
-def give(mentorship, user, recommend, comment=None, **scores):
-    """`user`'s closing feedback; scores by objective code (job_search for job-search)."""
-    db.session.add(
-        ClosingFeedback(
-            mentorship_id=mentorship.id,
-            user_id=user.id,
-            would_recommend=recommend,
-            comment=comment,
-            created_at=NOW - timedelta(days=1),
-            scores=[
-                ClosingFeedbackScore(
-                    objective_id=entry(Objective, code.replace("_", "-")).id, score=score
-                )
-                for code, score in scores.items()
-            ],
-        )
-    )
-    db.session.commit()
-
-
-def close(mentorship, status, ended: date, reason=None, note=None):
-    mentorship.status, mentorship.ended_on = status, ended
-    mentorship.end_reason, mentorship.end_note = reason, note
-    db.session.commit()
-    return mentorship
 
 
 @pytest.fixture
@@ -93,9 +56,9 @@ def closed(people):
     """
     ada, bea, cy = (people(f"{n} Mentor", MENTOR, mentor_capacity=3) for n in ("Ada", "Bea", "Cy"))
     mo = [people(f"Mo {n}") for n in ("One", "Two", "Three", "Four", "Five")]
-    r1 = add_request(mo[0], ada, R.ACCEPTED, at(date(2026, 1, 2)), at(date(2026, 2, 5)))
-    r2 = add_request(mo[1], bea, R.ACCEPTED, at(date(2026, 2, 20)), at(date(2026, 3, 1)))
-    r4 = add_request(mo[3], ada, R.ACCEPTED, at(date(2026, 3, 10)), at(date(2026, 3, 20)))
+    r1 = add_request(mo[0], ada, R.ACCEPTED, datetime(2026, 1, 2, 15), datetime(2026, 2, 5, 15))
+    r2 = add_request(mo[1], bea, R.ACCEPTED, datetime(2026, 2, 20, 15), datetime(2026, 3, 1, 15))
+    r4 = add_request(mo[3], ada, R.ACCEPTED, datetime(2026, 3, 10, 15), datetime(2026, 3, 20, 15))
     s1 = add_mentorship(ada, mo[0], date(2026, 2, 5), request=r1)
     s2 = add_mentorship(bea, mo[1], date(2026, 3, 1), request=r2)
     s3 = add_mentorship(cy, mo[2], date(2026, 1, 20))
@@ -484,8 +447,8 @@ def test_only_what_was_written_for_the_committee_is_shown(committee, closed, peo
         mo_one,
         bea,
         R.DECLINED,
-        at(date(2026, 1, 1)),
-        at(date(2026, 1, 2)),
+        datetime(2026, 1, 1, 15),
+        datetime(2026, 1, 2, 15),
         message=SECRETS["message"],
         decline_note=SECRETS["decline"],
     )

@@ -1,15 +1,12 @@
 """The mentor directory (/mentors) and mentor pages (/mentors/<id>): who is listed, filters,
 search, order, marks, visitors, tampered query strings, the HTMX fragment."""
 
-import html
 import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from app import clock, matching
-from app.agreements import AGREEMENT_VERSIONS
 from app.extensions import db
 from app.mentors import services
 from app.models import (
@@ -18,114 +15,16 @@ from app.models import (
     Language,
     Objective,
     Region,
-    RoleAgreement,
     Sector,
 )
 from app.models.mentorship import Mentorship, MentorshipRequest
 from app.models.profiles import BOTH, MENTEE, MENTOR
+from tests.factories import agree, entry_id, profile_fields
+from tests.support import listed_mentors as listed
 from tests.support import sign_in
-
-MODELS = {
-    "sectors": Sector,
-    "expertise_areas": ExpertiseArea,
-    "objectives": Objective,
-    "contact_methods": ContactMethod,
-    "languages": Language,
-}
-
+from tests.support import unescaped_html as page_of
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def entry(model, code):
-    found = db.session.scalar(select(model).where(model.code == code))
-    assert found is not None, f"no {model.__name__} {code}"
-    return found
-
-
-def entry_id(model, code) -> str:
-    return str(entry(model, code).id)
-
-
-def profile_fields(role: str, **overrides) -> dict:
-    """A complete, verified profile; vocabularies given as codes (sectors=("public",), ...)."""
-    fields = {
-        "position": "Reference Librarian",
-        "employer": "Hamilton Public Library",
-        "years_experience": 10 if role != MENTEE else 1,
-        "role": role,
-        "region": "toronto",
-        "city": "Toronto",
-        "bio": "I enjoy helping people start out.",
-        "membership_number": "OLA-100",
-        "membership_expires_on": clock.today() + timedelta(days=300),
-        "membership_verified_at": clock.utcnow() - timedelta(days=3),
-        "mentor_capacity": 2,
-        "accepting_requests": True,
-        "sectors": ("academic",),
-        "contact_methods": ("email",),
-        "languages": ("en",),
-        "objectives": (),
-        "expertise_areas": (),
-    }
-    fields.update(overrides)
-    if isinstance(fields["region"], str):
-        fields["region"] = entry(Region, fields["region"])
-    for name, model in MODELS.items():
-        fields[name] = [entry(model, code) for code in fields[name]]
-    return fields
-
-
-def agree(user, role: str, version: str | None = None) -> None:
-    db.session.add(
-        RoleAgreement(user_id=user.id, role=role, version=version or AGREEMENT_VERSIONS[role])
-    )
-    db.session.commit()
-
-
-@pytest.fixture
-def make_mentor(make_member):
-    """An eligible mentor named `name` (who may be made ineligible with the options)."""
-
-    def make(name, agreement=True, verified=True, active=True, role=MENTOR, **profile):
-        user = make_member(
-            name=name,
-            verified=verified,
-            active=active,
-            profile={"display_name": name, **profile_fields(role, **profile)},
-        )
-        if agreement:
-            agree(user, MENTOR, None if agreement is True else agreement)
-        return user
-
-    return make
-
-
-@pytest.fixture
-def mentee(app, make_member):
-    """`client, user = mentee(**profile)`: a signed-in member who may request a mentor."""
-
-    def make(role=MENTEE, agreement=True, **profile):
-        user = make_member(
-            name="Sam Mentee",
-            profile={"display_name": "Sam Mentee", **profile_fields(role, **profile)},
-        )
-        if agreement:
-            agree(user, MENTEE)
-        client = app.test_client()
-        sign_in(client, user.email)
-        return client, user
-
-    return make
-
-
-def page_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def listed(response) -> list[str]:
-    """The names on the cards, in order."""
-    return re.findall(r'class="mentor-name"><a href="/mentors/\d+">([^<]+)</a>', page_of(response))
 
 
 def card_of(response, name: str) -> str:
@@ -187,7 +86,7 @@ def test_anonymous_visitors_are_asked_to_sign_in(client, path):
 def test_a_member_who_may_not_request_sees_why_not_the_directory(
     mentee, make_mentor, options, code, fix
 ):
-    make_mentor("Riley Mentor")
+    make_mentor("Riley Mentor", directory=True)
     client, _ = mentee(**options)
     for path in ("/mentors", "/mentors?page=2", "/mentors/1"):
         response = client.get(path)
@@ -201,7 +100,7 @@ def test_a_member_who_may_not_request_sees_why_not_the_directory(
 
 
 def test_an_eligible_mentee_sees_the_directory_and_the_nav_link(mentee, make_mentor):
-    make_mentor("Riley Mentor")
+    make_mentor("Riley Mentor", directory=True)
     client, _ = mentee()
     response = client.get("/mentors")
     assert response.status_code == 200
@@ -240,15 +139,15 @@ def test_the_nav_link_is_for_signed_in_members_only(client, mentee):
     ids=lambda options: "-".join(f"{k}={v}" for k, v in options.items()),
 )
 def test_mentors_who_may_not_take_a_mentee_now_are_not_listed(mentee, make_mentor, options):
-    make_mentor("Listed Mentor")
-    hidden = make_mentor("Hidden Mentor", **options)
+    make_mentor("Listed Mentor", directory=True)
+    hidden = make_mentor("Hidden Mentor", directory=True, **options)
     client, _ = mentee()
     assert listed(client.get("/mentors")) == ["Listed Mentor"]
     assert client.get(f"/mentors/{hidden.id}").status_code == 404
 
 
 def test_a_mentor_whose_membership_expires_today_is_still_listed(mentee, make_mentor):
-    make_mentor("Last Day", membership_expires_on=clock.today())
+    make_mentor("Last Day", directory=True, membership_expires_on=clock.today())
     client, _ = mentee()
     assert listed(client.get("/mentors")) == ["Last Day"]
 
@@ -256,8 +155,8 @@ def test_a_mentor_whose_membership_expires_today_is_still_listed(mentee, make_me
 def test_full_mentors_are_not_listed_and_spots_left_count_active_mentorships(
     mentee, make_mentor, make_member
 ):
-    full = make_mentor("Full Mentor", mentor_capacity=1)
-    roomy = make_mentor("Roomy Mentor", mentor_capacity=3)
+    full = make_mentor("Full Mentor", directory=True, mentor_capacity=1)
+    roomy = make_mentor("Roomy Mentor", directory=True, mentor_capacity=3)
     others = [make_member(email=f"other{i}@example.org") for i in range(3)]
     mentorship(full, others[0])
     mentorship(roomy, others[1])
@@ -270,7 +169,7 @@ def test_full_mentors_are_not_listed_and_spots_left_count_active_mentorships(
 
 
 def test_the_viewer_is_never_listed(mentee, make_mentor):
-    make_mentor("Riley Mentor")
+    make_mentor("Riley Mentor", directory=True)
     client, me = mentee(role=BOTH, years_experience=8)
     agree(me, MENTOR)
     assert listed(client.get("/mentors")) == ["Riley Mentor"]
@@ -278,16 +177,16 @@ def test_the_viewer_is_never_listed(mentee, make_mentor):
 
 
 def test_a_both_role_mentor_is_listed(mentee, make_mentor):
-    make_mentor("Both Ways", role=BOTH)
+    make_mentor("Both Ways", directory=True, role=BOTH)
     client, _ = mentee()
     assert listed(client.get("/mentors")) == ["Both Ways"]
 
 
 def test_requested_and_current_mentors_are_marked(mentee, make_mentor, make_member):
-    asked = make_mentor("Asked Mentor")
-    mine = make_mentor("My Mentor")
-    declined = make_mentor("Declined Mentor")
-    make_mentor("Other Mentor")
+    asked = make_mentor("Asked Mentor", directory=True)
+    mine = make_mentor("My Mentor", directory=True)
+    declined = make_mentor("Declined Mentor", directory=True)
+    make_mentor("Other Mentor", directory=True)
     client, me = mentee()
     request_from(me, asked)
     request_from(me, declined, status=MentorshipRequest.DECLINED)
@@ -311,6 +210,7 @@ def test_requested_and_current_mentors_are_marked(mentee, make_mentor, make_memb
 def test_a_card_shows_the_mentor_but_no_contact_details(mentee, make_mentor):
     riley = make_mentor(
         "Riley Mentor",
+        directory=True,
         position="Branch Manager",
         employer="Ottawa Public Library",
         region="ottawa",
@@ -337,6 +237,7 @@ def test_a_card_shows_the_mentor_but_no_contact_details(mentee, make_mentor):
 def test_the_cards_show_the_top_three_reasons(mentee, make_mentor):
     make_mentor(
         "Riley Mentor",
+        directory=True,
         objectives=("career", "networking"),
         sectors=("public",),
         expertise_areas=("reference",),
@@ -366,6 +267,7 @@ def test_the_cards_show_the_top_three_reasons(mentee, make_mentor):
 def three_mentors(make_mentor):
     make_mentor(
         "Alex Archivist",
+        directory=True,
         position="Archivist",
         employer="Archives of Ontario",
         sectors=("archives",),
@@ -378,6 +280,7 @@ def three_mentors(make_mentor):
     )
     make_mentor(
         "Blair Cataloguer",
+        directory=True,
         position="Metadata Librarian",
         employer="Queen's University Library",
         sectors=("academic",),
@@ -390,6 +293,7 @@ def three_mentors(make_mentor):
     )
     make_mentor(
         "Casey Children",
+        directory=True,
         position="Children's Services Librarian",
         employer="Ottawa Public Library",
         sectors=("public", "school"),
@@ -492,25 +396,38 @@ def test_nothing_found_says_so(mentee, three_mentors):
 
 def test_best_fit_order_is_the_order_of_the_pure_function(mentee, make_mentor):
     """Hand-made mentors with ties on score (broken by name, then id) and a conflict."""
-    make_mentor("Dana Same", objectives=("career",), sectors=("public",), region="ottawa")
-    make_mentor("dana same", objectives=("career",), sectors=("public",), region="ottawa")
-    make_mentor("Bo Face", region="ottawa", contact_methods=("in-person",))
-    make_mentor("Cy Video", region="ottawa", contact_methods=("video",))
-    make_mentor("Al Nothing", sectors=("vendor",), contact_methods=("phone",), languages=())
+    make_mentor(
+        "Dana Same", directory=True, objectives=("career",), sectors=("public",), region="ottawa"
+    )
+    make_mentor(
+        "dana same", directory=True, objectives=("career",), sectors=("public",), region="ottawa"
+    )
+    make_mentor("Bo Face", directory=True, region="ottawa", contact_methods=("in-person",))
+    make_mentor("Cy Video", directory=True, region="ottawa", contact_methods=("video",))
+    make_mentor(
+        "Al Nothing", directory=True, sectors=("vendor",), contact_methods=("phone",), languages=()
+    )
     make_mentor(
         "Eve Employer",
+        directory=True,
         employer="  ottawa PUBLIC library",
         objectives=("career", "networking"),
         sectors=("public",),
     )
     make_mentor(
         "Fay Lots",
+        directory=True,
         objectives=("career", "networking", "job-search"),
         expertise_areas=("children", "reference"),
         languages=("fr", "en"),
     )
-    make_mentor("Gus Lang", languages=("fr",), sectors=("school",))
-    make_mentor("Hal Expert", expertise_areas=("children",), contact_methods=("email", "video"))
+    make_mentor("Gus Lang", directory=True, languages=("fr",), sectors=("school",))
+    make_mentor(
+        "Hal Expert",
+        directory=True,
+        expertise_areas=("children",),
+        contact_methods=("email", "video"),
+    )
     client, me = mentee(
         employer="Ottawa Public Library",
         objectives=("career", "networking", "job-search"),
@@ -540,8 +457,10 @@ def test_best_fit_order_is_the_order_of_the_pure_function(mentee, make_mentor):
 
 
 def test_a_possible_conflict_of_interest_is_flagged_and_last_not_hidden(mentee, make_mentor):
-    make_mentor("Ann Colleague", employer="Toronto Public Library", objectives=("career",))
-    make_mentor("Ben Elsewhere", employer="Hamilton Public Library")
+    make_mentor(
+        "Ann Colleague", directory=True, employer="Toronto Public Library", objectives=("career",)
+    )
+    make_mentor("Ben Elsewhere", directory=True, employer="Hamilton Public Library")
     client, _ = mentee(employer="toronto public library", objectives=("career",))
     response = client.get("/mentors")
     assert listed(response) == ["Ben Elsewhere", "Ann Colleague"]
@@ -550,9 +469,9 @@ def test_a_possible_conflict_of_interest_is_flagged_and_last_not_hidden(mentee, 
 
 
 def test_order_by_name_and_by_newest(mentee, make_mentor):
-    make_mentor("Carol")
-    make_mentor("alice")
-    make_mentor("Bob")
+    make_mentor("Carol", directory=True)
+    make_mentor("alice", directory=True)
+    make_mentor("Bob", directory=True)
     client, _ = mentee()
     assert listed(client.get("/mentors?order=name")) == ["alice", "Bob", "Carol"]
     assert listed(client.get("/mentors?order=newest")) == ["Bob", "alice", "Carol"]
@@ -563,7 +482,7 @@ def test_order_by_name_and_by_newest(mentee, make_mentor):
 
 def test_twenty_mentors_a_page_and_a_page_past_the_end_shows_the_last(mentee, make_mentor):
     for number in range(25):
-        make_mentor(f"Mentor {number:02d}")
+        make_mentor(f"Mentor {number:02d}", directory=True)
     client, _ = mentee()
     first = client.get("/mentors?order=name")
     assert listed(first) == [f"Mentor {n:02d}" for n in range(20)]
@@ -615,7 +534,7 @@ def test_twenty_mentors_a_page_and_a_page_past_the_end_shows_the_last(mentee, ma
     ],
 )
 def test_tampered_query_strings_are_ignored_never_an_error(mentee, make_mentor, query):
-    make_mentor("Riley Mentor")
+    make_mentor("Riley Mentor", directory=True)
     client, _ = mentee()
     for headers in ({}, {"HX-Request": "true"}):
         response = client.get("/mentors?" + query, headers=headers)
@@ -666,7 +585,7 @@ def test_a_history_restore_gets_the_whole_page(mentee, three_mentors):
 
 def test_pagination_links_update_the_results_with_htmx(mentee, make_mentor):
     for number in range(21):
-        make_mentor(f"Mentor {number:02d}")
+        make_mentor(f"Mentor {number:02d}", directory=True)
     client, _ = mentee()
     text = page_of(client.get("/mentors?order=name", headers={"HX-Request": "true"}))
     assert (
@@ -689,6 +608,7 @@ def test_pagination_links_update_the_results_with_htmx(mentee, make_mentor):
 def test_a_mentors_page_shows_their_profile_and_fit(mentee, make_mentor):
     riley = make_mentor(
         "Riley Mentor",
+        directory=True,
         bio="Twenty years at the reference desk.",
         objectives=("career", "networking"),
         expertise_areas=("reference",),
@@ -719,8 +639,8 @@ def test_a_mentors_page_is_404_for_unknown_ids(mentee):
 
 
 def test_a_mentor_one_asked_or_works_with_stays_visible_when_no_longer_listed(mentee, make_mentor):
-    asked = make_mentor("Asked Mentor", accepting_requests=False)
-    mine = make_mentor("My Mentor", mentor_capacity=1)
+    asked = make_mentor("Asked Mentor", directory=True, accepting_requests=False)
+    mine = make_mentor("My Mentor", directory=True, mentor_capacity=1)
     client, me = mentee()
     request_from(me, asked)
     mentorship(mine, me)
@@ -733,7 +653,7 @@ def test_a_mentor_one_asked_or_works_with_stays_visible_when_no_longer_listed(me
 
 
 def test_a_committee_member_may_see_contact_details(app, make_member, make_mentor):
-    riley = make_mentor("Riley Mentor", phone="416-555-0100")
+    riley = make_mentor("Riley Mentor", directory=True, phone="416-555-0100")
     chair = make_member(
         name="Chair",
         committee=True,

@@ -13,7 +13,7 @@ from app.eligibility.sql import listed_mentor_conditions
 from app.extensions import db
 from app.models import Profile, User
 from app.models.profiles import BOTH, MENTEE, MENTOR
-from tests.test_mentors import agree, make_mentor  # noqa: F401  (fixture)
+from tests.factories import agree
 
 CASES = {
     "eligible": {},
@@ -45,12 +45,12 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_sql_and_python_agree_on_who_may_mentor(make_mentor, case):  # noqa: F811
+def test_sql_and_python_agree_on_who_may_mentor(make_mentor, case):
     today = clock.today()
     options = dict(CASES[case])
     if isinstance(options.get("membership_expires_on"), int):
         options["membership_expires_on"] = today + timedelta(days=options["membership_expires_on"])
-    user = make_mentor(f"Case {case}", **options)
+    user = make_mentor(f"Case {case}", directory=True, **options)
     python_says = not mentor_reasons(user, today, has_current_agreement(user, MENTOR))
     sql_says = (
         db.session.scalar(

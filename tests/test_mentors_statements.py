@@ -27,7 +27,8 @@ from app.models.profiles import (
     profile_objectives,
     profile_sectors,
 )
-from tests.test_mentors import entry, entry_id, listed, mentee  # noqa: F401  (fixture)
+from tests.factories import entry, entry_id
+from tests.support import listed_mentors as listed
 
 MAX_STATEMENTS = 6
 
@@ -132,7 +133,7 @@ def statements_per_page(client, paths) -> dict[str, int]:
     return counts
 
 
-def test_statements_per_request_are_few_and_constant(app, mentee):  # noqa: F811
+def test_statements_per_request_are_few_and_constant(app, mentee):
     client, _ = mentee(objectives=("career",), contact_methods=("in-person",))
     sector = entry_id(Sector, "public")
     paths = [
@@ -152,7 +153,7 @@ def test_statements_per_request_are_few_and_constant(app, mentee):  # noqa: F811
     assert max(large.values()) <= MAX_STATEMENTS, large
 
 
-def test_a_mentors_page_takes_few_statements(app, mentee):  # noqa: F811
+def test_a_mentors_page_takes_few_statements(app, mentee):
     client, _ = mentee()
     add_mentors(app, 3, 0)
     mentor_id = db.session.scalar(select(User.id).where(User.email == "bulk0@example.org"))

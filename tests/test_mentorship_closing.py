@@ -3,8 +3,7 @@ participation record, the freed mentor spot, the home page's next actions, and w
 on every route."""
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, func, select
@@ -20,43 +19,20 @@ from app.models import (
     ContactMethod,
     Goal,
     Mentorship,
-    MentorshipAgreement,
     MentorshipRequest,
     Objective,
     OutboxEmail,
     User,
 )
 from app.requests import services as request_services
-from tests import test_requests as base
-from tests.support import FormClient, body_html, body_text, client_for, links_in
-from tests.test_requests import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
-    ask,
-    restore_vocabularies,
-)
+from tests.factories import START, Pair, ask, at, vocab
+from tests.support import FormClient, body_html, body_text, client_for, fresh, links_in
 
-make_mentor = base.make_mentor
-make_mentee = base.make_mentee
+pytestmark = pytest.mark.usefixtures("restore_vocabularies")
 
-START = date(2026, 1, 5)
 SIX_MONTHS = add_months(START, 6)  # 5 July 2026
 SHARED_SECRET = "shared-note-zebra-4711"
 PRIVATE_SECRET = "private-note-okapi-0815"
-
-
-def vocab(model) -> list:
-    """The vocabulary's active entries, in order."""
-    return db.session.scalars(
-        select(model).where(model.active).order_by(model.position, model.id)
-    ).all()
-
-
-def at(day: date, hour: int = 12) -> datetime:
-    return datetime.combine(day, time(hour))
-
-
-def fresh(model, id_):
-    db.session.expire_all()
-    return db.session.get(model, id_)
 
 
 def text_of(response) -> str:
@@ -64,54 +40,6 @@ def text_of(response) -> str:
     import html
 
     return " ".join(html.unescape(without_tags).split())
-
-
-@dataclass
-class Pair:
-    mentorship: Mentorship
-    mentor: User
-    mentee: User
-    objectives: list[Objective]
-
-    @property
-    def id(self) -> int:
-        return self.mentorship.id
-
-    def url(self, tail: str = "") -> str:
-        return f"/mentorships/{self.mentorship.id}{tail}"
-
-
-@pytest.fixture
-def make_pair(app, make_mentor, make_mentee, clock_at):
-    def make(started_on: date = START, mentor=None, mentee=None) -> Pair:
-        clock_at(at(started_on))
-        mentor = mentor or make_mentor(name="Morgan Mentor", mentor_capacity=1)
-        mentee = mentee or make_mentee(name="Emery Mentee")
-        mentorship = Mentorship(
-            mentor_id=mentor.id,
-            mentee_id=mentee.id,
-            status=Mentorship.ACTIVE,
-            started_on=started_on,
-            minimum_end_on=add_months(started_on, 6),
-        )
-        objectives = vocab(Objective)[:2]
-        agreement = MentorshipAgreement(
-            mentorship=mentorship,
-            meeting_frequency="monthly",
-            confidentiality_acknowledged=True,
-            objectives=objectives,
-            contact_methods=vocab(ContactMethod)[:1],
-        )
-        db.session.add_all([mentorship, agreement])
-        db.session.commit()
-        return Pair(mentorship, mentor, mentee, objectives)
-
-    return make
-
-
-@pytest.fixture
-def pair(make_pair) -> Pair:
-    return make_pair()
 
 
 def outbox_count() -> int:

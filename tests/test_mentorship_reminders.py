@@ -13,15 +13,10 @@ from app.extensions import db
 from app.mentorships import closing
 from app.mentorships.reminders import run_mentorship_reminders
 from app.models import CheckIn, ContactMethod, Mentorship, OutboxEmail, ProgramSettings
-from tests import test_mentorship_closing as closing_tests
-from tests.support import body_html, body_text, links_in
-from tests.test_mentorship_closing import START, at, fresh, vocab
-from tests.test_requests import restore_vocabularies  # noqa: F401  (autouse fixture)
+from tests.factories import START, at, vocab
+from tests.support import body_html, body_text, fresh, links_in
 
-make_mentor = closing_tests.make_mentor
-make_mentee = closing_tests.make_mentee
-make_pair = closing_tests.make_pair
-pair = closing_tests.pair
+pytestmark = pytest.mark.usefixtures("restore_vocabularies")
 
 
 def day(n: int):

@@ -20,6 +20,7 @@ from app.models import (
     OutboxEmail,
     User,
 )
+from tests.factories import vocab
 from tests.support import FormClient, body_html, body_text, client_for
 
 NOW = datetime(2026, 3, 10, 15, 0)
@@ -28,7 +29,9 @@ HTMX = {"HX-Request": "true"}
 
 
 @dataclass
-class Pair:
+class SignedInPair:
+    """Two members at the start of a mentorship, each with a signed-in client."""
+
     mentorship: Mentorship
     mentor: User
     mentee: User
@@ -40,20 +43,17 @@ class Pair:
         return f"/mentorships/{self.mentorship.id}"
 
 
-def vocab(model, *codes) -> list:
-    rows = db.session.scalars(select(model).order_by(model.position)).all()
-    return [row for row in rows if not codes or row.code in codes]
-
-
 def ids(model, count=1) -> list[str]:
     return [str(row.id) for row in vocab(model)[:count]]
 
 
 @pytest.fixture
 def make_pair(app, make_member, clock_at):
+    """This module's pairs (in place of the factories' make_pair, so `pair` is one of them):
+    Morgan M. and Emery E., no agreement yet, the clock at NOW. `make_pair(status, started_on)`."""
     clock_at(NOW)
 
-    def make(status=Mentorship.ACTIVE, started_on=STARTED) -> Pair:
+    def make(status=Mentorship.ACTIVE, started_on=STARTED) -> SignedInPair:
         methods = vocab(ContactMethod)[:2]
         mentor = make_member(
             email="morgan@example.org",
@@ -77,7 +77,7 @@ def make_pair(app, make_member, clock_at):
         )
         db.session.add(mentorship)
         db.session.commit()
-        return Pair(
+        return SignedInPair(
             mentorship,
             mentor,
             mentee,
@@ -86,11 +86,6 @@ def make_pair(app, make_member, clock_at):
         )
 
     return make
-
-
-@pytest.fixture
-def pair(make_pair) -> Pair:
-    return make_pair()
 
 
 def check_in_data(**overrides) -> dict:
@@ -129,7 +124,7 @@ def outbox(template: str) -> list[OutboxEmail]:
     return db.session.scalars(select(OutboxEmail).where(OutboxEmail.template == template)).all()
 
 
-def add_check_in(forms: FormClient, pair: Pair, headers=None, **overrides):
+def add_check_in(forms: FormClient, pair: SignedInPair, headers=None, **overrides):
     return forms.post(f"{pair.url}/check-ins", check_in_data(**overrides), headers=headers or {})
 
 
@@ -141,7 +136,7 @@ def only_check_in() -> CheckIn:
 # --- who may see and do what ------------------------------------------------------------------
 
 
-def routes(pair: Pair, check_in_id: int, goal_id: int) -> list[tuple[str, str, dict]]:
+def routes(pair: SignedInPair, check_in_id: int, goal_id: int) -> list[tuple[str, str, dict]]:
     url = pair.url
     return [
         ("GET", url, {}),
@@ -161,7 +156,7 @@ def routes(pair: Pair, check_in_id: int, goal_id: int) -> list[tuple[str, str, d
     ]
 
 
-def _seed_objects(pair: Pair) -> tuple[int, int]:
+def _seed_objects(pair: SignedInPair) -> tuple[int, int]:
     assert pair.as_mentee.post(f"{pair.url}/agreement", agreement_data()).status_code == 302
     assert add_check_in(pair.as_mentee, pair).status_code == 302
     pair.as_mentee.post(f"{pair.url}/goals", {"goal-text": "Review my resume"})
@@ -791,7 +786,7 @@ def test_an_ended_mentorship_is_read_only(app, make_pair, status):
 SECRET = "PRIVATE-NOTE-7f3a9c"
 
 
-def _committee_paths(app, pair: Pair) -> list[str]:
+def _committee_paths(app, pair: SignedInPair) -> list[str]:
     """Every GET page under /committee/ without parameters, and the pair's member pages."""
     paths = []
     for rule in app.url_map.iter_rules():

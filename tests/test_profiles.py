@@ -1,6 +1,5 @@
 """Member profiles: the form, the role rule, bad input, membership re-verification, access."""
 
-import html
 import re
 from datetime import date, timedelta
 
@@ -11,19 +10,19 @@ from app import clock
 from app.errors_domain import FieldErrors
 from app.extensions import db
 from app.models import (
-    ContactMethod,
-    ExpertiseArea,
     Language,
-    Objective,
     Profile,
-    Region,
     Sector,
     User,
 )
 from app.models.profiles import BOTH, MENTEE, MENTOR
 from app.profiles import privacy, services
 from app.profiles.services import ProfileChanges
-from tests.support import FormClient
+from tests.factories import complete_profile, form_data, ids, vocab
+from tests.support import FormClient, profile_of
+from tests.support import unescaped_html as page_of
+
+pytestmark = pytest.mark.usefixtures("restore_vocabularies")
 
 ROLE_TABLE = [
     (years, role, role == MENTEE or years >= 3)
@@ -34,76 +33,6 @@ TOO_LITTLE = "Mentors need at least 3 years of library work experience."
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def restore_vocabularies(app):
-    """The vocabularies outlive each test (conftest keeps them): undo what a test changed."""
-    models = [*services.VOCABULARY_FIELDS.values(), Region]
-    saved = {
-        model: {row.id: (row.position, row.active) for row in db.session.scalars(select(model))}
-        for model in models
-    }
-    yield
-    db.session.rollback()
-    for model, rows in saved.items():
-        for entry in db.session.scalars(select(model)):
-            entry.position, entry.active = rows[entry.id]
-    db.session.commit()
-
-
-def vocab(model, *codes) -> list:
-    return [db.session.scalar(select(model).where(model.code == code)) for code in codes]
-
-
-def ids(model, *codes) -> list[str]:
-    return [str(entry.id) for entry in vocab(model, *codes)]
-
-
-def form_data(**overrides) -> dict:
-    """A complete, valid profile form as a browser sends it."""
-    data = {
-        "display_name": "Ada Reader",
-        "pronouns": "she/her",
-        "position": "Library Technician",
-        "employer": "Toronto Public Library",
-        "years_experience": "5",
-        "role": MENTEE,
-        "sectors": ids(Sector, "public", "academic"),
-        "membership_number": "OLA-123456",
-        "membership_expires_on": (clock.today() + timedelta(days=300)).isoformat(),
-        "expertise_areas": ids(ExpertiseArea, "reference"),
-        "objectives": ids(Objective, "career", "networking"),
-        "region_id": ids(Region, "toronto")[0],
-        "city": "Toronto",
-        "contact_methods": ids(ContactMethod, "email", "video"),
-        "phone": "416-555-0123",
-        "languages": ids(Language, "en", "fr"),
-        "bio": "I work at the reference desk.",
-        "mentee_goals": "Interview practice.",
-        "mentor_capacity": "2",
-        "accepting_requests": "yes",
-    }
-    data.update(overrides)
-    return data
-
-
-def complete_profile(**overrides) -> dict:
-    """Profile columns for make_member(profile=...): complete and verified."""
-    profile = {
-        "display_name": "Ada Reader",
-        "position": "Library Technician",
-        "years_experience": 5,
-        "role": MENTEE,
-        "region": vocab(Region, "toronto")[0],
-        "sectors": vocab(Sector, "public"),
-        "contact_methods": vocab(ContactMethod, "email"),
-        "membership_number": "OLA-1",
-        "membership_expires_on": clock.today() + timedelta(days=300),
-        "membership_verified_at": clock.utcnow(),
-    }
-    profile.update(overrides)
-    return profile
 
 
 def changes(**overrides) -> ProfileChanges:
@@ -129,15 +58,6 @@ def snapshot(user: User) -> dict | None:
     for name in services.VOCABULARY_FIELDS:
         columns[name] = sorted(entry.id for entry in getattr(profile, name))
     return columns
-
-
-def page_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def profile_of(user: User) -> Profile:
-    db.session.expire_all()
-    return db.session.get(Profile, user.id)
 
 
 def error_of(page: str, field: str) -> str:

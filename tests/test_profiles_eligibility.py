@@ -12,14 +12,11 @@ from app.extensions import db
 from app.models import RoleAgreement
 from app.models.profiles import BOTH, MENTEE, MENTOR
 from app.profiles import checklist
-from tests.support import FormClient, sign_in
-from tests.test_profiles import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
-    complete_profile,
-    form_data,
-    page_of,
-    profile_of,
-    restore_vocabularies,
-)
+from tests.factories import complete_profile, form_data
+from tests.support import FormClient, profile_of, sign_in
+from tests.support import unescaped_html as page_of
+
+pytestmark = pytest.mark.usefixtures("restore_vocabularies")
 
 
 def reasons_on(page: str) -> list[str]:

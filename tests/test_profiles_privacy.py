@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from app import agreements, clock, leaving
@@ -20,13 +21,11 @@ from app.models import (
     User,
 )
 from app.models.profiles import BOTH, MENTEE
+from tests.factories import complete_profile, vocab
 from tests.support import DEFAULT_PASSWORD, FormClient, sign_in
-from tests.test_profiles import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
-    complete_profile,
-    page_of,
-    restore_vocabularies,
-    vocab,
-)
+from tests.support import unescaped_html as page_of
+
+pytestmark = pytest.mark.usefixtures("restore_vocabularies")
 
 # Unique values planted in one member's data: none may be left anywhere after deletion.
 PLANTED = {

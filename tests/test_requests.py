@@ -1,14 +1,12 @@
 """Mentorship requests: asking a mentor (every rule), the /requests page, withdraw / accept /
 decline with authorisation, e-mail through the real SMTP server, add_months."""
 
-import html
-import re
 from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from app import agreements, clock
+from app import clock
 from app.clock import add_months
 from app.eligibility.members import active_mentorships_as_mentor
 from app.errors_domain import DomainError
@@ -17,79 +15,30 @@ from app.models import (
     ContactMethod,
     Mentorship,
     MentorshipRequest,
-    Objective,
     OutboxEmail,
     ProgramSettings,
-    User,
 )
 from app.models.profiles import BOTH, MENTEE, MENTOR
 from app.profiles import privacy
 from app.requests import rules, services
 from app.text import format_day
-from tests.support import FormClient, body_html, body_text, client_for, links_in
-from tests.test_profiles import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
-    complete_profile,
-    restore_vocabularies,
+from tests.factories import (
+    GOALS,
+    active_mentorship,
+    agree,
+    ask,
+    contact_id,
+    mentee_profile,
+    mentor_profile,
+    objective_id,
     vocab,
 )
+from tests.support import FormClient, body_html, body_text, client_for, fresh, links_in, text_of
 
-GOALS = "I would like to prepare for interviews at academic libraries and review my CV."
-assert len(GOALS) >= 50
+pytestmark = pytest.mark.usefixtures("restore_vocabularies")
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def agree(user: User, *roles: str) -> User:
-    for role in roles:
-        agreements.confirm_agreement(user, role)
-    return user
-
-
-def mentor_profile(**overrides) -> dict:
-    values = {
-        "display_name": None,
-        "role": MENTOR,
-        "years_experience": 12,
-        "position": "Head of Reference",
-        "employer": "Hamilton Public Library",
-        "contact_methods": vocab(ContactMethod, "email", "video"),
-        "mentor_capacity": 1,
-        "accepting_requests": True,
-    }
-    values.update(overrides)
-    return complete_profile(**values)
-
-
-def mentee_profile(**overrides) -> dict:
-    values = {
-        "display_name": None,
-        "role": MENTEE,
-        "years_experience": 1,
-        "position": "MLIS student",
-        "employer": "Western University",
-        "mentee_goals": "Find my first library job.",
-    }
-    values.update(overrides)
-    return complete_profile(**values)
-
-
-@pytest.fixture
-def make_mentor(make_member):
-    def make(name="Morgan Mentor", agreed=True, **profile):
-        user = make_member(name=name, profile=mentor_profile(**profile))
-        return agree(user, MENTOR) if agreed else user
-
-    return make
-
-
-@pytest.fixture
-def make_mentee(make_member):
-    def make(name="Emery Mentee", agreed=True, **profile):
-        user = make_member(name=name, profile=mentee_profile(**profile))
-        return agree(user, MENTEE) if agreed else user
-
-    return make
 
 
 @pytest.fixture
@@ -103,41 +52,15 @@ def mentee_client(app, make_mentee):
     return make
 
 
-def objective_id(code="job-search") -> str:
-    return str(vocab(Objective, code)[0].id)
-
-
-def contact_id(code="email") -> str:
-    return str(vocab(ContactMethod, code)[0].id)
-
-
 def form(**overrides) -> dict:
     data = {"message": GOALS, "objectives": [objective_id()], "contact_method": contact_id()}
     data.update(overrides)
     return data
 
 
-def ask(mentee, mentor, message=GOALS) -> MentorshipRequest:
-    """Create a request through the service (the test's own session)."""
-    return services.create_request(
-        mentee, mentor, message, [int(objective_id())], int(contact_id())
-    )
-
-
 def count_requests() -> int:
     db.session.expire_all()
     return db.session.scalar(select(func.count(MentorshipRequest.id)))
-
-
-def text_of(response) -> str:
-    """The page's text: tags removed, entities decoded, white space collapsed."""
-    without_tags = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
-    return re.sub(r"\s+", " ", html.unescape(without_tags)).replace(" .", ".")
-
-
-def fresh(model, id_):
-    db.session.expire_all()
-    return db.session.get(model, id_)
 
 
 def set_program(status: str) -> None:
@@ -146,20 +69,6 @@ def set_program(status: str) -> None:
     settings = get_settings()
     settings.status = status
     db.session.commit()
-
-
-def active_mentorship(mentor, mentee) -> Mentorship:
-    today = clock.today()
-    mentorship = Mentorship(
-        mentor_id=mentor.id,
-        mentee_id=mentee.id,
-        status=Mentorship.ACTIVE,
-        started_on=today,
-        minimum_end_on=add_months(today, 6),
-    )
-    db.session.add(mentorship)
-    db.session.commit()
-    return mentorship
 
 
 # --- add_months -----------------------------------------------------------------------------
@@ -523,7 +432,7 @@ def test_a_mentor_not_accepting_requests(mentee_client, make_mentor):
 @pytest.mark.parametrize(
     "problem",
     [
-        {"agreed": False},
+        {"agreement": False},
         {"membership_expires_on": date(2020, 1, 1)},
         {"membership_verified_at": None},
         {"role": MENTEE},
@@ -541,7 +450,7 @@ def test_an_ineligible_mentor(mentee_client, make_mentor, problem):
 @pytest.mark.parametrize(
     ("problem", "reason"),
     [
-        ({"agreed": False}, "Read and confirm what is expected of a mentee."),
+        ({"agreement": False}, "Read and confirm what is expected of a mentee."),
         ({"membership_verified_at": None}, "has not verified your membership yet"),
         ({"role": MENTOR, "years_experience": 5}, "does not include the mentee role"),
     ],
@@ -601,12 +510,6 @@ def test_requests_are_private_to_the_pair(app, make_mentee, make_mentor, make_me
 
 
 # --- withdraw -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def pending(make_mentee, make_mentor):
-    mentee, mentor = make_mentee(name="Emery Mentee"), make_mentor(name="Morgan Mentor")
-    return ask(mentee, mentor), mentee, mentor
 
 
 def test_withdraw_authorisation(app, client, pending, make_member):

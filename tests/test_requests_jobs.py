@@ -16,20 +16,18 @@ from app.models import Mentorship, MentorshipRequest, OutboxEmail, User
 from app.profiles import privacy
 from app.profiles import services as profile_services
 from app.requests import jobs, services
-from tests import test_requests as base
-from tests.support import DEFAULT_PASSWORD, body_html, body_text, links_in
-from tests.test_requests import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
+from tests.factories import (
     GOALS,
     active_mentorship,
+    agree,
     ask,
     contact_id,
-    fresh,
+    mentor_profile,
     objective_id,
-    restore_vocabularies,
 )
+from tests.support import DEFAULT_PASSWORD, body_html, body_text, fresh, links_in
 
-make_mentor = base.make_mentor
-make_mentee = base.make_mentee
+pytestmark = pytest.mark.usefixtures("restore_vocabularies")
 
 START = datetime(2026, 3, 2, 9, 0)
 
@@ -175,7 +173,6 @@ def test_deleting_an_account_closes_its_requests(
     app, make_mentee, make_mentor, make_member, deliver_mail, mail_server
 ):
     from app.models.profiles import BOTH
-    from tests.test_requests import agree, mentor_profile
 
     leaver = agree(
         make_member(name="Lee Leaving", profile=mentor_profile(role=BOTH)), "mentor", "mentee"
@@ -215,7 +212,6 @@ def test_deleting_an_account_ends_its_mentorships_and_tells_the_partners(
 ):
     clock_at(datetime(2026, 4, 10, 12, 0))
     from app.models.profiles import BOTH
-    from tests.test_requests import agree, mentor_profile
 
     leaver = agree(
         make_member(name="Lee Leaving", profile=mentor_profile(role=BOTH, mentor_capacity=3)),

@@ -20,17 +20,10 @@ from app.requests import jobs, services
 from app.requests.links import make_link_token
 from app.respond.redaction import TokenRedactingFilter, install, redact
 from app.tokens import make_token
-from tests.support import body_html, body_text, csrf_token_from, links_in, sign_in
-from tests.test_requests import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
-    GOALS,
-    agree,
-    ask,
-    fresh,
-    mentee_profile,
-    mentor_profile,
-    restore_vocabularies,
-    text_of,
-)
+from tests.factories import GOALS, ask
+from tests.support import body_html, body_text, csrf_token_from, fresh, links_in, sign_in, text_of
+
+pytestmark = pytest.mark.usefixtures("restore_vocabularies")
 
 on_postgresql = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
@@ -39,28 +32,6 @@ on_postgresql = pytest.mark.skipif(
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def make_mentor(make_member):
-    def make(name="Morgan Mentor", **profile):
-        return agree(make_member(name=name, profile=mentor_profile(**profile)), "mentor")
-
-    return make
-
-
-@pytest.fixture
-def make_mentee(make_member):
-    def make(name="Emery Mentee", **profile):
-        return agree(make_member(name=name, profile=mentee_profile(**profile)), "mentee")
-
-    return make
-
-
-@pytest.fixture
-def pending(make_mentee, make_mentor):
-    mentee, mentor = make_mentee(name="Emery Mentee"), make_mentor(name="Morgan Mentor")
-    return ask(mentee, mentor), mentee, mentor
 
 
 def path_of(request: MentorshipRequest) -> str:

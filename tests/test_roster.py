@@ -25,8 +25,9 @@ from app.committee.roster import (
     parse_roster,
 )
 from app.extensions import db
-from app.models import AuditEvent, Profile, RosterImport, User
+from app.models import AuditEvent, Profile, RosterImport
 from tests.factories import NOW, TODAY
+from tests.support import profile_of
 
 pytestmark = pytest.mark.usefixtures("fixed_time")  # today is 30 November 2026
 
@@ -421,11 +422,6 @@ def snapshot() -> list[tuple]:
         db.session.scalar(select(func.count(AuditEvent.id))),
         db.session.scalar(select(func.count(RosterImport.id))),
     ]
-
-
-def profile_of(user: User) -> Profile:
-    db.session.expire_all()
-    return db.session.get(Profile, user.id)
 
 
 def test_the_roster_page(committee):

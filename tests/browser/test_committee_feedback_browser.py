@@ -10,12 +10,8 @@ from playwright.sync_api import expect
 
 from app.models import Mentorship
 from app.models.profiles import MENTOR
-from tests import test_committee_dashboard as dashboard_tests
 from tests.browser.conftest import sign_in
-from tests.test_committee_dashboard import add_mentorship
-from tests.test_committee_feedback import close, give
-
-people = dashboard_tests.people  # a fixture: `people(name, role, **profile)`
+from tests.factories import add_mentorship, close, give
 
 
 def test_the_committee_reads_pages_and_filters_the_feedback(site, page, make_member, people):

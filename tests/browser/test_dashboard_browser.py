@@ -11,8 +11,7 @@ from app import clock
 from app.models import Mentorship, MentorshipRequest
 from app.models.profiles import MENTEE, MENTOR
 from tests.browser.conftest import sign_in
-from tests.test_committee_dashboard import add_check_in, add_mentorship, add_request
-from tests.test_mentors import agree, profile_fields
+from tests.factories import add_check_in, add_mentorship, add_request, agree, profile_fields
 
 R = MentorshipRequest
 

@@ -10,24 +10,27 @@ from playwright.sync_api import expect
 from app.models import Sector
 from app.models.profiles import MENTEE
 from tests.browser.conftest import sign_in
-from tests.test_mentors import agree, entry, make_mentor, profile_fields  # noqa: F401  (fixture)
+from tests.factories import agree, entry, profile_fields
 
 
-def test_a_mentee_filters_searches_and_goes_back(site, page, live_server, make_member, make_mentor):  # noqa: F811
+def test_a_mentee_filters_searches_and_goes_back(site, page, live_server, make_member, make_mentor):
     make_mentor(
         "Alex Archivist",
+        directory=True,
         sectors=("archives",),
         position="Archivist",
         objectives=("career",),
     )
     make_mentor(
         "Blair Cataloguer",
+        directory=True,
         sectors=("academic",),
         position="Metadata Librarian",
         objectives=("career", "networking"),
     )
     make_mentor(
         "Casey Children",
+        directory=True,
         sectors=("public",),
         position="Children's Services Librarian",
         employer="Ottawa Public Library",
@@ -124,10 +127,10 @@ def test_the_next_page_of_mentors_takes_the_focus(
     page,
     live_server,
     make_member,
-    make_mentor,  # noqa: F811  (the fixture imported above)
+    make_mentor,
 ):
     for number in range(22):
-        make_mentor(f"Mentor {number:02d}", employer="Elsewhere")
+        make_mentor(f"Mentor {number:02d}", directory=True, employer="Elsewhere")
     mentee = make_member(
         email="sam@example.org",
         name="Sam Mentee",

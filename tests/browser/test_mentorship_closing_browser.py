@@ -6,6 +6,7 @@ control of the closing and feedback pages is reached with the Tab key."""
 import re
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import expect
 
 from app import clock
@@ -13,13 +14,9 @@ from app.clock import add_months
 from app.extensions import db
 from app.models import CheckIn, ContactMethod, Mentorship, MentorshipAgreement, Objective
 from tests.browser.conftest import sign_in
-from tests.test_mentorship_closing import vocab
-from tests.test_requests import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
-    agree,
-    mentee_profile,
-    mentor_profile,
-    restore_vocabularies,
-)
+from tests.factories import agree, mentee_profile, mentor_profile, vocab
+
+pytestmark = pytest.mark.usefixtures("restore_vocabularies")
 
 SHARED = "browser-shared-note-heron"
 PRIVATE = "browser-private-note-lynx"

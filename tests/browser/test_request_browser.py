@@ -4,16 +4,13 @@ and CSP errors: see conftest.py."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
-from tests.test_requests import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
-    GOALS,
-    agree,
-    mentee_profile,
-    mentor_profile,
-    restore_vocabularies,
-)
+from tests.factories import GOALS, agree, ask, mentee_profile, mentor_profile
+
+pytestmark = pytest.mark.usefixtures("restore_vocabularies")
 
 
 def test_a_mentee_sends_a_request_and_withdraws_it(
@@ -92,8 +89,6 @@ def test_a_mentee_sends_a_request_and_withdraws_it(
 def test_a_mentor_reads_a_request_and_accepts_one_and_declines_another(
     site, page, live_server, make_member
 ):
-    from tests.test_requests import ask
-
     mentor = agree(
         make_member(
             email="morgan@example.org",

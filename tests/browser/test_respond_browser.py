@@ -4,17 +4,14 @@ by axe (WCAG 2.0/2.1 A and AA) and for console and CSP errors: see conftest.py."
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.factories import GOALS, agree, mentee_profile, mentor_profile
 from tests.support import links_in
-from tests.test_requests import (  # noqa: F401  (restore_vocabularies is an autouse fixture)
-    GOALS,
-    agree,
-    mentee_profile,
-    mentor_profile,
-    restore_vocabularies,
-)
+
+pytestmark = pytest.mark.usefixtures("restore_vocabularies")
 
 
 def test_a_mentor_accepts_from_the_email_link(
