@@ -1,0 +1,1 @@
+"""Accounts (app/auth): register, verify, sign in and out, reset or change the password."""

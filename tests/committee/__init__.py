@@ -1,0 +1,1 @@
+"""The committee (app/committee): dashboard, members, roster, settings, exports, feedback."""

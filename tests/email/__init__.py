@@ -1,0 +1,1 @@
+"""The outbox (app/email): e-mail written in the transaction, delivered over SMTP."""

@@ -1,0 +1,1 @@
+"""The program page and the basic pages (app/main)."""

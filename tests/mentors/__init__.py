@@ -1,0 +1,1 @@
+"""The mentor directory (app/mentors): listing, filters, search, order, SQL statements."""

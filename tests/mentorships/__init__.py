@@ -1,0 +1,1 @@
+"""Mentorships (app/mentorships): the pair's pages, the models, closing, reminders."""

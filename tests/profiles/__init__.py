@@ -1,0 +1,1 @@
+"""Member profiles (app/profiles): the form, eligibility, agreements, my data, deletion."""

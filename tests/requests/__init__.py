@@ -1,0 +1,1 @@
+"""Mentorship requests (app/requests): asking, the requests page, the daily job."""
