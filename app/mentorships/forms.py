@@ -17,7 +17,8 @@ from app.forms import (
     WholeNumberField,
     vocabulary_choices,
 )
-from app.mentorships.services import AgreementChanges, CheckInChanges
+from app.mentorships.agreement import AgreementChanges
+from app.mentorships.check_ins import CheckInChanges
 from app.models import CheckIn, Goal, MentorshipAgreement
 
 

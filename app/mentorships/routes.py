@@ -9,8 +9,11 @@ from app import clock
 from app.errors import render_error
 from app.errors_domain import DomainError, FieldErrors, show_on_form
 from app.htmx import is_htmx
+from app.mentorships import agreement as agreement_service
 from app.mentorships import (
+    check_ins,
     closing_routes,  # noqa: F401  (its views are on `bp` too)
+    meetings,
     services,
 )
 from app.mentorships.blueprint import bp, mentorship_for_participant
@@ -23,7 +26,7 @@ from app.mentorships.forms import (
     NextMeetingForm,
     PreferenceForm,
 )
-from app.models import CheckIn, Mentorship
+from app.models import CheckIn, Mentorship, MentorshipAgreement
 
 
 def _show_url(mentorship: Mentorship, anchor: str | None = None) -> str:
@@ -42,7 +45,7 @@ def _refuse(error: DomainError, mentorship: Mentorship):
 @bp.context_processor
 def mentorship_words():
     return {
-        "frequencies": services.MentorshipAgreement.FREQUENCIES,
+        "frequencies": MentorshipAgreement.FREQUENCIES,
         "scores": CheckIn.SCORES,
     }
 
@@ -61,7 +64,7 @@ def _context(mentorship: Mentorship, **forms) -> dict:
         "goals": mentorship.goals,
         "writable": mentorship.is_active,
         "today": clock.today().isoformat(),
-        "may_change": lambda check_in: services.may_change_check_in(check_in, current_user),
+        "may_change": lambda check_in: check_ins.may_change_check_in(check_in, current_user),
         "action_form": ActionForm(),
         "check_in_form": forms.get("check_in_form")
         or CheckInForm.for_choices(objectives, methods, formdata=None),
@@ -84,7 +87,7 @@ def _next_form(mentorship: Mentorship) -> NextMeetingForm:
 def _preference_form(mentorship: Mentorship) -> PreferenceForm:
     return PreferenceForm(
         formdata=None,
-        check_in_emails=services.check_in_emails_on(mentorship, current_user),
+        check_in_emails=check_ins.check_in_emails_on(mentorship, current_user),
     )
 
 
@@ -111,7 +114,7 @@ def _agreement_form(mentorship: Mentorship, formdata=True) -> AgreementForm:
     kwargs = {} if formdata else {"formdata": None}
     form = AgreementForm.for_choices(services.objectives(), services.contact_methods(), **kwargs)
     if not formdata:
-        form.fill(services.agreement_changes_from(mentorship.agreement))
+        form.fill(agreement_service.agreement_changes_from(mentorship.agreement))
     return form
 
 
@@ -164,7 +167,7 @@ def agreement_save(mentorship_id: int):
     form = _agreement_form(mentorship)
     if form.validate_on_submit():
         try:
-            saved = services.save_agreement(mentorship, current_user, form.changes())
+            saved = agreement_service.save_agreement(mentorship, current_user, form.changes())
         except FieldErrors as error:
             show_on_form(form, error)
         except DomainError as error:
@@ -192,7 +195,7 @@ def agreement_confirm(mentorship_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        confirmed = services.confirm_agreement(mentorship, current_user)
+        confirmed = agreement_service.confirm_agreement(mentorship, current_user)
     except DomainError as error:
         return _refuse(error, mentorship)
     message = (
@@ -221,7 +224,7 @@ def check_in_add(mentorship_id: int):
     form = _check_in_form()
     if form.validate_on_submit():
         try:
-            added = services.add_check_in(mentorship, current_user, form.changes())
+            added = check_ins.add_check_in(mentorship, current_user, form.changes())
         except FieldErrors as error:
             show_on_form(form, error)
         except DomainError as error:
@@ -250,7 +253,7 @@ def check_in_add(mentorship_id: int):
 
 def _own_check_in(mentorship: Mentorship, check_in_id: int) -> CheckIn:
     """The author's check-in of this mentorship; the partner and anyone else: 404."""
-    check_in = services.check_in_of(mentorship, check_in_id, current_user)
+    check_in = check_ins.check_in_of(mentorship, check_in_id, current_user)
     if check_in is None:
         abort(404)
     return check_in
@@ -262,7 +265,7 @@ def check_in_edit(mentorship_id: int, check_in_id: int):
     mentorship = mentorship_for_participant(mentorship_id)
     check_in = _own_check_in(mentorship, check_in_id)
     try:
-        services.check_editable(check_in)
+        check_ins.check_editable(check_in)
     except DomainError as error:
         return _refuse(error, mentorship)
     form = _check_in_form(formdata=request.method == "POST")
@@ -270,7 +273,7 @@ def check_in_edit(mentorship_id: int, check_in_id: int):
         form.fill(check_in)
     elif form.validate_on_submit():
         try:
-            services.update_check_in(check_in, current_user, form.changes())
+            check_ins.update_check_in(check_in, current_user, form.changes())
         except FieldErrors as error:
             show_on_form(form, error)
         except DomainError as error:
@@ -295,7 +298,7 @@ def check_in_delete(mentorship_id: int, check_in_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        services.delete_check_in(check_in, current_user)
+        check_ins.delete_check_in(check_in, current_user)
     except DomainError as error:
         return _refuse(error, mentorship)
     flash("Check-in deleted.", "success")
@@ -371,7 +374,7 @@ def next_meeting(mentorship_id: int):
     form = NextMeetingForm()
     if form.validate_on_submit():
         try:
-            services.set_next_meeting(
+            meetings.set_next_meeting(
                 mentorship, current_user, form.next_meeting_on.data, form.next_meeting_time.data
             )
         except FieldErrors as error:
@@ -398,7 +401,7 @@ def next_meeting(mentorship_id: int):
 @login_required
 def next_meeting_ics(mentorship_id: int):
     mentorship = mentorship_for_participant(mentorship_id)
-    calendar = services.next_meeting_calendar(mentorship, current_user)
+    calendar = meetings.next_meeting_calendar(mentorship, current_user)
     if calendar is None:
         abort(404)
     return Response(
@@ -415,7 +418,7 @@ def preferences(mentorship_id: int):
     form = PreferenceForm()
     if not form.validate_on_submit():
         abort(400)
-    services.set_check_in_emails(mentorship, current_user, form.check_in_emails.data)
+    check_ins.set_check_in_emails(mentorship, current_user, form.check_in_emails.data)
     flash(
         "We will e-mail you when your partner logs a check-in."
         if form.check_in_emails.data

@@ -504,13 +504,13 @@ def test_bad_check_in_input_is_refused_and_nothing_changes(pair, overrides, fiel
 
 def test_unknown_objectives_are_refused_by_the_service_too(pair):
     from app.errors_domain import DomainError
-    from app.mentorships import services
+    from app.mentorships import check_ins
 
     with pytest.raises(DomainError) as refused:
-        services.add_check_in(
+        check_ins.add_check_in(
             pair.mentorship,
             pair.mentee,
-            services.CheckInChanges(
+            check_ins.CheckInChanges(
                 met_on=date(2026, 3, 1),
                 method_id=vocab(ContactMethod)[0].id,
                 minutes=30,

@@ -1,0 +1,168 @@
+"""Check-ins: what the pair record of each meeting. The shared note is for both, the private
+note for its author only (templates read it through `CheckIn.private_note_for(viewer_id)`, and no
+e-mail ever contains a note)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from app import clock
+from app.email import absolute_url, enqueue
+from app.errors_domain import DomainError, FieldErrors
+from app.extensions import db
+from app.mentorships.services import check_writable, chosen_entries, partner_of, too_long
+from app.models import (
+    CheckIn,
+    ContactMethod,
+    Mentorship,
+    MentorshipPreference,
+    Objective,
+    User,
+)
+from app.text import NOT_OFFERED, clean_text, display_name
+
+
+@dataclass
+class CheckInChanges:
+    met_on: date | None = None
+    method_id: int | None = None
+    minutes: int | None = None
+    objective_ids: list[int] = field(default_factory=list)
+    shared_note: str | None = None
+    private_note: str | None = None
+    how_it_is_going: int | None = None
+
+
+def _checked_check_in(mentorship: Mentorship, changes: CheckInChanges) -> dict:
+    """The check-in's values once every rule holds; raises FieldErrors with all problems."""
+    errors: dict[str, list[str]] = {}
+    today = clock.today()
+    if changes.met_on is None:
+        errors["met_on"] = ["Enter the date you met."]
+    elif changes.met_on > today:
+        errors["met_on"] = ["The date can't be in the future."]
+    elif changes.met_on < mentorship.started_on:
+        errors["met_on"] = [
+            f"The date can't be before your mentorship started ({mentorship.started_on:%-d %B %Y})."
+        ]
+    method = None
+    if changes.method_id is None:
+        errors["method"] = ["Choose how you met."]
+    else:
+        method = db.session.get(ContactMethod, changes.method_id)
+        if method is None or not method.active:
+            errors["method"] = [NOT_OFFERED]
+    if changes.minutes is None:
+        errors["minutes"] = ["Enter how many minutes you met for."]
+    elif not 0 < changes.minutes <= CheckIn.MINUTES_MAX:
+        errors["minutes"] = [f"Enter a number of minutes from 1 to {CheckIn.MINUTES_MAX}."]
+    touched = chosen_entries(Objective, changes.objective_ids, errors, "objectives")
+    shared, private = clean_text(changes.shared_note), clean_text(changes.private_note)
+    for name, text in (("shared_note", shared), ("private_note", private)):
+        if too_long(text, CheckIn.NOTE_LIMIT):
+            errors[name] = [f"Use at most {CheckIn.NOTE_LIMIT:,} characters."]
+    if changes.how_it_is_going not in CheckIn.SCORES:
+        errors["how_it_is_going"] = ["Choose how it is going, from 1 to 5."]
+    if errors:
+        raise FieldErrors(errors)
+    return {
+        "met_on": changes.met_on,
+        "method": method,
+        "minutes": changes.minutes,
+        "objectives": touched,
+        "shared_note": shared,
+        "private_note": private,
+        "how_it_is_going": changes.how_it_is_going,
+    }
+
+
+def add_check_in(mentorship: Mentorship, user: User, changes: CheckInChanges) -> CheckIn:
+    """Log a meeting. The partner is told by e-mail at most once a day, unless they turned
+    those e-mails off for this mentorship. The e-mail holds no notes."""
+    check_writable(mentorship)
+    values = _checked_check_in(mentorship, changes)
+    now = clock.utcnow()
+    check_in = CheckIn(
+        mentorship=mentorship, author_id=user.id, created_at=now, updated_at=now, **values
+    )
+    db.session.add(check_in)
+    partner = partner_of(mentorship, user)
+    if check_in_emails_on(mentorship, partner):
+        enqueue(
+            partner.email,
+            "mentorship_check_in",
+            f"{display_name(user)} logged a mentoring check-in",
+            dedupe_key=f"mentorship-check-in:{mentorship.id}:{partner.id}:{now.date().isoformat()}",
+            partner_name=display_name(partner),
+            author_name=display_name(user),
+            met_on=check_in.met_on,
+            method=check_in.method.name,
+            mentorship_url=absolute_url("mentorships.show", mentorship_id=mentorship.id),
+        )
+    db.session.commit()
+    return check_in
+
+
+def check_in_of(mentorship: Mentorship, check_in_id: int, user: User) -> CheckIn | None:
+    """The check-in if it belongs to this mentorship and `user` wrote it; None otherwise
+    (the partner can never edit or delete it: routes answer 404)."""
+    check_in = db.session.get(CheckIn, check_in_id)
+    if check_in is None or check_in.mentorship_id != mentorship.id:
+        return None
+    if check_in.author_id != user.id:
+        return None
+    return check_in
+
+
+def check_editable(check_in: CheckIn) -> None:
+    """Raise DomainError if the check-in can no longer be changed (ended mentorship, or more
+    than 14 days after it was added)."""
+    check_writable(check_in.mentorship)
+    if not check_in.is_editable_at(clock.utcnow()):
+        days = CheckIn.EDIT_WINDOW.days
+        raise DomainError(
+            f"A check-in can be changed or deleted for {days} days after it was added. "
+            f"This one was added on {check_in.created_at:%-d %B %Y}, so it stays as it is."
+        )
+
+
+def may_change_check_in(check_in: CheckIn, user: User) -> bool:
+    return check_in.mentorship.is_active and check_in.may_change(user.id, clock.utcnow())
+
+
+def update_check_in(check_in: CheckIn, user: User, changes: CheckInChanges) -> CheckIn:
+    """The author changes their check-in, within 14 days of adding it."""
+    if check_in.author_id != user.id:
+        raise DomainError("Only the person who added a check-in can change it.")
+    check_editable(check_in)
+    values = _checked_check_in(check_in.mentorship, changes)
+    for name, value in values.items():
+        setattr(check_in, name, value)
+    check_in.updated_at = clock.utcnow()
+    db.session.commit()
+    return check_in
+
+
+def delete_check_in(check_in: CheckIn, user: User) -> None:
+    """The author deletes their check-in, within 14 days of adding it."""
+    if check_in.author_id != user.id:
+        raise DomainError("Only the person who added a check-in can delete it.")
+    check_editable(check_in)
+    db.session.delete(check_in)
+    db.session.commit()
+
+
+def check_in_emails_on(mentorship: Mentorship, user: User) -> bool:
+    """Whether `user` wants an e-mail when their partner logs a check-in (default: yes)."""
+    preference = db.session.get(MentorshipPreference, (mentorship.id, user.id))
+    return preference is None or preference.check_in_emails
+
+
+def set_check_in_emails(mentorship: Mentorship, user: User, on: bool) -> None:
+    """Turn `user`'s e-mails about their partner's check-ins on or off (allowed also after
+    the mentorship ended: it only concerns the member's own mailbox)."""
+    preference = db.session.get(MentorshipPreference, (mentorship.id, user.id))
+    if preference is None:
+        preference = MentorshipPreference(mentorship_id=mentorship.id, user_id=user.id)
+        db.session.add(preference)
+    preference.check_in_emails = bool(on)
+    db.session.commit()
