@@ -6,7 +6,8 @@ from math import ceil
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from app import clock
-from app.committee import bp, dashboard
+from app.committee import dashboard
+from app.committee.blueprint import bp
 from app.htmx import wants_focus_on_results, wants_fragment
 from app.query_args import page_number
 

@@ -10,7 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from app import clock
-from app.committee import bp, dashboard, feedback, services
+from app.committee import dashboard, feedback, services
+from app.committee.blueprint import bp
 from app.committee.settings import list_intakes
 from app.eligibility import MEMBERSHIP_STATUSES
 from app.errors_domain import DomainError

@@ -10,7 +10,8 @@ from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from app.committee import bp, dashboard, feedback
+from app.committee import dashboard, feedback
+from app.committee.blueprint import bp
 from app.committee.forms import day_filter
 from app.committee.settings import list_intakes
 from app.htmx import wants_focus_on_results, wants_fragment

@@ -4,7 +4,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import clock
-from app.committee import audit, bp, members_admin, services
+from app.committee import audit, members_admin, services
+from app.committee.blueprint import bp
 from app.committee.forms import (
     AccountActionForm,
     MemberSearchForm,

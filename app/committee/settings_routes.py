@@ -20,8 +20,9 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app import clock
-from app.committee import audit, bp, exports
+from app.committee import audit, exports
 from app.committee import settings as program_settings
+from app.committee.blueprint import bp
 from app.committee.forms import (
     AuditFilterForm,
     ContactsForm,
