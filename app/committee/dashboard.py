@@ -26,8 +26,8 @@ from sqlalchemy.orm import aliased
 
 from app import clock
 from app.agreements import AGREEMENT_VERSIONS
-from app.committee import audit
 from app.committee import charts as svg_charts
+from app.committee.audit import trail
 from app.committee.charts import Point
 from app.eligibility import MEMBERSHIP_STATUSES
 from app.eligibility.sql import (
@@ -71,9 +71,7 @@ DASHBOARD_ROWS = 10  # rows of each attention list on the dashboard
 PAGE_ROWS = 50  # rows per page of an attention list's own page
 CHART_MONTHS = 12
 
-# The audit action of the re-send button (registered with the audit trail's names).
-REQUEST_EMAIL_RESENT = "request.email_resent"
-audit.ACTIONS.setdefault(REQUEST_EMAIL_RESENT, "Request e-mail sent to the mentor again")
+# The audit events of a request (the re-send button's) are about this target type.
 REQUEST_TARGET = "request"
 
 
@@ -886,7 +884,7 @@ def request_view(request_id: int) -> RequestView | None:
         .outerjoin(actor, actor.id == AuditEvent.actor_id)
         .where(AuditEvent.target_type == REQUEST_TARGET, AuditEvent.target_id == request_id)
     ):
-        history.append(HistoryEntry(created_at, audit.ACTIONS.get(action, action), name))
+        history.append(HistoryEntry(created_at, trail.ACTIONS.get(action, action), name))
     if row.responded_at and row.status != MentorshipRequest.PENDING:
         history.append(HistoryEntry(row.responded_at, view.status_label))
     view.history = sorted(history, key=lambda entry: entry.at)
@@ -913,9 +911,9 @@ def resend_request_email(actor: User, request_id: int) -> MentorshipRequest:
     if message is None:
         db.session.rollback()
         raise DomainError("The e-mail was sent again a moment ago. Nothing more was sent.")
-    audit.record(
+    trail.record(
         actor,
-        REQUEST_EMAIL_RESENT,
+        trail.REQUEST_EMAIL_RESENT,
         (REQUEST_TARGET, request.id),
         mentor=mentor.id,
         expires_at=request.expires_at,

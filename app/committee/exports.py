@@ -22,7 +22,7 @@ from types import SimpleNamespace
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased
 
-from app.committee import audit
+from app.committee.audit import trail
 from app.eligibility import MEMBERSHIP_STATUSES, membership_status
 from app.extensions import db
 from app.models import (
@@ -402,6 +402,6 @@ def start_export(actor: User, name: str, today: date) -> tuple[Export, Iterator[
     with the generator of its file. The caller streams the generator within the request
     (`stream_with_context`), which keeps the database session open while it runs."""
     export = EXPORTS[name]
-    audit.record(actor, audit.EXPORT_DOWNLOADED, ("export", None), export=name)
+    trail.record(actor, trail.EXPORT_DOWNLOADED, ("export", None), export=name)
     db.session.commit()
     return export, csv_chunks(export.header, export.rows(today))

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from app.committee.fields import DAY_MESSAGE
 from app.committee.members_admin import ROLE_FILTERS
 from app.committee.roster import DATE_EXAMPLE, DATE_FORMAT, MAX_BYTES
 from app.committee.services import MEMBERSHIP_FILTERS
@@ -188,20 +189,6 @@ class TextsForm(FlaskForm):
     )
 
 
-DAY_MESSAGE = "Enter the date as YYYY-MM-DD, for example 2026-09-01."
-
-
-def day_filter(label: str, description: str = "YYYY-MM-DD") -> DateField:
-    """An optional date of a list's filters, typed as YYYY-MM-DD (DAY_MESSAGE when it isn't)."""
-    return DateField(
-        label,
-        format="%Y-%m-%d",
-        validators=[Optional()],
-        invalid_value_message=DAY_MESSAGE,
-        description=description,
-    )
-
-
 class IntakeForm(FlaskForm):
     intake_id = HiddenField()
     name = StringField(
@@ -230,15 +217,3 @@ class IntakeForm(FlaskForm):
 
 class ExportForm(FlaskForm):
     """A download button (POST: each export is recorded in the audit trail)."""
-
-
-class AuditFilterForm(FlaskForm):
-    """The filters of the audit log (GET: no CSRF token, nothing changes)."""
-
-    class Meta:
-        csrf = False
-
-    actor = SelectField("Who", validators=[Optional()], validate_choice=False)
-    action = SelectField("Action", validators=[Optional()], validate_choice=False)
-    since = day_filter("From")
-    until = day_filter("To", "YYYY-MM-DD, included")

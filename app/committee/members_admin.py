@@ -8,7 +8,7 @@ keeps at least one active committee member: the last one can't lose the role or 
 
 from sqlalchemy import delete, func, select
 
-from app.committee import audit
+from app.committee.audit import trail
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import LoginSession, Profile, User
@@ -80,7 +80,7 @@ def deactivate_account(actor: User, member: User) -> None:
     _refuse_if_last_committee_member(member)
     sessions = end_sessions(member)
     member.is_active_account = False
-    audit.record(actor, audit.ACCOUNT_DEACTIVATED, member, sessions_ended=sessions)
+    trail.record(actor, trail.ACCOUNT_DEACTIVATED, member, sessions_ended=sessions)
     db.session.commit()
 
 
@@ -89,7 +89,7 @@ def reactivate_account(actor: User, member: User) -> None:
     if member.is_active_account:
         raise DomainError(f"{member.name}'s account is already active.")
     member.is_active_account = True
-    audit.record(actor, audit.ACCOUNT_REACTIVATED, member)
+    trail.record(actor, trail.ACCOUNT_REACTIVATED, member)
     db.session.commit()
 
 
@@ -103,7 +103,7 @@ def grant_committee_role(actor: User, member: User) -> None:
             "committee role."
         )
     member.is_committee = True
-    audit.record(actor, audit.COMMITTEE_GRANTED, member)
+    trail.record(actor, trail.COMMITTEE_GRANTED, member)
     db.session.commit()
 
 
@@ -114,7 +114,7 @@ def revoke_committee_role(actor: User, member: User) -> None:
         raise DomainError(f"{member.name} is not a committee member.")
     _refuse_if_last_committee_member(member)
     member.is_committee = False
-    audit.record(actor, audit.COMMITTEE_REVOKED, member, own_role=member.id == actor.id)
+    trail.record(actor, trail.COMMITTEE_REVOKED, member, own_role=member.id == actor.id)
     db.session.commit()
 
 

@@ -4,7 +4,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import clock
-from app.committee import audit, members_admin, services
+from app.committee import members_admin, services
+from app.committee.audit import trail
 from app.committee.blueprint import bp
 from app.committee.forms import (
     AccountActionForm,
@@ -71,7 +72,7 @@ def _member_page(user: User, verify_form=None, revoke_form=None, status: int = 2
         revoke_form=revoke_form or RevokeMembershipForm(formdata=None),
         account_form=AccountActionForm(formdata=None),
         committee_count=members_admin.committee_count(),
-        actions=audit.ACTIONS,
+        actions=trail.ACTIONS,
         today=today,
     ), status
 

@@ -1,7 +1,7 @@
 """Committee operations: finding members, verifying memberships, importing the roster.
 
 Each operation that changes something checks its rules, changes the models, records an audit
-event in the same transaction (`app.committee.audit.record`) and commits. A broken rule raises
+event in the same transaction (`app.committee.trail.record`) and commits. A broken rule raises
 DomainError with a message for the committee; nothing is written then. The functions take the
 acting committee member and `today` (the caller passes `clock.today()`) and never touch the
 request.
@@ -15,8 +15,8 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import contains_eager
 
 from app import clock
-from app.committee import audit
 from app.committee import roster as roster_file
+from app.committee.audit import trail
 from app.committee.members_admin import role_condition
 from app.committee.roster import RowOutcome
 from app.eligibility import (
@@ -187,9 +187,9 @@ def verify_membership(actor: User, member: User, expires_on: date, today: date) 
     profile.membership_expires_on = expires_on
     profile.membership_verified_at = clock.utcnow()
     profile.membership_verified_by_id = actor.id
-    audit.record(
+    trail.record(
         actor,
-        audit.MEMBERSHIP_VERIFIED,
+        trail.MEMBERSHIP_VERIFIED,
         member,
         expires_on=expires_on,
         previous_expires_on=previous,
@@ -204,9 +204,9 @@ def revoke_membership(actor: User, member: User) -> None:
     profile = member.profile
     if profile is None or profile.membership_verified_at is None:
         raise DomainError("This membership is not verified, so there is nothing to revoke.")
-    audit.record(
+    trail.record(
         actor,
-        audit.MEMBERSHIP_REVOKED,
+        trail.MEMBERSHIP_REVOKED,
         member,
         expires_on=profile.membership_expires_on,
         verified_at=profile.membership_verified_at,
@@ -282,9 +282,9 @@ def upload_roster(actor: User, filename: str, data: bytes) -> RosterImport:
         rows=[row.as_json() for row in rows],
     )
     db.session.add(roster_import)
-    audit.record(
+    trail.record(
         actor,
-        audit.ROSTER_UPLOADED,
+        trail.ROSTER_UPLOADED,
         roster_import,
         filename=roster_import.filename,
         rows=len(rows),
@@ -369,9 +369,9 @@ def apply_roster(actor: User, roster_import: RosterImport, fingerprint: str, tod
         profile.membership_expires_on = outcome.row.expires_on
         profile.membership_verified_at = now
         profile.membership_verified_by_id = actor.id
-        audit.record(
+        trail.record(
             actor,
-            audit.MEMBERSHIP_VERIFIED,
+            trail.MEMBERSHIP_VERIFIED,
             ("member", profile.user_id),
             expires_on=outcome.row.expires_on,
             previous_expires_on=previous,
@@ -384,9 +384,9 @@ def apply_roster(actor: User, roster_import: RosterImport, fingerprint: str, tod
     roster_import.applied_by_id = actor.id
     roster_import.counts = counts
     roster_import.rows = None
-    audit.record(
+    trail.record(
         actor,
-        audit.ROSTER_APPLIED,
+        trail.ROSTER_APPLIED,
         roster_import,
         filename=roster_import.filename,
         rows=roster_import.row_count,

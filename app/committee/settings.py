@@ -18,7 +18,7 @@ from email_validator import EmailNotValidError, validate_email
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from app.committee import audit
+from app.committee.audit import trail
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import Intake, ProgramSettings, User
@@ -198,7 +198,7 @@ def _save(actor: User, action: str, values: dict, detail: Callable[[dict], dict]
     if not changes:
         return False
     _apply(settings, changes)
-    audit.record(actor, action, settings, fields=sorted(changes), **detail(changes))
+    trail.record(actor, action, settings, fields=sorted(changes), **detail(changes))
     db.session.commit()
     return True
 
@@ -229,7 +229,7 @@ def update_status(
     }
     return _save(
         actor,
-        audit.SETTINGS_STATUS_CHANGED,
+        trail.SETTINGS_STATUS_CHANGED,
         values,
         lambda changes: {"changes": {n: c for n, c in changes.items() if n != "notice"}},
     )
@@ -239,7 +239,7 @@ def update_limits(actor: User, values: dict) -> bool:
     """Change the LIMITS: `values` maps each limit's name to a whole number in its range.
     Every value is checked before any is saved. Returns whether anything changed."""
     checked = {limit.name: check_limit(limit, values.get(limit.name)) for limit in LIMITS}
-    return _save(actor, audit.SETTINGS_LIMITS_CHANGED, checked, _all_changes)
+    return _save(actor, trail.SETTINGS_LIMITS_CHANGED, checked, _all_changes)
 
 
 def check_email(value: str | None, field: str) -> str | None:
@@ -264,7 +264,7 @@ def update_contacts(actor: User, program_email: str | None, support_email: str |
         "program_contact_email": check_email(program_email, "program_contact_email"),
         "support_contact_email": check_email(support_email, "support_contact_email"),
     }
-    return _save(actor, audit.SETTINGS_CONTACTS_CHANGED, values, _all_changes)
+    return _save(actor, trail.SETTINGS_CONTACTS_CHANGED, values, _all_changes)
 
 
 def update_texts(actor: User, texts: dict) -> bool:
@@ -274,7 +274,7 @@ def update_texts(actor: User, texts: dict) -> bool:
     checked = {name: check_text(name, texts.get(name)) for name in TEXTS}
     return _save(
         actor,
-        audit.SETTINGS_TEXTS_CHANGED,
+        trail.SETTINGS_TEXTS_CHANGED,
         checked,
         lambda changes: {"lengths": {name: len(new or "") for name, (_, new) in changes.items()}},
     )
@@ -349,8 +349,8 @@ def add_intake(actor: User, name: str | None, opens_on: date | None, closes_on: 
         raise
     intake = Intake(name=name, opens_on=opens_on, closes_on=closes_on)
     db.session.add(intake)
-    audit.record(
-        actor, audit.INTAKE_ADDED, intake, name=name, opens_on=opens_on, closes_on=closes_on
+    trail.record(
+        actor, trail.INTAKE_ADDED, intake, name=name, opens_on=opens_on, closes_on=closes_on
     )
     db.session.commit()
     return intake
@@ -372,8 +372,8 @@ def change_intake(
         db.session.rollback()
         return False
     _apply(intake, changes)
-    audit.record(
-        actor, audit.INTAKE_CHANGED, intake, name=name, fields=sorted(changes), changes=changes
+    trail.record(
+        actor, trail.INTAKE_CHANGED, intake, name=name, fields=sorted(changes), changes=changes
     )
     db.session.commit()
     return True
@@ -381,9 +381,9 @@ def change_intake(
 
 def delete_intake(actor: User, intake: Intake) -> None:
     """Delete an intake (requests already sent are not affected)."""
-    audit.record(
+    trail.record(
         actor,
-        audit.INTAKE_DELETED,
+        trail.INTAKE_DELETED,
         intake,
         name=intake.name,
         opens_on=intake.opens_on,

@@ -1,4 +1,4 @@
-"""The committee's program pages: settings, texts, intakes, exports and the audit log.
+"""The committee's program pages: settings, texts, intakes and exports.
 
 Access is checked for every route by `app.committee.access.guard` (404 to everyone else; CSRF on
 every POST). Each POST calls one service of `app.committee.settings`, `exports` or
@@ -17,14 +17,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from app import clock
-from app.committee import audit, exports
+from app.committee import exports
 from app.committee import settings as program_settings
 from app.committee.blueprint import bp
 from app.committee.forms import (
-    AuditFilterForm,
     ContactsForm,
     ExportForm,
     IntakeForm,
@@ -34,10 +32,8 @@ from app.committee.forms import (
 )
 from app.errors_domain import DomainError, show_on_form
 from app.extensions import db
-from app.htmx import is_htmx
 from app.models import Intake
 from app.program import get_settings, open_intake, requests_blocked_reason
-from app.query_args import page_number, record_id
 
 
 @bp.app_template_global("guideline_html")
@@ -303,51 +299,3 @@ def export_requests():
 @bp.post("/exports/mentorships.csv")
 def export_mentorships():
     return _download("mentorships")
-
-
-# --- the audit log ----------------------------------------------------------------------------
-
-
-@bp.route("/audit")
-def audit_log():
-    actors = audit.actors()
-    form = AuditFilterForm(request.args)
-    form.actor.choices = [
-        SelectChoice("", "Anyone"),
-        *(SelectChoice(str(user.id), user.name) for user in actors),
-    ]
-    form.action.choices = [
-        SelectChoice("", "Any action"),
-        *(SelectChoice(code, label) for code, label in audit.ACTIONS.items()),
-    ]
-    form.validate()  # bad dates become field errors; they are then ignored
-    actor_id = record_id(request.args.get("actor"))
-    action = form.action.data if form.action.data in audit.ACTIONS else None
-    since = form.since.data if not form.since.errors else None
-    until = form.until.data if not form.until.errors else None
-    page = page_number(request.args.get("page"))
-    pagination = audit.list_events(actor_id, action, since, until, page)
-    query = {
-        key: value
-        for key, value in {
-            "actor": actor_id,
-            "action": action,
-            "since": since.isoformat() if since else None,
-            "until": until.isoformat() if until else None,
-        }.items()
-        if value
-    }
-    template = "committee/audit_results.html" if is_htmx() else "committee/audit.html"
-    response = Response(
-        render_template(
-            template,
-            form=form,
-            pagination=pagination,
-            query=query,
-            actions=audit.ACTIONS,
-            target_labels=audit.TARGET_LABELS,
-            describe=audit.describe,
-        )
-    )
-    response.headers["Vary"] = "HX-Request"
-    return response

@@ -2,8 +2,8 @@
 
 An `AuditEvent` says who (actor), did what (an action code such as "membership.verified"), to
 what (a target type and id), when, with a short detail that is never confidential (dates,
-counts, file names: no notes, no messages). Events are written by `app.committee.audit.record`
-in the same transaction as the change they describe.
+counts, file names: no notes, no messages). Events are written by
+`app.committee.audit.trail.record` in the same transaction as the change they describe.
 
 A `RosterImport` keeps an uploaded roster between its preview and its application, so that
 "Apply" applies exactly the file the committee previewed. Its rows are personal data of the

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.committee import dashboard
+from app.committee.audit.trail import REQUEST_EMAIL_RESENT
 from app.committee.charts import Point, bar_chart, column_chart
 from app.extensions import db
 from app.models import (
@@ -548,7 +549,7 @@ def test_resend_enqueues_the_request_email_and_audits_it(committee, program):
     assert mails[0].subject == "Mo Four would like you as their mentor"
     events = db.session.scalars(select(AuditEvent)).all()
     assert [(e.action, e.target_type, e.target_id, e.actor_id) for e in events] == [
-        (dashboard.REQUEST_EMAIL_RESENT, "request", r4p.id, chair.id)
+        (REQUEST_EMAIL_RESENT, "request", r4p.id, chair.id)
     ]
     page = text_of(forms.get("/committee/"))
     assert "The request e-mail was sent again to Bea Mentor" in page

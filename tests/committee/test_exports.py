@@ -10,7 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app.committee import audit, exports
+from app.committee import exports
+from app.committee.audit import trail as audit
 from app.extensions import db
 from app.models import (
     AuditEvent,

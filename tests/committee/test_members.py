@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.committee import audit
+from app.committee.audit import trail as audit
 from app.eligibility import EXPIRED, MISSING, UNVERIFIED, VERIFIED, membership_status
 from app.extensions import db
 from app.models import AuditEvent, Profile, RosterImport, User

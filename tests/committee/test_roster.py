@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.committee import audit
+from app.committee.audit import trail as audit
 from app.committee.roster import (
     ALREADY_VERIFIED,
     DUPLICATE,

@@ -6,8 +6,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.committee import audit
 from app.committee import settings as program_settings
+from app.committee.audit import trail as audit
+from app.committee.audit.log import EVENTS_PER_PAGE
 from app.extensions import db
 from app.models import Intake, ProgramSettings
 from app.program import requests_blocked_reason
@@ -591,7 +592,7 @@ def test_the_audit_log_answers_htmx_with_its_results_only(committee):
 
 def test_the_audit_log_is_paginated(committee, make_member):
     forms, chair = committee
-    for number in range(audit.EVENTS_PER_PAGE + 5):
+    for number in range(EVENTS_PER_PAGE + 5):
         audit.record(chair, audit.INTAKE_DELETED, ("intake", number), name=f"I{number}")
     db.session.commit()
     page = text_of(forms.get("/committee/audit"))

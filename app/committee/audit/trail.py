@@ -1,19 +1,18 @@
-"""The audit trail of committee actions.
+"""The audit trail of committee actions: the action codes and `record`.
 
 Every operation that changes something on the committee's behalf calls `record` before it
 commits, so the event and the change are saved together or not at all. The detail is short
 and never confidential: dates, counts, file names, codes. No notes, no messages, no passwords.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect
 
 from app import clock
 from app.extensions import db
-from app.models import AuditEvent, User
+from app.models import AuditEvent
 
 # Action codes: "<what>.<verb>". Add new ones here so the audit page can name them.
 MEMBERSHIP_VERIFIED = "membership.verified"
@@ -32,6 +31,7 @@ ACCOUNT_REACTIVATED = "account.reactivated"
 COMMITTEE_GRANTED = "committee.granted"
 COMMITTEE_REVOKED = "committee.revoked"
 EXPORT_DOWNLOADED = "export.downloaded"
+REQUEST_EMAIL_RESENT = "request.email_resent"
 
 ACTIONS = {
     MEMBERSHIP_VERIFIED: "Membership verified",
@@ -50,6 +50,7 @@ ACTIONS = {
     COMMITTEE_GRANTED: "Committee role granted",
     COMMITTEE_REVOKED: "Committee role removed",
     EXPORT_DOWNLOADED: "Export downloaded",
+    REQUEST_EMAIL_RESENT: "Request e-mail sent to the mentor again",
 }
 
 # Target types, by model class name.
@@ -58,13 +59,6 @@ TARGET_TYPES = {
     "RosterImport": "roster_import",
     "ProgramSettings": "settings",
     "Intake": "intake",
-}
-TARGET_LABELS = {
-    "member": "Member",
-    "roster_import": "Roster file",
-    "settings": "Program settings",
-    "intake": "Intake",
-    "export": "Export",
 }
 
 
@@ -103,7 +97,7 @@ def record(actor, action: str, target: Any = None, **detail: Any) -> AuditEvent:
     non-confidential values.
     """
     if action not in ACTIONS:
-        raise ValueError(f"Unknown audit action {action!r}: add it to app.committee.audit.ACTIONS")
+        raise ValueError(f"Unknown audit action {action!r}: add it to ACTIONS in {__name__}")
     target_type, target_id = target_of(target)
     event = AuditEvent(
         actor_id=actor.id if actor is not None else None,
@@ -115,68 +109,3 @@ def record(actor, action: str, target: Any = None, **detail: Any) -> AuditEvent:
     )
     db.session.add(event)
     return event
-
-
-def describe(event: AuditEvent) -> str:
-    """A short line about an event's detail for the audit page: names, dates, counts, and
-    old -> new values; never texts (the events don't hold them)."""
-    detail = event.detail or {}
-    parts = []
-    for name in ("name", "filename", "export", "rows"):
-        if name in detail:
-            parts.append(f"{name.replace('_', ' ')}: {detail[name]}")
-    if "expires_on" in detail:
-        parts.append(f"until {detail['expires_on']}")
-    if event.action == INTAKE_ADDED or event.action == INTAKE_DELETED:
-        parts.append(f"{detail.get('opens_on')} to {detail.get('closes_on')}")
-    changes = detail.get("changes") or {}
-    for field in detail.get("fields") or []:
-        if field in changes:
-            old, new = changes[field]
-            parts.append(f"{field.replace('_', ' ')}: {_shown(old)} → {_shown(new)}")
-        else:
-            parts.append(f"{field.replace('_', ' ')} changed")
-    return "; ".join(parts)
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == "":
-        return "(none)"
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    return str(value)
-
-
-EVENTS_PER_PAGE = 50
-
-
-def list_events(
-    actor_id: int | None, action: str | None, since: date | None, until: date | None, page: int
-) -> Pagination:
-    """Audit events, latest first, 50 a page: by `actor_id`, of `action`, on days from `since`
-    to `until` (both included, UTC); a None filter is not applied."""
-    query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-    if actor_id:
-        query = query.where(AuditEvent.actor_id == actor_id)
-    if action:
-        query = query.where(AuditEvent.action == action)
-    if since:
-        query = query.where(AuditEvent.created_at >= datetime.combine(since, datetime.min.time()))
-    if until:
-        query = query.where(
-            AuditEvent.created_at < datetime.combine(until + timedelta(days=1), datetime.min.time())
-        )
-    return db.paginate(query, page=page, per_page=EVENTS_PER_PAGE, error_out=False)
-
-
-def actors() -> list[User]:
-    """Everyone who has done something recorded (for the audit log's filter), by name."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.id.in_(select(AuditEvent.actor_id).where(AuditEvent.actor_id.is_not(None))))
-            .order_by(User.name, User.id)
-        )
-    )
