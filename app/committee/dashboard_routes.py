@@ -12,7 +12,7 @@ from wtforms.validators import Optional
 from app import clock
 from app.committee import dashboard, feedback, services
 from app.committee.blueprint import bp
-from app.committee.settings import list_intakes
+from app.committee.settings.intakes import list_intakes
 from app.eligibility import MEMBERSHIP_STATUSES
 from app.errors_domain import DomainError
 from app.htmx import wants_fragment

@@ -13,7 +13,7 @@ from wtforms.validators import Optional
 from app.committee import dashboard, feedback
 from app.committee.blueprint import bp
 from app.committee.fields import day_filter
-from app.committee.settings import list_intakes
+from app.committee.settings.intakes import list_intakes
 from app.htmx import wants_focus_on_results, wants_fragment
 from app.query_args import page_number
 

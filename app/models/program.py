@@ -31,7 +31,7 @@ class ProgramSettings(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=clock.utcnow, onupdate=clock.utcnow)
     # With intakes in use, new requests are taken only while an intake is open.
     requests_only_during_intake: Mapped[bool] = mapped_column(default=False, server_default=false())
-    # Texts the committee writes, in Markdown (see app.committee.settings.render_markdown).
+    # Texts the committee writes, in Markdown (see app.committee.settings.texts.render_markdown).
     program_description: Mapped[str | None] = mapped_column(Text)
     mentor_guidelines: Mapped[str | None] = mapped_column(Text)
     mentee_guidelines: Mapped[str | None] = mapped_column(Text)

@@ -6,9 +6,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.committee import settings as program_settings
 from app.committee.audit import trail as audit
 from app.committee.audit.log import EVENTS_PER_PAGE
+from app.committee.settings import services as program_settings
+from app.committee.settings import texts as program_texts
 from app.extensions import db
 from app.models import Intake, ProgramSettings
 from app.program import requests_blocked_reason
@@ -251,7 +252,7 @@ def test_invalid_addresses_are_refused(committee, bad):
 
 def test_markdown_is_rendered_with_a_small_set_of_tags():
     html = str(
-        program_settings.render_markdown(
+        program_texts.render_markdown(
             "# Welcome\n\nSome **bold** and *em*.\n\n- one\n- two\n\n> quoted\n\n"
             "[site](https://example.org) and <span class=x>span</span>"
         )
@@ -278,7 +279,7 @@ def test_markdown_is_rendered_with_a_small_set_of_tags():
     ],
 )
 def test_markdown_is_sanitised(source, forbidden):
-    html = str(program_settings.render_markdown(source)).lower()
+    html = str(program_texts.render_markdown(source)).lower()
     for text in forbidden:
         assert text.lower() not in html, (source, html)
 
@@ -348,10 +349,10 @@ def test_a_preview_warns_about_unsafe_markup(committee):
 def test_the_guideline_global_renders_the_saved_text(app, make_member):
     chair = make_member(committee=True)
     program_settings.update_texts(chair, {"mentor_guidelines": "**Listen** first"})
-    html = str(program_settings.guideline_html("mentor_guidelines"))
+    html = str(program_texts.guideline_html("mentor_guidelines"))
     assert html == "<p><strong>Listen</strong> first</p>"
     with pytest.raises(ValueError):
-        program_settings.guideline_html("bio")
+        program_texts.guideline_html("bio")
 
 
 # --- intakes ----------------------------------------------------------------------------------

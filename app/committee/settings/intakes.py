@@ -1,0 +1,123 @@
+"""The intakes: the periods in which members may send requests when the program takes requests
+only during an intake. Each change is checked, audited and committed, as the settings are."""
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.committee.audit import trail
+from app.committee.settings.services import apply_changes, changed_values
+from app.errors_domain import DomainError
+from app.extensions import db
+from app.models import Intake, ProgramSettings, User
+from app.program import get_settings
+
+INTAKE_NAME_MAX = 80
+
+
+def list_intakes() -> list[Intake]:
+    """Every intake, the latest first."""
+    return list(db.session.scalars(select(Intake).order_by(Intake.opens_on.desc(), Intake.id)))
+
+
+def _day(value: date) -> str:
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def _check_intake(
+    name: str | None, opens_on: date | None, closes_on: date | None, editing: Intake | None
+) -> tuple[str, date, date]:
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError("Enter a name, for example “Fall 2026”.", field="name")
+    if len(name) > INTAKE_NAME_MAX:
+        raise DomainError(f"Use at most {INTAKE_NAME_MAX} characters.", field="name")
+    if opens_on is None:
+        raise DomainError("Enter the day the intake opens.", field="opens_on")
+    if closes_on is None:
+        raise DomainError("Enter the day the intake closes.", field="closes_on")
+    if closes_on < opens_on:
+        raise DomainError(
+            f"The intake can't close ({closes_on.isoformat()}) before it opens "
+            f"({opens_on.isoformat()}).",
+            field="closes_on",
+        )
+    others = select(Intake).where(Intake.opens_on <= closes_on, Intake.closes_on >= opens_on)
+    same_name = select(Intake).where(func.lower(Intake.name) == name.lower())
+    if editing is not None:
+        others = others.where(Intake.id != editing.id)
+        same_name = same_name.where(Intake.id != editing.id)
+    other = db.session.scalar(others.order_by(Intake.opens_on).limit(1))
+    if other is not None:
+        raise DomainError(
+            f"These dates overlap the intake “{other.name}” ({_day(other.opens_on)} to "
+            f"{_day(other.closes_on)}). Intakes can't overlap: choose other dates.",
+            field="opens_on",
+        )
+    if db.session.scalar(same_name.limit(1)) is not None:
+        raise DomainError(f"There is already an intake named “{name}”.", field="name")
+    return name, opens_on, closes_on
+
+
+def _lock_intakes() -> None:
+    """Serialise intake changes, so that two overlapping intakes can't be saved at once
+    (PostgreSQL: a row lock on the settings; SQLite writes one at a time anyway)."""
+    get_settings()
+    db.session.scalar(
+        select(ProgramSettings.id).order_by(ProgramSettings.id).limit(1).with_for_update()
+    )
+
+
+def add_intake(actor: User, name: str | None, opens_on: date | None, closes_on: date | None):
+    """Add an intake. Refused: no name, a duplicate name, closing before opening, or dates that
+    overlap another intake (the message names it)."""
+    _lock_intakes()
+    try:
+        name, opens_on, closes_on = _check_intake(name, opens_on, closes_on, None)
+    except DomainError:
+        db.session.rollback()
+        raise
+    intake = Intake(name=name, opens_on=opens_on, closes_on=closes_on)
+    db.session.add(intake)
+    trail.record(
+        actor, trail.INTAKE_ADDED, intake, name=name, opens_on=opens_on, closes_on=closes_on
+    )
+    db.session.commit()
+    return intake
+
+
+def change_intake(
+    actor: User, intake: Intake, name: str | None, opens_on: date | None, closes_on: date | None
+) -> bool:
+    """Change an intake's name or dates (the same rules as `add_intake`). Returns whether
+    anything changed."""
+    _lock_intakes()
+    try:
+        name, opens_on, closes_on = _check_intake(name, opens_on, closes_on, intake)
+    except DomainError:
+        db.session.rollback()
+        raise
+    changes = changed_values(intake, {"name": name, "opens_on": opens_on, "closes_on": closes_on})
+    if not changes:
+        db.session.rollback()
+        return False
+    apply_changes(intake, changes)
+    trail.record(
+        actor, trail.INTAKE_CHANGED, intake, name=name, fields=sorted(changes), changes=changes
+    )
+    db.session.commit()
+    return True
+
+
+def delete_intake(actor: User, intake: Intake) -> None:
+    """Delete an intake (requests already sent are not affected)."""
+    trail.record(
+        actor,
+        trail.INTAKE_DELETED,
+        intake,
+        name=intake.name,
+        opens_on=intake.opens_on,
+        closes_on=intake.closes_on,
+    )
+    db.session.delete(intake)
+    db.session.commit()

@@ -1,0 +1,255 @@
+"""The committee's program settings pages: status, limits and contacts, the program's texts, and
+the intakes; and the template globals that show the settings on any page.
+
+Access is checked for every route by `app.committee.access.guard` (404 to everyone else; CSRF on
+every POST). Each POST calls one operation of `app.committee.settings.services` or `.intakes`;
+a refused form is shown again with what was typed and a 422.
+"""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app import clock
+from app.committee.blueprint import bp
+from app.committee.settings import intakes as program_intakes
+from app.committee.settings import services as program_settings
+from app.committee.settings import texts as program_texts
+from app.committee.settings.forms import (
+    ContactsForm,
+    DeleteIntakeForm,
+    IntakeForm,
+    StatusForm,
+    TextsForm,
+    limits_form_class,
+)
+from app.errors_domain import DomainError, show_on_form
+from app.extensions import db
+from app.models import Intake
+from app.program import get_settings, open_intake, requests_blocked_reason
+
+
+@bp.app_template_global("guideline_html")
+def guideline_html(name: str):
+    """In any template: `{{ guideline_html('program_description') }}` (safe HTML, maybe empty)."""
+    return program_texts.guideline_html(name)
+
+
+@bp.app_template_global("requests_blocked_reason")
+def blocked_reason_today() -> str | None:
+    """In any template: why new requests are not taken today (None: they are)."""
+    return requests_blocked_reason(clock.today())
+
+
+def _saved(changed: bool, message: str) -> None:
+    if changed:
+        flash(message, "success")
+    else:
+        flash("Nothing changed: the values you saved are the ones already in use.", "info")
+
+
+# --- settings: status, limits, contacts -------------------------------------------------------
+
+
+def _settings_page(status_form=None, limits_form=None, contacts_form=None, code: int = 200):
+    settings = get_settings()
+    today = clock.today()
+    if status_form is None:
+        status_form = StatusForm(
+            formdata=None,
+            status=settings.status,
+            notice=settings.notice,
+            requests_only_during_intake=settings.requests_only_during_intake,
+        )
+    if limits_form is None:
+        limits_form = limits_form_class()(
+            formdata=None,
+            data={limit.name: getattr(settings, limit.name) for limit in program_settings.LIMITS},
+        )
+    if contacts_form is None:
+        contacts_form = ContactsForm(
+            formdata=None,
+            program_contact_email=settings.program_contact_email,
+            support_contact_email=settings.support_contact_email,
+        )
+    return render_template(
+        "committee/settings/index.html",
+        status_form=status_form,
+        limits_form=limits_form,
+        contacts_form=contacts_form,
+        limits=program_settings.LIMITS,
+        blocked_reason=requests_blocked_reason(today),
+        current_intake=open_intake(today),
+        default_program_email=current_app.config["PROGRAM_CONTACT_EMAIL"],
+        default_support_email=current_app.config["SUPPORT_CONTACT_EMAIL"],
+    ), code
+
+
+@bp.route("/settings")
+def settings():
+    return _settings_page()
+
+
+@bp.post("/settings/status")
+def settings_status():
+    form = StatusForm()
+    if form.validate():
+        try:
+            changed = program_settings.update_status(
+                current_user,
+                form.status.data,
+                form.notice.data,
+                form.requests_only_during_intake.data,
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            _saved(changed, f"The program status is saved: the program is {form.status.data}.")
+            return redirect(url_for("committee.settings"))
+    return _settings_page(status_form=form, code=422)
+
+
+@bp.post("/settings/limits")
+def settings_limits():
+    form = limits_form_class()()
+    if form.validate():
+        values = {limit.name: form[limit.name].data for limit in program_settings.LIMITS}
+        try:
+            changed = program_settings.update_limits(current_user, values)
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            _saved(changed, "The limits are saved.")
+            return redirect(url_for("committee.settings"))
+    return _settings_page(limits_form=form, code=422)
+
+
+@bp.post("/settings/contacts")
+def settings_contacts():
+    form = ContactsForm()
+    if form.validate():
+        try:
+            changed = program_settings.update_contacts(
+                current_user, form.program_contact_email.data, form.support_contact_email.data
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            _saved(changed, "The contact addresses are saved.")
+            return redirect(url_for("committee.settings"))
+    return _settings_page(contacts_form=form, code=422)
+
+
+# --- the program's texts ----------------------------------------------------------------------
+
+
+@bp.route("/settings/texts", methods=["GET", "POST"])
+def settings_texts():
+    settings = get_settings()
+    if request.method == "GET":
+        form = TextsForm(
+            formdata=None,
+            data={name: getattr(settings, name) for name in program_texts.TEXTS},
+        )
+        return render_template("committee/settings/texts.html", form=form, previews=None)
+    form = TextsForm()
+    code = 200
+    previews = None
+    if form.validate():
+        texts = {name: form[name].data for name in program_texts.TEXTS}
+        if "preview" in request.form:
+            previews = {}
+            for name, text in texts.items():
+                what = program_texts.unsafe_markup(text)
+                if what:
+                    form[name].errors = [
+                        *form[name].errors,
+                        f"This text contains {what}, which will be refused when you save. "
+                        "The preview shows it without.",
+                    ]
+                previews[name] = program_texts.render_markdown(text)
+        else:
+            try:
+                changed = program_settings.update_texts(current_user, texts)
+            except DomainError as error:
+                show_on_form(form, error)
+                code = 422
+            else:
+                _saved(changed, "The texts are saved.")
+                return redirect(url_for("committee.settings_texts"))
+    else:
+        code = 422
+    return render_template("committee/settings/texts.html", form=form, previews=previews), code
+
+
+# --- intakes ----------------------------------------------------------------------------------
+
+
+def _intakes_page(form=None, editing: Intake | None = None, code: int = 200):
+    if form is None:
+        form = IntakeForm(formdata=None)
+        if editing is not None:
+            form = IntakeForm(
+                formdata=None,
+                intake_id=editing.id,
+                name=editing.name,
+                opens_on=editing.opens_on,
+                closes_on=editing.closes_on,
+            )
+    return render_template(
+        "committee/settings/intakes.html",
+        form=form,
+        editing=editing,
+        intakes=program_intakes.list_intakes(),
+        today=clock.today(),
+        uses_intakes=get_settings().requests_only_during_intake,
+        delete_form=DeleteIntakeForm(formdata=None),
+    ), code
+
+
+def _intake_or_404(value) -> Intake:
+    try:
+        intake_id = int(value)
+    except (TypeError, ValueError):
+        abort(404)
+    return db.get_or_404(Intake, intake_id)
+
+
+@bp.route("/intakes")
+def intakes():
+    editing = None
+    if request.args.get("edit"):
+        editing = _intake_or_404(request.args["edit"])
+    return _intakes_page(editing=editing)
+
+
+@bp.post("/intakes")
+def intakes_save():
+    """Add an intake, or change the one named by the form's `intake_id`."""
+    form = IntakeForm()
+    editing = _intake_or_404(form.intake_id.data) if form.intake_id.data else None
+    if form.validate():
+        try:
+            if editing is None:
+                intake = program_intakes.add_intake(
+                    current_user, form.name.data, form.opens_on.data, form.closes_on.data
+                )
+                flash(f"The intake “{intake.name}” is added.", "success")
+            else:
+                changed = program_intakes.change_intake(
+                    current_user, editing, form.name.data, form.opens_on.data, form.closes_on.data
+                )
+                _saved(changed, f"The intake “{editing.name}” is saved.")
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            return redirect(url_for("committee.intakes"))
+    return _intakes_page(form=form, editing=editing, code=422)
+
+
+@bp.post("/intakes/delete")
+def intakes_delete():
+    intake = _intake_or_404(request.form.get("intake_id"))
+    name = intake.name
+    program_intakes.delete_intake(current_user, intake)
+    flash(f"The intake “{name}” is deleted.", "success")
+    return redirect(url_for("committee.intakes"))
