@@ -6,8 +6,8 @@ Access: see `app.committee.access` (404 to everyone but the committee, on every 
 import app.committee.attention_routes  # noqa: F401
 import app.committee.audit.routes  # noqa: F401
 import app.committee.dashboard_routes  # noqa: F401
+import app.committee.exports.routes  # noqa: F401
 import app.committee.feedback_routes  # noqa: F401
 import app.committee.settings.routes  # noqa: F401
-import app.committee.settings_routes  # noqa: F401
 from app.committee import routes  # noqa: F401
 from app.committee.blueprint import bp as bp

@@ -92,7 +92,3 @@ class RosterApplyForm(FlaskForm):
 class AccountActionForm(FlaskForm):
     """Deactivate / reactivate an account, grant / remove the committee role: a CSRF-checked
     button (what it does is in the URL)."""
-
-
-class ExportForm(FlaskForm):
-    """A download button (POST: each export is recorded in the audit trail)."""

@@ -10,8 +10,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app.committee import exports
 from app.committee.audit import trail as audit
+from app.committee.exports import csv_file
+from app.committee.exports import services as exports
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -280,12 +281,12 @@ def test_each_export_is_audited(committee, program):
     ],
 )
 def test_cells_are_escaped_against_formulas(value, cell):
-    assert exports.safe_cell(value) == cell
+    assert csv_file.safe_cell(value) == cell
 
 
 def test_the_file_is_written_in_chunks(monkeypatch):
-    monkeypatch.setattr(exports, "CHUNK", 2)
-    chunks = list(exports.csv_chunks(["a"], ([n] for n in range(5))))
+    monkeypatch.setattr(csv_file, "CHUNK", 2)
+    chunks = list(csv_file.csv_chunks(["a"], ([n] for n in range(5))))
     assert len(chunks) == 3
     assert chunks[0].startswith(b"\xef\xbb\xbfa\r\n0\r\n1\r\n")
     assert b"".join(chunks).decode("utf-8-sig") == "a\r\n0\r\n1\r\n2\r\n3\r\n4\r\n"
@@ -303,4 +304,4 @@ def test_rows_are_read_with_yield_per(app, monkeypatch, make_member):
     make_member()
     for export in exports.EXPORTS.values():
         list(export.rows(NOW.date()))
-    assert seen == [exports.CHUNK] * len(exports.EXPORTS)
+    assert seen == [csv_file.CHUNK] * len(exports.EXPORTS)

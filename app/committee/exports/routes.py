@@ -4,17 +4,15 @@ from flask import Response, render_template, stream_with_context
 from flask_login import current_user
 
 from app import clock
-from app.committee import exports
 from app.committee.blueprint import bp
-from app.committee.forms import ExportForm
-
-# --- exports ----------------------------------------------------------------------------------
+from app.committee.exports import services as exports
+from app.committee.exports.forms import ExportForm
 
 
 @bp.route("/exports")
 def exports_page():
     return render_template(
-        "committee/settings/exports.html",
+        "committee/exports/index.html",
         exports=exports.EXPORTS.values(),
         form=ExportForm(formdata=None),
         today=clock.today(),

@@ -1,4 +1,4 @@
-"""CSV exports for the committee: members, requests and mentorships.
+"""The rows of the committee's CSV exports: members, requests and mentorships.
 
 What an export holds: ids, names, e-mail addresses, statuses, dates, vocabulary names and
 counts. What it never holds: request messages, decline notes, check-in notes (shared or
@@ -6,23 +6,18 @@ private), the agreement's free text, goals' text, closing feedback, bios: the pa
 with the pair.
 
 The rows are read from the database in chunks (`yield_per`: a server-side cursor on PostgreSQL)
-and written out as they come, so an export of any size never sits in memory. The file is UTF-8
-with a byte-order mark (spreadsheet programs then read accents right), and every text cell that
-a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return) is
-prefixed with a single quote.
+and written out as they come (`app.committee.exports.csv_file`), so an export of any size never
+sits in memory.
 """
 
-import csv
-import io
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Iterator
+from datetime import date
 from types import SimpleNamespace
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased
 
-from app.committee.audit import trail
+from app.committee.exports.csv_file import CHUNK
 from app.eligibility import MEMBERSHIP_STATUSES, membership_status
 from app.extensions import db
 from app.models import (
@@ -47,46 +42,7 @@ from app.models.profiles import (
     profile_sectors,
 )
 
-CHUNK = 500
-BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 SEPARATOR = "; "
-
-
-def safe_cell(value) -> str:
-    """A value as a CSV cell: dates as YYYY-MM-DD, times as YYYY-MM-DD HH:MM:SS (UTC), yes/no,
-    empty for None; text that a spreadsheet would run as a formula gets a leading quote."""
-    if value is None:
-        return ""
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        return str(value)
-    text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-def csv_chunks(header: list[str], rows: Iterable[Iterable]) -> Iterator[bytes]:
-    """The CSV file, as UTF-8 bytes with a byte-order mark, CHUNK rows at a time."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write(BOM)
-    writer.writerow(header)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow([safe_cell(value) for value in row])
-        if count % CHUNK == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
 
 
 def _names(link_table, link_column: str, vocabulary, owner) -> Select:
@@ -349,59 +305,3 @@ def mentorship_rows(today: date) -> Iterator[list]:
         row = list(row)
         row[12] = MentorshipAgreement.FREQUENCIES.get(row[12] or "", row[12])
         yield row
-
-
-# --- the exports ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Export:
-    name: str
-    title: str
-    description: str
-    header: list[str]
-    rows: Callable[[date], Iterable]
-
-    def filename(self, today: date) -> str:
-        return f"mentor-match-{self.name}-{today.isoformat()}.csv"
-
-
-EXPORTS = {
-    export.name: export
-    for export in [
-        Export(
-            "members",
-            "Members",
-            "Every account: name, e-mail, role, membership, vocabulary choices, and counts of "
-            "mentorships and requests.",
-            MEMBER_HEADER,
-            member_rows,
-        ),
-        Export(
-            "requests",
-            "Requests",
-            "Every mentorship request: who asked whom, its status and dates, the objectives "
-            "and the preferred way to meet. No messages, no decline notes.",
-            REQUEST_HEADER,
-            request_rows,
-        ),
-        Export(
-            "mentorships",
-            "Mentorships",
-            "Every mentorship: the pair, status and dates, the agreement's state, and counts "
-            "of check-ins, minutes and goals. No notes, no agreement text.",
-            MENTORSHIP_HEADER,
-            mentorship_rows,
-        ),
-    ]
-}
-
-
-def start_export(actor: User, name: str, today: date) -> tuple[Export, Iterator[bytes]]:
-    """Record the export in the audit trail (committed before any row is read), and return it
-    with the generator of its file. The caller streams the generator within the request
-    (`stream_with_context`), which keeps the database session open while it runs."""
-    export = EXPORTS[name]
-    trail.record(actor, trail.EXPORT_DOWNLOADED, ("export", None), export=name)
-    db.session.commit()
-    return export, csv_chunks(export.header, export.rows(today))
