@@ -10,8 +10,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from app import clock
-from app.committee import dashboard, feedback, services
+from app.committee import dashboard, feedback
 from app.committee.blueprint import bp
+from app.committee.roster import services as roster
 from app.committee.settings.intakes import list_intakes
 from app.eligibility import MEMBERSHIP_STATUSES
 from app.errors_domain import DomainError
@@ -82,7 +83,7 @@ def render_dashboard():
         "committee/dashboard/index.html",
         attention=attention,
         statuses=MEMBERSHIP_STATUSES,
-        imports=services.recent_imports(now, limit=5),
+        imports=roster.recent_imports(now, limit=5),
         thresholds={
             "pending": dashboard.PENDING_ATTENTION_DAYS,
             "quiet": dashboard.QUIET_MENTORSHIP_DAYS,

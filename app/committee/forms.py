@@ -1,8 +1,6 @@
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
-    HiddenField,
     SearchField,
     SelectField,
     SubmitField,
@@ -11,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from app.committee.members_admin import ROLE_FILTERS
-from app.committee.roster import DATE_EXAMPLE, DATE_FORMAT, MAX_BYTES
+from app.committee.roster.parsing import DATE_EXAMPLE, DATE_FORMAT
 from app.committee.services import MEMBERSHIP_FILTERS
 
 DATE_MESSAGE = f"Enter the expiry date as {DATE_FORMAT}, for example {DATE_EXAMPLE}."
@@ -65,25 +63,6 @@ class VerifyMembershipForm(FlaskForm):
 
 class RevokeMembershipForm(FlaskForm):
     submit = SubmitField("Revoke verification")
-
-
-class RosterUploadForm(FlaskForm):
-    file = FileField(
-        "Roster file (CSV)",
-        validators=[FileRequired(message="Choose the roster file (a .csv file) to upload.")],
-        description=(
-            "A CSV file with a first row naming the columns: membership number, e-mail and "
-            f"expiry date ({DATE_FORMAT}). Other columns are ignored. At most "
-            f"{MAX_BYTES // (1024 * 1024)} MB."
-        ),
-        render_kw={"accept": ".csv,text/csv"},
-    )
-    submit = SubmitField("Upload and preview")
-
-
-class RosterApplyForm(FlaskForm):
-    fingerprint = HiddenField()
-    submit = SubmitField("Apply")
 
 
 # --- member accounts (see members_admin) ------------------------------------------------------

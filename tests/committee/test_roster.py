@@ -9,21 +9,18 @@ import pytest
 from sqlalchemy import func, select
 
 from app.committee.audit import trail as audit
-from app.committee.roster import (
+from app.committee.roster.comparison import (
     ALREADY_VERIFIED,
     DUPLICATE,
     EXPIRED,
-    MAX_BYTES,
     MISMATCH,
     UNKNOWN,
     WILL_VERIFY,
     MemberRecord,
-    RosterError,
-    RosterRow,
     classify,
     count_outcomes,
-    parse_roster,
 )
+from app.committee.roster.parsing import MAX_BYTES, RosterError, RosterRow, parse_roster
 from app.extensions import db
 from app.models import AuditEvent, Profile, RosterImport
 from tests.factories import NOW, TODAY
