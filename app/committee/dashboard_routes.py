@@ -56,7 +56,8 @@ def _period(form: DashboardFilterForm, intakes: list) -> tuple[dashboard.Period,
     return dashboard.Period(start, end), None
 
 
-def render_dashboard():
+@bp.route("/")
+def index():
     """The committee's home: figures (now, and in the chosen period), charts with their data
     tables, the attention lists, memberships and roster imports. An HTMX request from the
     filter form gets `_figures.html` only."""

@@ -4,8 +4,8 @@ the committee role (the last committee member stays), and the member list's role
 import pytest
 from sqlalchemy import func, select
 
-from app.committee import members_admin
 from app.committee.audit import trail as audit
+from app.committee.members import accounts as members_admin
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import LoginSession, User

@@ -1,11 +1,5 @@
-"""Committee operations: finding members, verifying memberships.
-
-Each operation that changes something checks its rules, changes the models, records an audit
-event in the same transaction (`app.committee.trail.record`) and commits. A broken rule raises
-DomainError with a message for the committee; nothing is written then. The functions take the
-acting committee member and `today` (the caller passes `clock.today()`) and never touch the
-request.
-"""
+"""What the committee sees of its members: the member list (search, membership and role
+filters, pages) and a member's page. States and dates, never notes or messages."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,9 +8,6 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager
 
-from app import clock
-from app.committee.audit import trail
-from app.committee.members_admin import role_condition
 from app.eligibility import (
     EXPIRED,
     MEMBERSHIP_STATUSES,
@@ -27,9 +18,9 @@ from app.eligibility import (
     missing_profile_fields,
 )
 from app.eligibility.sql import membership_status_condition
-from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import AuditEvent, Profile, User
+from app.models.profiles import BOTH, MENTEE, MENTOR
 
 PER_PAGE = 50
 
@@ -41,13 +32,30 @@ MEMBERSHIP_FILTERS = {
     MISSING: "No membership number",
 }
 
+# The member list's role filter: value -> option text.
+ROLE_FILTERS = {
+    MENTOR: "Mentors only",
+    MENTEE: "Mentees only",
+    BOTH: "Mentor and mentee",
+    "committee": "Committee members",
+    "deactivated": "Deactivated accounts",
+}
+
+
+def role_condition(role: str):
+    """The SQL condition for a ROLE_FILTERS key (Profile outer-joined), or None for all."""
+    if role in (MENTOR, MENTEE, BOTH):
+        return Profile.role == role
+    if role == "committee":
+        return User.is_committee.is_(True)
+    if role == "deactivated":
+        return User.is_active_account.is_(False)
+    return None
+
 
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
-
-
-# --- the member list and a member's page ------------------------------------------------------
 
 
 @dataclass
@@ -72,7 +80,7 @@ def list_members(
 ) -> MemberList:
     """Members whose name, e-mail or membership number contains `search`, whose membership
     is `membership` (a MEMBERSHIP_FILTERS key; anything else means all) and who match `role`
-    (a `members_admin.ROLE_FILTERS` key; anything else means all), by name, 50 a page."""
+    (a ROLE_FILTERS key; anything else means all), by name, 50 a page."""
     query = (
         select(User)
         .outerjoin(Profile, Profile.user_id == User.id)
@@ -101,19 +109,6 @@ def list_members(
         for user in pagination.items
     ]
     return MemberList(pagination, rows)
-
-
-def membership_counts(today: date) -> dict[str, int]:
-    """How many members have each membership status."""
-    counts = {}
-    for status in MEMBERSHIP_STATUSES:
-        counts[status] = db.session.scalar(
-            select(func.count(User.id))
-            .select_from(User)
-            .outerjoin(Profile, Profile.user_id == User.id)
-            .where(membership_status_condition(status, today))
-        )
-    return counts
 
 
 @dataclass
@@ -152,63 +147,3 @@ def member_detail(user: User, today: date) -> MemberDetail:
         missing_profile_fields=missing_profile_fields(profile),
         events=list(events),
     )
-
-
-# --- verifying one membership -----------------------------------------------------------------
-
-# What `verify_membership` did.
-NEWLY_VERIFIED = "verified"
-EXPIRY_CHANGED = "expiry_changed"
-UNCHANGED = "unchanged"
-
-
-def verify_membership(actor: User, member: User, expires_on: date, today: date) -> str:
-    """Mark `member`'s membership verified until `expires_on` (which may correct the date the
-    member entered). Returns NEWLY_VERIFIED, EXPIRY_CHANGED, or UNCHANGED when it was already
-    verified with that date (then nothing is written)."""
-    profile = member.profile
-    if profile is None or not (profile.membership_number or "").strip():
-        raise DomainError(
-            "This member has not entered a membership number yet, so there is nothing to "
-            "verify. Ask them to add it to their profile."
-        )
-    if expires_on < today:
-        raise DomainError(
-            f"That date is in the past: a membership that expired on {expires_on.isoformat()} "
-            "can't be verified. Check the date on the roster.",
-            field="expires_on",
-        )
-    was_verified = profile.membership_verified_at is not None
-    previous = profile.membership_expires_on
-    if was_verified and previous == expires_on:
-        return UNCHANGED
-    profile.membership_expires_on = expires_on
-    profile.membership_verified_at = clock.utcnow()
-    profile.membership_verified_by_id = actor.id
-    trail.record(
-        actor,
-        trail.MEMBERSHIP_VERIFIED,
-        member,
-        expires_on=expires_on,
-        previous_expires_on=previous,
-        via="member page",
-    )
-    db.session.commit()
-    return EXPIRY_CHANGED if was_verified else NEWLY_VERIFIED
-
-
-def revoke_membership(actor: User, member: User) -> None:
-    """Withdraw the verification of `member`'s membership (the dates they entered stay)."""
-    profile = member.profile
-    if profile is None or profile.membership_verified_at is None:
-        raise DomainError("This membership is not verified, so there is nothing to revoke.")
-    trail.record(
-        actor,
-        trail.MEMBERSHIP_REVOKED,
-        member,
-        expires_on=profile.membership_expires_on,
-        verified_at=profile.membership_verified_at,
-    )
-    profile.membership_verified_at = None
-    profile.membership_verified_by_id = None
-    db.session.commit()

@@ -1,5 +1,5 @@
 """The committee's account actions on a member: deactivate and reactivate the account, grant and
-remove the committee role; and the member list's role filter.
+remove the committee role.
 
 Every operation checks its rules, changes the user, records an audit event in the same
 transaction and commits; a broken rule raises DomainError and writes nothing. The program always
@@ -11,33 +11,12 @@ from sqlalchemy import delete, func, select
 from app.committee.audit import trail
 from app.errors_domain import DomainError
 from app.extensions import db
-from app.models import LoginSession, Profile, User
-from app.models.profiles import BOTH, MENTEE, MENTOR
-
-# The member list's role filter: value -> option text.
-ROLE_FILTERS = {
-    MENTOR: "Mentors only",
-    MENTEE: "Mentees only",
-    BOTH: "Mentor and mentee",
-    "committee": "Committee members",
-    "deactivated": "Deactivated accounts",
-}
+from app.models import LoginSession, User
 
 LAST_COMMITTEE_MEMBER = (
     "{name} is the last active committee member. Give another member the committee role "
     "first, so that someone can still run the program."
 )
-
-
-def role_condition(role: str):
-    """The SQL condition for a ROLE_FILTERS key (Profile outer-joined), or None for all."""
-    if role in (MENTOR, MENTEE, BOTH):
-        return Profile.role == role
-    if role == "committee":
-        return User.is_committee.is_(True)
-    if role == "deactivated":
-        return User.is_active_account.is_(False)
-    return None
 
 
 def _other_active_committee_members(member: User) -> int:

@@ -1,16 +1,10 @@
 from flask_wtf import FlaskForm
-from wtforms import (
-    DateField,
-    SearchField,
-    SelectField,
-    SubmitField,
-)
+from wtforms import DateField, SearchField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
-from app.committee.members_admin import ROLE_FILTERS
+from app.committee.members.queries import MEMBERSHIP_FILTERS, ROLE_FILTERS
 from app.committee.roster.parsing import DATE_EXAMPLE, DATE_FORMAT
-from app.committee.services import MEMBERSHIP_FILTERS
 
 DATE_MESSAGE = f"Enter the expiry date as {DATE_FORMAT}, for example {DATE_EXAMPLE}."
 
@@ -34,7 +28,7 @@ class MemberSearchForm(FlaskForm):
             *(SelectChoice(value, label) for value, label in MEMBERSHIP_FILTERS.items()),
         ],
         validators=[Optional()],
-        validate_choice=False,  # an unknown value means "all"; see services.list_members
+        validate_choice=False,  # an unknown value means "all"; see queries.list_members
     )
     role = SelectField(
         "Role or account",
@@ -65,7 +59,7 @@ class RevokeMembershipForm(FlaskForm):
     submit = SubmitField("Revoke verification")
 
 
-# --- member accounts (see members_admin) ------------------------------------------------------
+# --- member accounts (see accounts) -----------------------------------------------------------
 
 
 class AccountActionForm(FlaskForm):

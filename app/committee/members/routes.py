@@ -1,13 +1,14 @@
-"""The committee's pages. Access is checked for every route by `app.committee.access.guard`."""
+"""The committee's member pages: the member list, a member's page, verifying a membership and
+the account actions. Access is checked for every route by `app.committee.access.guard`."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import clock
-from app.committee import members_admin, services
 from app.committee.audit import trail
 from app.committee.blueprint import bp
-from app.committee.forms import (
+from app.committee.members import accounts, queries, services
+from app.committee.members.forms import (
     AccountActionForm,
     MemberSearchForm,
     RevokeMembershipForm,
@@ -20,42 +21,31 @@ from app.models import User
 from app.query_args import page_number
 
 
-@bp.route("/")
-def index():
-    """The committee's home: the dashboard (app/committee/dashboard_routes.py)."""
-    from app.committee.dashboard_routes import render_dashboard
-
-    return render_dashboard()
-
-
-# --- members ----------------------------------------------------------------------------------
-
-
 @bp.route("/members")
 def members():
     form = MemberSearchForm(request.args)
     search = (form.q.data or "").strip()[:100]
-    result = services.list_members(
+    result = queries.list_members(
         search,
         form.membership.data or "",
         page_number(request.args.get("page")),
         clock.today(),
         role=form.role.data or "",
     )
-    template = "committee/_members_results.html" if is_htmx() else "committee/members.html"
+    template = "committee/members/_results.html" if is_htmx() else "committee/members/index.html"
     return render_template(
         template,
         form=form,
         result=result,
         search=search,
-        filters=services.MEMBERSHIP_FILTERS,
+        filters=queries.MEMBERSHIP_FILTERS,
         today=clock.today(),
     )
 
 
 def _member_page(user: User, verify_form=None, revoke_form=None, status: int = 200):
     today = clock.today()
-    detail = services.member_detail(user, today)
+    detail = queries.member_detail(user, today)
     if verify_form is None:
         profile = detail.profile
         verify_form = VerifyMembershipForm(
@@ -63,12 +53,12 @@ def _member_page(user: User, verify_form=None, revoke_form=None, status: int = 2
             expires_on=profile.membership_expires_on if profile is not None else None,
         )
     return render_template(
-        "committee/member.html",
+        "committee/members/member.html",
         detail=detail,
         verify_form=verify_form,
         revoke_form=revoke_form or RevokeMembershipForm(formdata=None),
         account_form=AccountActionForm(formdata=None),
-        committee_count=members_admin.committee_count(),
+        committee_count=accounts.committee_count(),
         actions=trail.ACTIONS,
         today=today,
     ), status
@@ -130,20 +120,20 @@ def revoke_member(user_id):
 # Account actions on the member page: URL ending -> (service, message on success).
 ACCOUNT_ACTIONS = {
     "deactivate": (
-        members_admin.deactivate_account,
+        accounts.deactivate_account,
         "{name}'s account is deactivated: they are signed out everywhere and can't sign in "
         "until it is reactivated.",
     ),
     "reactivate": (
-        members_admin.reactivate_account,
+        accounts.reactivate_account,
         "{name}'s account is active again: they can sign in.",
     ),
     "grant-committee": (
-        members_admin.grant_committee_role,
+        accounts.grant_committee_role,
         "{name} is now a committee member.",
     ),
     "revoke-committee": (
-        members_admin.revoke_committee_role,
+        accounts.revoke_committee_role,
         "{name} is no longer a committee member.",
     ),
 }
