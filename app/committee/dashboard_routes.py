@@ -10,8 +10,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from app import clock
-from app.committee import dashboard, feedback
+from app.committee import dashboard
 from app.committee.blueprint import bp
+from app.committee.feedback.queries import mentorship_feedback
 from app.committee.roster import services as roster
 from app.committee.settings.intakes import list_intakes
 from app.eligibility import MEMBERSHIP_STATUSES
@@ -140,6 +141,6 @@ def admin_mentorship(mentorship_id):
     return render_template(
         "committee/dashboard/mentorship.html",
         view=view,
-        closing=feedback.mentorship_feedback(mentorship_id),
+        closing=mentorship_feedback(mentorship_id),
         today=clock.today(),
     )

@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.committee import feedback
 from app.committee.dashboard import Period
+from app.committee.feedback import queries as feedback
 from app.extensions import db
 from app.models import (
     Intake,
@@ -507,4 +507,4 @@ def test_statements_per_request_do_not_grow_with_the_data(app, committee, closed
     more_closed(people, 45)  # three pages, each entry with two sides' feedback and scores
     large = [statements_for(app, forms, path, headers) for path, headers in paths]
     assert small == large
-    assert max(large) <= 10  # 9 today: the user, the settings, the intakes, 3 + 3 (see feedback.py)
+    assert max(large) <= 10  # 9 today: the user, the settings, the intakes, 3 + 3 (see queries.py)

@@ -1,50 +1,22 @@
 """The committee's page of closing feedback and end-early notes (/committee/feedback).
 
 Access: `app.committee.access.guard`, as for every committee route. GET only: the filters change
-nothing, so they carry no CSRF token. The queries are in `app.committee.feedback`.
+nothing, so they carry no CSRF token. The queries are in `app.committee.feedback.queries`.
 """
 
 from flask import render_template, request
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional
 
-from app.committee import dashboard, feedback
+from app.committee import dashboard
 from app.committee.blueprint import bp
-from app.committee.fields import day_filter
+from app.committee.feedback import queries
+from app.committee.feedback.forms import FeedbackFilterForm
 from app.committee.settings.intakes import list_intakes
 from app.htmx import wants_focus_on_results, wants_fragment
 from app.query_args import page_number
 
-STATUS_CHOICES = [
-    SelectChoice("", "All closed mentorships"),
-    *(SelectChoice(value, label) for value, label in feedback.STATUS_LABELS.items()),
-]
 
-
-class FeedbackFilterForm(FlaskForm):
-    """The list's filters (GET: no CSRF token, nothing changes)."""
-
-    class Meta:
-        csrf = False
-
-    status = SelectField(
-        "Status", choices=STATUS_CHOICES, validators=[Optional()], validate_choice=False
-    )
-    written = BooleanField("With a comment or note only")
-    start = day_filter("Closed from")
-    end = day_filter("Closed until", "YYYY-MM-DD, included")
-    intake = SelectField(
-        "Intake",
-        choices=[],
-        validators=[Optional()],
-        validate_choice=False,
-        description="Pairs whose request was sent during the intake",
-    )
-
-
-def _filters(form: FeedbackFilterForm, intakes: list) -> tuple[feedback.Filters, dict, str | None]:
+def _filters(form: FeedbackFilterForm, intakes: list) -> tuple[queries.Filters, dict, str | None]:
     """The filters the form asks for, their query-string arguments (for the page links), and a
     problem to show when its dates can't be used (the list is then not filtered by date)."""
     form.intake.choices = [SelectChoice("", "Any intake")] + [
@@ -68,8 +40,8 @@ def _filters(form: FeedbackFilterForm, intakes: list) -> tuple[feedback.Filters,
             "filtered by closing date."
         )
     chosen = next((i for i in intakes if str(i.id) == (form.intake.data or "")), None)
-    status = form.status.data if form.status.data in feedback.STATUS_LABELS else None
-    filters = feedback.Filters(
+    status = form.status.data if form.status.data in queries.STATUS_LABELS else None
+    filters = queries.Filters(
         status=status,
         written_only=bool(form.written.data),
         closed=dashboard.Period(start, end),
@@ -92,7 +64,7 @@ def feedback_list():
     intakes = list_intakes()
     form = FeedbackFilterForm(request.args)
     filters, args, problem = _filters(form, intakes)
-    result = feedback.feedback_page(filters, page_number(request.args.get("page")))
+    result = queries.feedback_page(filters, page_number(request.args.get("page")))
     context = {"result": result, "args": args, "problem": problem}
     if wants_fragment():
         # A page link asks for focus on the new results (a filter keeps it where it is).

@@ -1,0 +1,33 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from app.committee.feedback.queries import STATUS_LABELS
+from app.committee.fields import day_filter
+
+STATUS_CHOICES = [
+    SelectChoice("", "All closed mentorships"),
+    *(SelectChoice(value, label) for value, label in STATUS_LABELS.items()),
+]
+
+
+class FeedbackFilterForm(FlaskForm):
+    """The list's filters (GET: no CSRF token, nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        "Status", choices=STATUS_CHOICES, validators=[Optional()], validate_choice=False
+    )
+    written = BooleanField("With a comment or note only")
+    start = day_filter("Closed from")
+    end = day_filter("Closed until", "YYYY-MM-DD, included")
+    intake = SelectField(
+        "Intake",
+        choices=[],
+        validators=[Optional()],
+        validate_choice=False,
+        description="Pairs whose request was sent during the intake",
+    )
