@@ -3,6 +3,7 @@
 Access: see `app.committee.access` (404 to everyone but the committee, on every route).
 """
 
+import app.committee.admin.routes  # noqa: F401
 import app.committee.attention_routes  # noqa: F401
 import app.committee.audit.routes  # noqa: F401
 import app.committee.dashboard_routes  # noqa: F401

@@ -1,5 +1,4 @@
-"""The committee's dashboard: figures, charts and attention lists, and the admin views of a
-request and of a mentorship.
+"""The committee's dashboard: figures, charts and attention lists.
 
 Every number is an SQL aggregate (COUNT / SUM / GROUP BY / subqueries, window functions for the
 median), so a page costs the same small number of statements whether the program has ten
@@ -8,8 +7,7 @@ members or ten thousand; tests/test_committee_dashboard.py checks that.
 Confidentiality (DESIGN.md section 3): the committee sees states, dates, counts and scores. The
 queries here select the columns they show and never a note or a message: not the request's
 message, not the decline note, not the check-ins' shared or private notes, not the agreement's
-goals text, not the goals' text. Objects are only loaded whole to send the re-sent e-mail,
-which goes to the mentor the request was written to.
+goals text, not the goals' text.
 
 Two kinds of figure:
 - "now": the state of the program today (members, pending requests, active mentorships...);
@@ -24,10 +22,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import aliased
 
-from app import clock
 from app.agreements import AGREEMENT_VERSIONS
 from app.committee import charts as svg_charts
-from app.committee.audit import trail
 from app.committee.charts import Point
 from app.eligibility import MEMBERSHIP_STATUSES
 from app.eligibility.sql import (
@@ -37,16 +33,11 @@ from app.eligibility.sql import (
     membership_status_condition,
     verified_membership,
 )
-from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import (
-    AuditEvent,
     CheckIn,
     CheckInObjective,
-    ContactMethod,
-    Goal,
     Mentorship,
-    MentorshipAgreement,
     MentorshipRequest,
     Objective,
     Profile,
@@ -54,14 +45,12 @@ from app.models import (
     Sector,
     User,
 )
-from app.models.mentorship import request_objectives
 from app.models.profiles import (
     BOTH,
     MENTEE,
     MENTOR,
     profile_sectors,
 )
-from app.requests.mail import mail_new_request
 
 # Attention thresholds (days).
 PENDING_ATTENTION_DAYS = 7
@@ -70,10 +59,6 @@ QUIET_MENTORSHIP_DAYS = 45
 DASHBOARD_ROWS = 10  # rows of each attention list on the dashboard
 PAGE_ROWS = 50  # rows per page of an attention list's own page
 CHART_MONTHS = 12
-
-# The audit events of a request (the re-send button's) are about this target type.
-REQUEST_TARGET = "request"
-
 
 # --- the period -----------------------------------------------------------------------------
 
@@ -779,287 +764,4 @@ def attention(today: date, now: datetime, limit: int | None = None) -> Attention
     limit = DASHBOARD_ROWS if limit is None else limit
     return Attention(
         **{kind.field: kind.load(today, now, limit, 0) for kind in ATTENTION_KINDS.values()}
-    )
-
-
-# --- the admin view of a request ------------------------------------------------------------
-
-
-@dataclass
-class HistoryEntry:
-    at: datetime
-    what: str
-    by: str | None = None
-
-
-@dataclass
-class RequestView:
-    id: int
-    status: str
-    status_label: str
-    source: str
-    created_at: datetime
-    expires_at: datetime
-    responded_at: datetime | None
-    reminder_sent_at: datetime | None
-    mentee_id: int
-    mentee_name: str
-    mentor_id: int
-    mentor_name: str
-    contact_method: str | None
-    objectives: list[str]
-    mentorship_id: int | None
-    history: list[HistoryEntry] = field(default_factory=list)
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == MentorshipRequest.PENDING
-
-
-def request_view(request_id: int) -> RequestView | None:
-    """What the committee sees of a request: who, when, its states. Never the message or the
-    decline note (those columns are not selected)."""
-    R = MentorshipRequest
-    mentee, mentor = aliased(User), aliased(User)
-    row = db.session.execute(
-        select(
-            R.id,
-            R.status,
-            R.source,
-            R.created_at,
-            R.expires_at,
-            R.responded_at,
-            R.reminder_sent_at,
-            mentee.id.label("mentee_id"),
-            mentee.name.label("mentee_name"),
-            mentor.id.label("mentor_id"),
-            mentor.name.label("mentor_name"),
-            ContactMethod.name.label("contact_method"),
-            select(Mentorship.id)
-            .where(Mentorship.request_id == R.id)
-            .scalar_subquery()
-            .label("mentorship_id"),
-        )
-        .join(mentee, mentee.id == R.mentee_id)
-        .join(mentor, mentor.id == R.mentor_id)
-        .outerjoin(ContactMethod, ContactMethod.id == R.preferred_contact_method_id)
-        .where(R.id == request_id)
-    ).one_or_none()
-    if row is None:
-        return None
-    objectives = db.session.scalars(
-        select(Objective.name)
-        .join(request_objectives, request_objectives.c.objective_id == Objective.id)
-        .where(request_objectives.c.request_id == request_id)
-        .order_by(Objective.position, Objective.name)
-    ).all()
-    view = RequestView(
-        id=row.id,
-        status=row.status,
-        status_label=MentorshipRequest.STATUS_LABELS.get(row.status, row.status),
-        source=row.source,
-        created_at=row.created_at,
-        expires_at=row.expires_at,
-        responded_at=row.responded_at,
-        reminder_sent_at=row.reminder_sent_at,
-        mentee_id=row.mentee_id,
-        mentee_name=row.mentee_name,
-        mentor_id=row.mentor_id,
-        mentor_name=row.mentor_name,
-        contact_method=row.contact_method,
-        objectives=list(objectives),
-        mentorship_id=row.mentorship_id,
-    )
-    history = [
-        HistoryEntry(
-            row.created_at,
-            "Sent by the committee" if row.source == "committee" else "Sent by the mentee",
-        )
-    ]
-    if row.reminder_sent_at:
-        history.append(HistoryEntry(row.reminder_sent_at, "Reminder e-mailed to the mentor"))
-    actor = aliased(User)
-    for created_at, action, name in db.session.execute(
-        select(AuditEvent.created_at, AuditEvent.action, actor.name)
-        .outerjoin(actor, actor.id == AuditEvent.actor_id)
-        .where(AuditEvent.target_type == REQUEST_TARGET, AuditEvent.target_id == request_id)
-    ):
-        history.append(HistoryEntry(created_at, trail.ACTIONS.get(action, action), name))
-    if row.responded_at and row.status != MentorshipRequest.PENDING:
-        history.append(HistoryEntry(row.responded_at, view.status_label))
-    view.history = sorted(history, key=lambda entry: entry.at)
-    return view
-
-
-def resend_request_email(actor: User, request_id: int) -> MentorshipRequest:
-    """E-mail the mentor the new-request message again (the same template and content as when
-    it was sent, with its decision links), record the audit event, and commit.
-
-    Only for a request still waiting for an answer (DomainError otherwise). A second click
-    within the same minute sends nothing more (the outbox's dedupe key).
-    """
-    request = db.session.get(MentorshipRequest, request_id)
-    if request is None:
-        raise DomainError("There is no such request.")
-    if not request.is_pending:
-        raise DomainError(
-            "This request is no longer waiting for an answer, so there is nothing to re-send."
-        )
-    now = clock.utcnow()
-    mentor = request.mentor
-    message = mail_new_request(request, f"request-new:{request.id}:again:{now:%Y%m%d%H%M}")
-    if message is None:
-        db.session.rollback()
-        raise DomainError("The e-mail was sent again a moment ago. Nothing more was sent.")
-    trail.record(
-        actor,
-        trail.REQUEST_EMAIL_RESENT,
-        (REQUEST_TARGET, request.id),
-        mentor=mentor.id,
-        expires_at=request.expires_at,
-    )
-    db.session.commit()
-    return request
-
-
-# --- the admin view of a mentorship ---------------------------------------------------------
-
-
-@dataclass
-class CheckInRow:
-    met_on: date
-    minutes: int
-    score: int
-    score_label: str
-    method: str
-    logged_by: str  # "Mentor" or "Mentee"
-    objectives: list[str]
-
-
-@dataclass
-class MentorshipView:
-    id: int
-    status: str
-    status_label: str
-    started_on: date
-    minimum_end_on: date
-    ended_on: date | None
-    mentor_id: int
-    mentor_name: str
-    mentee_id: int
-    mentee_name: str
-    request_id: int | None
-    frequency: str | None
-    agreement_exists: bool
-    agreed_by_mentor_at: datetime | None
-    agreed_by_mentee_at: datetime | None
-    goals_total: int
-    goals_done: int
-    check_ins: list[CheckInRow]
-
-    @property
-    def check_in_minutes(self) -> int:
-        return sum(c.minutes for c in self.check_ins)
-
-    @property
-    def last_check_in(self) -> date | None:
-        return max((c.met_on for c in self.check_ins), default=None)
-
-    @property
-    def average_score(self) -> float | None:
-        if not self.check_ins:
-            return None
-        return round(sum(c.score for c in self.check_ins) / len(self.check_ins), 1)
-
-
-def mentorship_view(mentorship_id: int) -> MentorshipView | None:
-    """What the committee sees of a mentorship: the pair, dates, agreement state, counts of
-    goals, and each check-in's date, minutes, method and score. Never a note, the agreement's
-    goals text or a goal's text (none of those columns is selected)."""
-    mentee, mentor = aliased(User), aliased(User)
-    A = MentorshipAgreement
-    row = db.session.execute(
-        select(
-            Mentorship.id,
-            Mentorship.status,
-            Mentorship.started_on,
-            Mentorship.minimum_end_on,
-            Mentorship.ended_on,
-            Mentorship.request_id,
-            mentor.id.label("mentor_id"),
-            mentor.name.label("mentor_name"),
-            mentee.id.label("mentee_id"),
-            mentee.name.label("mentee_name"),
-            A.id.label("agreement_id"),
-            A.meeting_frequency,
-            A.confirmed_by_mentor_at,
-            A.confirmed_by_mentee_at,
-            select(func.count(Goal.id))
-            .where(Goal.mentorship_id == Mentorship.id)
-            .scalar_subquery()
-            .label("goals_total"),
-            select(func.count(Goal.id))
-            .where(Goal.mentorship_id == Mentorship.id, Goal.done_at.is_not(None))
-            .scalar_subquery()
-            .label("goals_done"),
-        )
-        .join(mentee, mentee.id == Mentorship.mentee_id)
-        .join(mentor, mentor.id == Mentorship.mentor_id)
-        .outerjoin(A, A.mentorship_id == Mentorship.id)
-        .where(Mentorship.id == mentorship_id)
-    ).one_or_none()
-    if row is None:
-        return None
-    check_in_rows = db.session.execute(
-        select(
-            CheckIn.id,
-            CheckIn.met_on,
-            CheckIn.minutes,
-            CheckIn.how_it_is_going,
-            CheckIn.author_id,
-            ContactMethod.name.label("method"),
-        )
-        .join(ContactMethod, ContactMethod.id == CheckIn.method_id)
-        .where(CheckIn.mentorship_id == mentorship_id)
-        .order_by(CheckIn.met_on.desc(), CheckIn.id.desc())
-    ).all()
-    touched: dict[int, list[str]] = {}
-    for check_in_id, name in db.session.execute(
-        select(CheckInObjective.check_in_id, Objective.name)
-        .join(Objective, Objective.id == CheckInObjective.objective_id)
-        .join(CheckIn, CheckIn.id == CheckInObjective.check_in_id)
-        .where(CheckIn.mentorship_id == mentorship_id)
-        .order_by(Objective.position, Objective.name)
-    ):
-        touched.setdefault(check_in_id, []).append(name)
-    return MentorshipView(
-        id=row.id,
-        status=row.status,
-        status_label=Mentorship.STATUS_LABELS.get(row.status, row.status),
-        started_on=row.started_on,
-        minimum_end_on=row.minimum_end_on,
-        ended_on=row.ended_on,
-        mentor_id=row.mentor_id,
-        mentor_name=row.mentor_name,
-        mentee_id=row.mentee_id,
-        mentee_name=row.mentee_name,
-        request_id=row.request_id,
-        frequency=MentorshipAgreement.FREQUENCIES.get(row.meeting_frequency or ""),
-        agreement_exists=row.agreement_id is not None,
-        agreed_by_mentor_at=row.confirmed_by_mentor_at,
-        agreed_by_mentee_at=row.confirmed_by_mentee_at,
-        goals_total=row.goals_total,
-        goals_done=row.goals_done,
-        check_ins=[
-            CheckInRow(
-                met_on=c.met_on,
-                minutes=c.minutes,
-                score=c.how_it_is_going,
-                score_label=CheckIn.SCORES.get(c.how_it_is_going, ""),
-                method=c.method,
-                logged_by="Mentor" if c.author_id == row.mentor_id else "Mentee",
-                objectives=touched.get(c.id, []),
-            )
-            for c in check_in_rows
-        ],
     )

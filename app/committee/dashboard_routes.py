@@ -1,9 +1,8 @@
-"""The committee's dashboard (the committee's home, /committee) and the admin views of a
-request and of a mentorship. Access: `app.committee.access.guard`, as for every committee route.
+"""The committee's dashboard (the committee's home, /committee). Access:
+`app.committee.access.guard`, as for every committee route.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import render_template, request
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -12,13 +11,10 @@ from wtforms.validators import Optional
 from app import clock
 from app.committee import dashboard
 from app.committee.blueprint import bp
-from app.committee.feedback.queries import mentorship_feedback
 from app.committee.roster import services as roster
 from app.committee.settings.intakes import list_intakes
 from app.eligibility import MEMBERSHIP_STATUSES
-from app.errors_domain import DomainError
 from app.htmx import wants_fragment
-from app.query_args import MAX_PAGE
 
 DATE_HINT = "YYYY-MM-DD"
 
@@ -92,55 +88,4 @@ def index():
             "overdue": dashboard.OVERDUE_CHECK_IN_DAYS,
         },
         **context,
-    )
-
-
-@bp.get("/requests/<int:request_id>")
-def admin_request(request_id):
-    view = dashboard.request_view(request_id)
-    if view is None:
-        abort(404)
-    return render_template("committee/dashboard/request.html", view=view)
-
-
-@bp.post("/requests/<int:request_id>/resend")
-def admin_request_resend(request_id):
-    if dashboard.request_view(request_id) is None:
-        abort(404)
-    try:
-        resent = dashboard.resend_request_email(current_user, request_id)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(
-            f"The request e-mail was sent again to {resent.mentor.name}. It is in the outbox.",
-            "success",
-        )
-    return redirect(_back_from_resend(request.form.get("back", ""), request_id))
-
-
-def _back_from_resend(back: str, request_id: int) -> str:
-    """Where the re-send button came from: "dashboard", "attention:<page>" (the list of waiting
-    requests) or, for anything else, the request's own view."""
-    if back == "dashboard":
-        return url_for("committee.index") + "#waiting-requests-heading"
-    where, _, page = back.partition(":")
-    if where == "attention" and page.isdigit() and 0 < int(page) <= MAX_PAGE:
-        number = int(page)
-        return url_for(
-            "committee.attention_list", kind="waiting-requests", page=number if number > 1 else None
-        )
-    return url_for("committee.admin_request", request_id=request_id)
-
-
-@bp.get("/mentorships/<int:mentorship_id>")
-def admin_mentorship(mentorship_id):
-    view = dashboard.mentorship_view(mentorship_id)
-    if view is None:
-        abort(404)
-    return render_template(
-        "committee/dashboard/mentorship.html",
-        view=view,
-        closing=mentorship_feedback(mentorship_id),
-        today=clock.today(),
     )
