@@ -4,9 +4,8 @@ Access: see `app.committee.access` (404 to everyone but the committee, on every 
 """
 
 import app.committee.admin.routes  # noqa: F401
-import app.committee.attention_routes  # noqa: F401
 import app.committee.audit.routes  # noqa: F401
-import app.committee.dashboard_routes  # noqa: F401
+import app.committee.dashboard.routes  # noqa: F401
 import app.committee.exports.routes  # noqa: F401
 import app.committee.feedback.routes  # noqa: F401
 import app.committee.members.routes  # noqa: F401

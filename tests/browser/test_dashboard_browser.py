@@ -80,10 +80,10 @@ def test_the_committee_filters_the_dashboard_and_reads_the_charts(site, page, ma
 
 
 def test_the_committee_pages_through_a_whole_attention_list(site, page, make_member, monkeypatch):
-    from app.committee import dashboard
+    from app.committee.dashboard import attention
 
-    monkeypatch.setattr(dashboard, "DASHBOARD_ROWS", 1)
-    monkeypatch.setattr(dashboard, "PAGE_ROWS", 1)
+    monkeypatch.setattr(attention, "DASHBOARD_ROWS", 1)
+    monkeypatch.setattr(attention, "PAGE_ROWS", 1)
     now = clock.utcnow()
     make_member(email="chair@example.org", name="Chair Person", committee=True)
     ada = make_member(name="Ada Mentor", profile={"display_name": "Ada", **profile_fields(MENTOR)})

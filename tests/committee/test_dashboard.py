@@ -8,9 +8,10 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.committee import dashboard
 from app.committee.audit.trail import REQUEST_EMAIL_RESENT
-from app.committee.charts import Point, bar_chart, column_chart
+from app.committee.dashboard import attention, charts, figures
+from app.committee.dashboard.period import Period
+from app.committee.dashboard.svg import Point, bar_chart, column_chart
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -88,7 +89,7 @@ def dashboard_paths(program) -> list[tuple[str, str, dict]]:
         ("GET", "/committee/?start=2026-06-01", {"HX-Request": "true"}),
         ("GET", f"/committee/requests/{r4p.id}", {}),
         ("GET", f"/committee/mentorships/{s1.id}", {}),
-        *(("GET", f"/committee/attention/{kind}", {}) for kind in dashboard.ATTENTION_KINDS),
+        *(("GET", f"/committee/attention/{kind}", {}) for kind in attention.ATTENTION_KINDS),
         ("GET", "/committee/attention/waiting-mentees?page=1", {"HX-Request": "true"}),
         ("POST", f"/committee/requests/{r4p.id}/resend", {}),
     ]
@@ -127,7 +128,7 @@ def test_the_dashboard_is_the_committee_home(committee):
 
 
 def test_figures_now_and_for_all_time(app, committee, program):
-    f = dashboard.figures(dashboard.Period(), TODAY, NOW)
+    f = figures.figures(Period(), TODAY, NOW)
     # The chair (no profile) is a member too; Di's membership is not verified.
     assert f.members == 10
     assert f.verified_members == 8
@@ -149,7 +150,7 @@ def test_figures_now_and_for_all_time(app, committee, program):
 
 
 def test_figures_in_a_period(app, program):
-    f = dashboard.figures(dashboard.Period(date(2026, 6, 1), date(2026, 11, 30)), TODAY, NOW)
+    f = figures.figures(Period(date(2026, 6, 1), date(2026, 11, 30)), TODAY, NOW)
     assert f.requests_sent == 3
     assert (f.mentees_asked, f.mentees_matched, f.match_rate) == (2, 0, 0)
     assert (f.requests_answered, f.requests_declined, f.decline_rate) == (1, 1, 1)
@@ -157,20 +158,20 @@ def test_figures_in_a_period(app, program):
     # "Now" figures don't depend on the period.
     assert (f.members, f.pending_requests, f.active_mentorships) == (9, 2, 1)  # no chair here
 
-    f = dashboard.figures(dashboard.Period(date(2026, 1, 1), date(2026, 3, 31)), TODAY, NOW)
+    f = figures.figures(Period(date(2026, 1, 1), date(2026, 3, 31)), TODAY, NOW)
     assert (f.requests_sent, f.mentees_asked, f.mentees_matched) == (2, 2, 2)
     assert (f.requests_answered, f.requests_declined, f.decline_rate) == (2, 0, 0)
     assert (f.mentorships_started, f.completed, f.ended_early) == (2, 0, 0)
 
     # Open-ended periods, and the last day counts whole.
-    f = dashboard.figures(dashboard.Period(start=date(2026, 11, 20)), TODAY, NOW)
+    f = figures.figures(Period(start=date(2026, 11, 20)), TODAY, NOW)
     assert f.requests_sent == 2
-    f = dashboard.figures(dashboard.Period(end=date(2026, 1, 1)), TODAY, NOW)
+    f = figures.figures(Period(end=date(2026, 1, 1)), TODAY, NOW)
     assert f.requests_sent == 1
 
 
 def test_figures_with_no_data(app):
-    f = dashboard.figures(dashboard.Period(), TODAY, NOW)
+    f = figures.figures(Period(), TODAY, NOW)
     assert f.members == 0 and f.open_spots == 0 and f.pending_median_days is None
     assert f.match_rate is None and f.decline_rate is None
 
@@ -180,7 +181,7 @@ def test_an_overdue_check_in_counts_from_the_start_without_a_check_in(app, peopl
     add_mentorship(mentor, mentee, TODAY - timedelta(days=30))
     other = people("E2")
     add_mentorship(mentor, other, TODAY - timedelta(days=29))
-    assert dashboard.figures(dashboard.Period(), TODAY, NOW).overdue_check_ins == 1
+    assert figures.figures(Period(), TODAY, NOW).overdue_check_ins == 1
 
 
 def figure(page: str, figure_id: str) -> str:
@@ -264,14 +265,14 @@ def test_an_intake_is_a_filter(committee, program):
 
 
 def test_chart_data(app, program):
-    months = dashboard.new_mentorships_per_month(TODAY)
+    months = charts.new_mentorships_per_month(TODAY)
     assert len(months) == 12 and months[0].label == "Dec 2025" and months[-1].label == "Nov 2026"
     assert {p.label: p.value for p in months if p.value} == {
         "Jan 2026": 1,
         "Mar 2026": 1,
         "May 2026": 1,
     }
-    active = {p.label: p.value for p in dashboard.active_per_month(TODAY)}
+    active = {p.label: p.value for p in charts.active_per_month(TODAY)}
     assert active["Dec 2025"] == 0
     assert active["Feb 2026"] == 1
     assert active["Mar 2026"] == 2
@@ -279,7 +280,7 @@ def test_chart_data(app, program):
     assert active["May 2026"] == 2
     assert active["Jul 2026"] == 1
     assert active["Nov 2026"] == 1
-    touched = {p.label: p.value for p in dashboard.objectives_touched(dashboard.Period())}
+    touched = {p.label: p.value for p in charts.objectives_touched(Period())}
     assert touched == {
         "Professional development, education and training": 0,
         "Career development, exploration and advancement": 2,
@@ -287,12 +288,12 @@ def test_chart_data(app, program):
         "Job search strategies and resume or CV review": 1,
         "Introduction to the association and the profession": 0,
     }
-    later = dashboard.objectives_touched(dashboard.Period(date(2026, 6, 1), TODAY))
+    later = charts.objectives_touched(Period(date(2026, 6, 1), TODAY))
     assert [p.value for p in later] == [0, 2, 1, 0, 0]
-    sectors = {p.label: p.value for p in dashboard.mentees_by_sector()}
+    sectors = {p.label: p.value for p in charts.mentees_by_sector()}
     assert sectors["Public libraries"] == 2
     assert sum(sectors.values()) == 6  # Mo Two names two sectors
-    regions = {p.label: p.value for p in dashboard.mentees_by_region()}
+    regions = {p.label: p.value for p in charts.mentees_by_region()}
     assert regions["Toronto"] == 4 and regions["Ottawa region"] == 1
 
 
@@ -340,7 +341,7 @@ def test_chart_functions_are_pure_and_escape():
 def test_attention_lists(app, program):
     m1, _, _, m4, m5 = program["mentees"]
     a, b, _, _ = program["mentors"]
-    lists = dashboard.attention(TODAY, NOW)
+    lists = attention.attention(TODAY, NOW)
     waiting = lists.waiting_requests
     assert waiting.total == 1
     assert [(r.mentee_name, r.mentor_name) for r in waiting.rows] == [("Mo Four", "Bea Mentor")]
@@ -378,7 +379,7 @@ def test_the_attention_lists_link_to_admin_views(committee, program):
 def test_the_dashboard_shows_the_first_rows_and_links_to_each_whole_list(
     committee, program, monkeypatch
 ):
-    monkeypatch.setattr(dashboard, "DASHBOARD_ROWS", 1)
+    monkeypatch.setattr(attention, "DASHBOARD_ROWS", 1)
     forms, _ = committee
     page = text_of(forms.get("/committee/"))
     mentees = page[page.index('id="waiting-mentees-heading"') :]
@@ -391,7 +392,7 @@ def test_the_dashboard_shows_the_first_rows_and_links_to_each_whole_list(
 
 
 def test_an_attention_list_page_shows_every_row_a_page_at_a_time(committee, program, monkeypatch):
-    monkeypatch.setattr(dashboard, "PAGE_ROWS", 1)
+    monkeypatch.setattr(attention, "PAGE_ROWS", 1)
     forms, _ = committee
     first = text_of(forms.get("/committee/attention/waiting-mentees"))
     assert "<h1>Mentees waiting longest for a match</h1>" in first
@@ -520,7 +521,7 @@ def test_no_note_or_message_on_any_dashboard_page(committee, people, program):
         forms.get(f"/committee/requests/{declined.id}"),
         forms.get(f"/committee/requests/{accepted.id}"),
         forms.get(f"/committee/mentorships/{mentorship.id}"),
-        *(forms.get(f"/committee/attention/{kind}") for kind in dashboard.ATTENTION_KINDS),
+        *(forms.get(f"/committee/attention/{kind}") for kind in attention.ATTENTION_KINDS),
     ]
     forms.post(f"/committee/requests/{pending.id}/resend")
     pages.append(forms.get(f"/committee/requests/{pending.id}"))
@@ -607,7 +608,7 @@ PATHS = [
     ("/committee/", None),
     ("/committee/?start=2026-01-01&end=2026-11-30", None),
     ("/committee/?start=2026-01-01", {"HX-Request": "true"}),
-    *((f"/committee/attention/{kind}", None) for kind in dashboard.ATTENTION_KINDS),
+    *((f"/committee/attention/{kind}", None) for kind in attention.ATTENTION_KINDS),
     ("/committee/attention/waiting-requests", {"HX-Request": "true"}),
 ]
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.committee.dashboard import Period
+from app.committee.dashboard.period import Period
 from app.committee.feedback import queries as feedback
 from app.extensions import db
 from app.models import (

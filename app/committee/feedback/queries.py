@@ -19,7 +19,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from app.committee.dashboard import Period
+from app.committee.dashboard.period import Period
 from app.extensions import db
 from app.models import (
     ClosingFeedback,

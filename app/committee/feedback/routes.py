@@ -7,8 +7,8 @@ nothing, so they carry no CSRF token. The queries are in `app.committee.feedback
 from flask import render_template, request
 from wtforms.fields.choices import SelectChoice
 
-from app.committee import dashboard
 from app.committee.blueprint import bp
+from app.committee.dashboard.period import Period
 from app.committee.feedback import queries
 from app.committee.feedback.forms import FeedbackFilterForm
 from app.committee.settings.intakes import list_intakes
@@ -44,8 +44,8 @@ def _filters(form: FeedbackFilterForm, intakes: list) -> tuple[queries.Filters, 
     filters = queries.Filters(
         status=status,
         written_only=bool(form.written.data),
-        closed=dashboard.Period(start, end),
-        intake=dashboard.Period(chosen.opens_on, chosen.closes_on, chosen.name) if chosen else None,
+        closed=Period(start, end),
+        intake=Period(chosen.opens_on, chosen.closes_on, chosen.name) if chosen else None,
     )
     args = {
         "status": status,

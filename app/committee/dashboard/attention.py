@@ -1,0 +1,261 @@
+"""The dashboard's attention lists: waiting requests, quiet mentorships, mentees waiting for a
+match, mentors with free spots. Each is one statement (its rows and, by a window function, how
+many qualify in all), on the dashboard (its first rows) and on its own page (a page at a time).
+
+Confidentiality (DESIGN.md section 3): names, states and dates; never a note or a message.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import case, exists, func, select
+from sqlalchemy.orm import aliased
+
+from app.agreements import AGREEMENT_VERSIONS
+from app.committee.dashboard.conditions import eligible_mentor_conditions, last_check_in_or_start
+from app.eligibility.sql import active_mentorships_as_mentor, eligible_mentee_conditions
+from app.extensions import db
+from app.models import Mentorship, MentorshipRequest, Profile, User
+from app.models.profiles import MENTEE
+
+# Attention thresholds (days).
+PENDING_ATTENTION_DAYS = 7
+QUIET_MENTORSHIP_DAYS = 45
+DASHBOARD_ROWS = 10  # rows of each attention list on the dashboard
+PAGE_ROWS = 50  # rows per page of an attention list's own page
+
+
+@dataclass
+class AttentionList:
+    rows: list
+    total: int  # all that qualify; `rows` shows some of them
+
+    @property
+    def more(self) -> int:
+        return max(self.total - len(self.rows), 0)
+
+
+def _listed(rows) -> AttentionList:
+    rows = list(rows)
+    return AttentionList(rows, rows[0].total if rows else 0)
+
+
+def waiting_requests(today: date, now: datetime, limit: int, offset: int = 0) -> AttentionList:
+    """Requests waiting for an answer for more than PENDING_ATTENTION_DAYS days, oldest first."""
+    R = MentorshipRequest
+    mentee, mentor = aliased(User), aliased(User)
+    return _listed(
+        db.session.execute(
+            select(
+                R.id,
+                R.created_at,
+                R.expires_at,
+                R.reminder_sent_at,
+                mentee.id.label("mentee_id"),
+                mentee.name.label("mentee_name"),
+                mentor.id.label("mentor_id"),
+                mentor.name.label("mentor_name"),
+                func.count().over().label("total"),
+            )
+            .join(mentee, mentee.id == R.mentee_id)
+            .join(mentor, mentor.id == R.mentor_id)
+            .where(
+                R.status == R.PENDING,
+                R.created_at <= now - timedelta(days=PENDING_ATTENTION_DAYS),
+            )
+            .order_by(R.created_at, R.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+
+
+def quiet_mentorships(today: date, now: datetime, limit: int, offset: int = 0) -> AttentionList:
+    """Active mentorships with no check-in for QUIET_MENTORSHIP_DAYS days (counting from the
+    start when there is none), the quietest first."""
+    mentee, mentor = aliased(User), aliased(User)
+    last = last_check_in_or_start().label("last_contact")
+    return _listed(
+        db.session.execute(
+            select(
+                Mentorship.id,
+                Mentorship.started_on,
+                last,
+                mentee.name.label("mentee_name"),
+                mentor.name.label("mentor_name"),
+                func.count().over().label("total"),
+            )
+            .join(mentee, mentee.id == Mentorship.mentee_id)
+            .join(mentor, mentor.id == Mentorship.mentor_id)
+            .where(
+                Mentorship.status == Mentorship.ACTIVE,
+                last_check_in_or_start() <= today - timedelta(days=QUIET_MENTORSHIP_DAYS),
+            )
+            .order_by(last, Mentorship.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+
+
+def waiting_mentees(today: date, now: datetime, limit: int, offset: int = 0) -> AttentionList:
+    """Eligible mentees without an active mentorship whose requests wait, expired or were
+    declined, the longest waiting (earliest such request) first."""
+    R = MentorshipRequest
+
+    def how_many(status):
+        return func.sum(case((R.status == status, 1), else_=0)).label(status)
+
+    # The requests are summed per mentee first, so that eligibility is checked only for the
+    # mentees who asked, not for every member (a third faster on SQLite).
+    asked = (
+        select(
+            R.mentee_id,
+            func.min(R.created_at).label("first_asked"),
+            how_many(R.PENDING),
+            how_many(R.DECLINED),
+            how_many(R.EXPIRED),
+        )
+        .where(R.status.in_((R.PENDING, R.EXPIRED, R.DECLINED)))
+        .group_by(R.mentee_id)
+        .subquery()
+    )
+    return _listed(
+        db.session.execute(
+            select(
+                User.id,
+                User.name,
+                asked.c.first_asked,
+                asked.c.pending,
+                asked.c.declined,
+                asked.c.expired,
+                func.count().over().label("total"),
+            )
+            .select_from(asked)
+            .join(User, User.id == asked.c.mentee_id)
+            .join(Profile, Profile.user_id == User.id)
+            .where(
+                *eligible_mentee_conditions(today, AGREEMENT_VERSIONS[MENTEE]),
+                ~exists(
+                    select(1).where(
+                        Mentorship.mentee_id == User.id, Mentorship.status == Mentorship.ACTIVE
+                    )
+                ),
+            )
+            .order_by(asked.c.first_asked, User.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+
+
+def mentors_with_spots(today: date, now: datetime, limit: int, offset: int = 0) -> AttentionList:
+    """Eligible mentors accepting requests with a free spot, the most free spots first."""
+    R = MentorshipRequest
+    active = active_mentorships_as_mentor(User.id)
+    free = Profile.mentor_capacity - active
+    pending = (
+        select(func.count(R.id))
+        .where(R.mentor_id == User.id, R.status == R.PENDING)
+        .scalar_subquery()
+    )
+    return _listed(
+        db.session.execute(
+            select(
+                User.id,
+                User.name,
+                Profile.mentor_capacity.label("capacity"),
+                active.label("active"),
+                free.label("free"),
+                pending.label("pending"),
+                func.count().over().label("total"),
+                func.sum(free).over().label("free_total"),  # = figures.open_mentor_spots(today)
+            )
+            .join(Profile, Profile.user_id == User.id)
+            .where(*eligible_mentor_conditions(today), free > 0)
+            .order_by(free.desc(), func.lower(User.name), User.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AttentionKind:
+    """One attention list: its query (`today, now, limit, offset` -> AttentionList), the
+    address of its own page, its heading and what to say when it is empty."""
+
+    slug: str
+    load: Callable[[date, datetime, int, int], AttentionList]
+    title: str
+    caption: str
+    empty: str
+
+    @property
+    def field(self) -> str:
+        return self.slug.replace("-", "_")
+
+
+ATTENTION_KINDS = {
+    kind.slug: kind
+    for kind in (
+        AttentionKind(
+            "waiting-requests",
+            waiting_requests,
+            f"Requests waiting more than {PENDING_ATTENTION_DAYS} days",
+            f"Requests waiting for the mentor's answer for more than {PENDING_ATTENTION_DAYS} "
+            "days, oldest first",
+            f"None: every request is answered within {PENDING_ATTENTION_DAYS} days.",
+        ),
+        AttentionKind(
+            "quiet-mentorships",
+            quiet_mentorships,
+            f"Mentorships with no check-in for {QUIET_MENTORSHIP_DAYS} days",
+            f"Active mentorships with no check-in for {QUIET_MENTORSHIP_DAYS} days, the "
+            "quietest first",
+            f"None: every active pair checked in within {QUIET_MENTORSHIP_DAYS} days.",
+        ),
+        AttentionKind(
+            "waiting-mentees",
+            waiting_mentees,
+            "Mentees waiting longest for a match",
+            "Eligible mentees without a mentorship whose requests wait, expired or were "
+            "declined, longest waiting first",
+            "None: no eligible mentee is waiting for a match.",
+        ),
+        AttentionKind(
+            "mentors-with-spots",
+            mentors_with_spots,
+            "Mentors with free spots",
+            "Eligible mentors accepting requests who have a free spot, most free spots first",
+            "None: no eligible mentor has a free spot.",
+        ),
+    )
+}
+
+
+@dataclass
+class Attention:
+    waiting_requests: AttentionList
+    quiet_mentorships: AttentionList
+    waiting_mentees: AttentionList
+    mentors_with_spots: AttentionList
+
+    @property
+    def open_spots(self) -> int:
+        """The free spots of all eligible mentors (as `figures.open_mentor_spots`)."""
+        rows = self.mentors_with_spots.rows
+        return int(rows[0].free_total) if rows else 0
+
+    def by_kind(self) -> list[tuple[AttentionKind, AttentionList]]:
+        """Each list with what describes it, in the dashboard's order."""
+        return [(kind, getattr(self, kind.field)) for kind in ATTENTION_KINDS.values()]
+
+
+def attention(today: date, now: datetime, limit: int | None = None) -> Attention:
+    """The first `limit` (DASHBOARD_ROWS) rows of the four attention lists (four statements)."""
+    limit = DASHBOARD_ROWS if limit is None else limit
+    return Attention(
+        **{kind.field: kind.load(today, now, limit, 0) for kind in ATTENTION_KINDS.values()}
+    )

@@ -1,0 +1,30 @@
+"""SQL pieces the dashboard's figures and attention lists share: a mentor who takes requests, a
+mentorship's last contact. (Who may take part is decided by `app.eligibility`.)"""
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.agreements import AGREEMENT_VERSIONS
+from app.eligibility.sql import listed_mentor_conditions
+from app.models import CheckIn, Mentorship, Profile
+from app.models.profiles import MENTOR
+
+
+def last_check_in_or_start():
+    """SQL: the outer query's Mentorship's latest check-in date, or its start without one."""
+    latest = (
+        select(func.max(CheckIn.met_on))
+        .where(CheckIn.mentorship_id == Mentorship.id)
+        .scalar_subquery()
+    )
+    return func.coalesce(latest, Mentorship.started_on)
+
+
+def eligible_mentor_conditions(today: date) -> list:
+    """SQL conditions (User joined with Profile): a mentor listed in the directory who accepts
+    requests."""
+    return [
+        *listed_mentor_conditions(today, AGREEMENT_VERSIONS[MENTOR]),
+        Profile.accepting_requests.is_(True),
+    ]

@@ -1,0 +1,60 @@
+"""The dates the dashboard's "in the period" figures count (an intake's, or chosen), as SQL
+conditions on a date or datetime column; and the months the figures and charts count by."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, true
+
+
+@dataclass(frozen=True)
+class Period:
+    """The dates the "in the period" figures count: `start` to `end`, both included (None:
+    open). `intake` is the intake's name when the period is an intake's."""
+
+    start: date | None = None
+    end: date | None = None
+    intake: str | None = None
+
+    @property
+    def is_all_time(self) -> bool:
+        return self.start is None and self.end is None
+
+    def days(self, column):
+        """SQL: the date `column` falls in the period."""
+        conditions = []
+        if self.start is not None:
+            conditions.append(column >= self.start)
+        if self.end is not None:
+            conditions.append(column <= self.end)
+        return and_(true(), *conditions)
+
+    def moments(self, column):
+        """SQL: the (naive UTC) datetime `column` falls in the period."""
+        conditions = []
+        if self.start is not None:
+            conditions.append(column >= datetime.combine(self.start, time.min))
+        if self.end is not None:
+            conditions.append(column < datetime.combine(self.end + timedelta(days=1), time.min))
+        return and_(true(), *conditions)
+
+    def describe(self) -> str:
+        if self.intake:
+            return f"the {self.intake} intake ({self._dates()})"
+        if self.is_all_time:
+            return "all time"
+        return self._dates()
+
+    def _dates(self) -> str:
+        if self.start and self.end:
+            return f"{self.start.isoformat()} to {self.end.isoformat()}"
+        if self.start:
+            return f"from {self.start.isoformat()}"
+        return f"until {self.end.isoformat()}"
+
+
+def month_bounds(today: date) -> tuple[date, date]:
+    """The first day of `today`'s month and of the next month."""
+    first = today.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following
