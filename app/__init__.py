@@ -81,7 +81,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
-    from app.committee import bp as committee_bp
+    from app.committee.routes import bp as committee_bp
     from app.main.routes import bp as main_bp
     from app.mentors.routes import bp as mentors_bp
     from app.mentorships.routes import bp as mentorships_bp

@@ -1,14 +1,10 @@
-"""The committee's pages: members and their memberships, the roster import.
+"""The committee's area, by what the committee does: `dashboard` (its home: figures, charts,
+attention lists), `admin` (the views of one request and of one mentorship), `members`,
+`roster` (the roster import), `settings` (the program's settings and intakes), `exports` (CSV),
+`feedback` (what pairs wrote when they closed) and `audit` (the trail and its log page).
 
-Access: see `app.committee.access` (404 to everyone but the committee, on every route).
+Each part has its own routes (thin), forms and services or query modules. Every view is on the
+one blueprint of `app.committee.blueprint`, whose guard (`app.committee.access`) answers 404 to
+everyone but the committee. `app.committee.routes` imports every part's routes and exposes
+`bp`; importing a services or query module imports no routes.
 """
-
-import app.committee.admin.routes  # noqa: F401
-import app.committee.audit.routes  # noqa: F401
-import app.committee.dashboard.routes  # noqa: F401
-import app.committee.exports.routes  # noqa: F401
-import app.committee.feedback.routes  # noqa: F401
-import app.committee.members.routes  # noqa: F401
-import app.committee.roster.routes  # noqa: F401
-import app.committee.settings.routes  # noqa: F401
-from app.committee.blueprint import bp as bp
