@@ -1,9 +1,9 @@
 """The committee's view of one mentorship: the pair, its dates, the agreement's state, counts of
 goals, and each check-in's date, minutes, method and score.
 
-Confidentiality (DESIGN.md section 3): the committee sees states, dates, counts and scores. The
-queries select the columns they show and never a check-in note (shared or private), the
-agreement's goals text or a goal's text.
+Confidentiality: what a pair writes to each other stays with the pair, so the committee sees states,
+dates, counts and scores. The queries select the columns they show and never a check-in note (shared
+or private), the agreement's goals text or a goal's text.
 """
 
 from dataclasses import dataclass

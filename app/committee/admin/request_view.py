@@ -1,7 +1,8 @@
 """The committee's view of one request: who, when, its states and its history.
 
-Confidentiality (DESIGN.md section 3): the committee sees states and dates. The queries select
-the columns they show and never the request's message or the decline note.
+Confidentiality: what the mentee and the mentor write to each other stays between them, so the
+committee sees states and dates. The queries select the columns they show and never the request's
+message or the decline note.
 """
 
 from dataclasses import dataclass, field

@@ -2,7 +2,8 @@
 match, mentors with free spots. Each is one statement (its rows and, by a window function, how
 many qualify in all), on the dashboard (its first rows) and on its own page (a page at a time).
 
-Confidentiality (DESIGN.md section 3): names, states and dates; never a note or a message.
+Confidentiality: what a pair writes to each other stays with the pair, so the lists show names,
+states and dates, never a note or a message.
 """
 
 from collections.abc import Callable

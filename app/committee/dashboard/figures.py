@@ -5,10 +5,10 @@ GROUP BY / subqueries, window functions for the median), so a page costs the sam
 of statements whether the program has ten members or ten thousand;
 tests/test_committee_dashboard.py checks that.
 
-Confidentiality (DESIGN.md section 3): the committee sees states, dates, counts and scores. The
-queries here select the columns they show and never a note or a message: not the request's
-message, not the decline note, not the check-ins' shared or private notes, not the agreement's
-goals text, not the goals' text.
+Confidentiality: what a pair writes to each other stays with the pair, so the committee sees states,
+dates, counts and scores. The queries here select the columns they show and never a note or a
+message: not the request's message, not the decline note, not the check-ins' shared or private
+notes, not the agreement's goals text, not the goals' text.
 
 Two kinds of figure:
 - "now": the state of the program today (members, pending requests, active mentorships...);

@@ -2,10 +2,10 @@
 each participant (would they recommend the program, how well each agreed objective was met, a
 comment) and, for a pair that ended early, the reason and the note to the committee.
 
-Confidentiality (DESIGN.md section 3): these are the only texts of a mentorship written for the
-committee, and the only ones read here. The queries select the columns they show and never a
-check-in note (shared or private), a request message or decline note, the agreement's goals
-text or a goal's text. The CSV exports leave this feedback out on purpose.
+Confidentiality: what a pair writes to each other stays with the pair, so these, the only texts of a
+mentorship written for the committee, are the only ones read here. The queries select the columns
+they show and never a check-in note (shared or private), a request message or decline note, the
+agreement's goals text or a goal's text. The CSV exports leave this feedback out on purpose.
 
 Statements: a page of the list costs the same few statements whatever the data size: one for
 the mentorships' figures (which gives the number of pages too), one for the feedback figures,
