@@ -11,7 +11,7 @@ demo committee member (committee@example.org) and requests each case REQUESTS ti
 WARMUP requests with the Flask test client, timing the whole request (routing, SQL, templates).
 Statements are counted with a SQLAlchemy `before_cursor_execute` listener. Target: p95 <= 150 ms
 on SQLite; the statements per request do not depend on the data size
-(tests/test_committee_dashboard.py, tests/test_committee_feedback.py).
+(tests/committee/test_dashboard.py, tests/committee/test_feedback.py).
 """
 
 import argparse

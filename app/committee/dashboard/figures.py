@@ -3,7 +3,7 @@
 Every number, here and in the charts and the attention lists, is an SQL aggregate (COUNT / SUM /
 GROUP BY / subqueries, window functions for the median), so a page costs the same small number
 of statements whether the program has ten members or ten thousand;
-tests/test_committee_dashboard.py checks that.
+tests/committee/test_dashboard.py checks that.
 
 Confidentiality: what a pair writes to each other stays with the pair, so the committee sees states,
 dates, counts and scores. The queries here select the columns they show and never a note or a

@@ -10,7 +10,7 @@ agreement's goals text or a goal's text. The CSV exports leave this feedback out
 Statements: a page of the list costs the same few statements whatever the data size: one for
 the mentorships' figures (which gives the number of pages too), one for the feedback figures,
 one for the average scores, one for the page's mentorships, one for their feedback and one for
-the scores of that feedback (tests/test_committee_feedback.py checks it).
+the scores of that feedback (tests/committee/test_feedback.py checks it).
 """
 
 from dataclasses import dataclass, field
