@@ -56,6 +56,7 @@ class Member:
     objectives: frozenset[Term] = field(default_factory=frozenset)
     contact_methods: frozenset[Term] = field(default_factory=frozenset)
     languages: frozenset[Term] = field(default_factory=frozenset)
+    years_experience: int | None = None
 
     @property
     def meets_face_to_face(self) -> bool:
