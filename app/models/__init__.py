@@ -2,6 +2,13 @@
 
 from app.models.accounts import LoginSession, User
 from app.models.audit import AuditEvent, RosterImport
+from app.models.matching import (
+    IntakeWaitlistEntry,
+    MatchingExclusion,
+    MatchingPair,
+    MatchingPoolEntry,
+    MatchingRun,
+)
 from app.models.mentorship import (
     CheckIn,
     CheckInObjective,
@@ -36,8 +43,13 @@ __all__ = [
     "ExpertiseArea",
     "Goal",
     "Intake",
+    "IntakeWaitlistEntry",
     "Language",
     "LoginSession",
+    "MatchingExclusion",
+    "MatchingPair",
+    "MatchingPoolEntry",
+    "MatchingRun",
     "Mentorship",
     "MentorshipAgreement",
     "MentorshipPreference",

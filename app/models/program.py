@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import String, Text, false
+from sqlalchemy import String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import clock
@@ -35,6 +35,11 @@ class ProgramSettings(db.Model):
     program_description: Mapped[str | None] = mapped_column(Text)
     mentor_guidelines: Mapped[str | None] = mapped_column(Text)
     mentee_guidelines: Mapped[str | None] = mapped_column(Text)
+    # Pairs the committee publishes from the matching workbench: mentors confirm each one (a
+    # request with its decision links), or the mentorships start at once.
+    committee_matches_need_confirmation: Mapped[bool] = mapped_column(
+        default=True, server_default=true()
+    )
 
     @property
     def is_open(self) -> bool:
