@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 
 from app.eligibility import EXPIRED, MISSING, UNVERIFIED, VERIFIED
 from app.models.accounts import User
-from app.models.mentorship import Mentorship
+from app.models.mentorship import Mentorship, MentorshipRequest
 from app.models.profiles import (
     BOTH,
     MENTEE,
@@ -125,5 +125,41 @@ def active_mentorships_as_mentor(mentor_id) -> ColumnElement:
     return (
         select(func.count(Mentorship.id))
         .where(Mentorship.mentor_id == mentor_id, Mentorship.status == Mentorship.ACTIVE)
+        .scalar_subquery()
+    )
+
+
+def pending_requests_as_mentor(mentor_id) -> ColumnElement:
+    """The number of requests waiting for `mentor_id`'s answer (a column of the outer query):
+    spots of their capacity that an answer may still take."""
+    return (
+        select(func.count(MentorshipRequest.id))
+        .where(
+            MentorshipRequest.mentor_id == mentor_id,
+            MentorshipRequest.status == MentorshipRequest.PENDING,
+        )
+        .scalar_subquery()
+    )
+
+
+def active_mentorships_as_mentee(mentee_id) -> ColumnElement:
+    """The number of active mentorships whose mentee is `mentee_id` (a column of the outer
+    query). Its Python twin is `app.eligibility.members.active_mentorships_as_mentee`."""
+    return (
+        select(func.count(Mentorship.id))
+        .where(Mentorship.mentee_id == mentee_id, Mentorship.status == Mentorship.ACTIVE)
+        .scalar_subquery()
+    )
+
+
+def pending_requests_as_mentee(mentee_id) -> ColumnElement:
+    """The number of requests `mentee_id` (a column of the outer query) sent that wait for an
+    answer. Its Python twin is `app.requests.rules.pending_requests_sent`."""
+    return (
+        select(func.count(MentorshipRequest.id))
+        .where(
+            MentorshipRequest.mentee_id == mentee_id,
+            MentorshipRequest.status == MentorshipRequest.PENDING,
+        )
         .scalar_subquery()
     )

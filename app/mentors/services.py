@@ -61,6 +61,9 @@ from app.models.profiles import (
 )
 
 PER_PAGE = 20
+# Profiles whose vocabulary entries one statement reads (the database's limit on the number
+# of parameters of a statement is far above it).
+TERMS_CHUNK = 2_000
 # The highest page number we compute an offset for; anything above shows the last page.
 MAX_PAGE = 100_000
 SEARCH_MAX_LENGTH = 100
@@ -502,30 +505,42 @@ class DirectoryPage:
         return self.page < self.pages
 
 
+def terms_of(profile_ids, vocab: Vocabularies) -> dict[int, dict[str, list[matching.Term]]]:
+    """{profile id: {vocabulary kind: its entries, in order}} for these profiles, one
+    statement (a UNION ALL over the link tables) per TERMS_CHUNK profiles."""
+    ids = list(profile_ids)
+    found: dict[int, dict[str, list[matching.Term]]] = {
+        profile_id: {kind: [] for kind in VOCABULARIES} for profile_id in ids
+    }
+    for start in range(0, len(ids), TERMS_CHUNK):
+        chunk = ids[start : start + TERMS_CHUNK]
+        statement = union_all(
+            *(
+                select(literal(kind).label("kind"), table.c.profile_id, column).where(
+                    table.c.profile_id.in_(chunk)
+                )
+                for kind, (_, table, column) in VOCABULARIES.items()
+            )
+        )
+        for kind, profile_id, term_id in db.session.execute(statement):
+            term = vocab.term(kind, term_id)
+            if term is not None:
+                found[profile_id][kind].append(term)
+    for entries in found.values():
+        for terms in entries.values():
+            terms.sort()
+    return found
+
+
 def _load_terms(cards: list[MentorCard], vocab: Vocabularies) -> None:
     """Fill in the cards' sectors, expertise, objectives, ways to meet and languages (one
-    statement), and score them with app.matching for their reasons."""
+    statement)."""
     if not cards:
         return
-    ids = [card.id for card in cards]
-    statement = union_all(
-        *(
-            select(literal(kind).label("kind"), table.c.profile_id, column).where(
-                table.c.profile_id.in_(ids)
-            )
-            for kind, (_, table, column) in VOCABULARIES.items()
-        )
-    )
-    found: dict[int, dict[str, list[matching.Term]]] = {
-        card.id: {kind: [] for kind in VOCABULARIES} for card in cards
-    }
-    for kind, profile_id, term_id in db.session.execute(statement):
-        term = vocab.term(kind, term_id)
-        if term is not None:
-            found[profile_id][kind].append(term)
+    found = terms_of([card.id for card in cards], vocab)
     for card in cards:
         for kind, terms in found[card.id].items():
-            setattr(card, MEMBER_FIELDS[kind], sorted(terms))
+            setattr(card, MEMBER_FIELDS[kind], terms)
 
 
 def mentor_member(card: MentorCard) -> matching.Member:

@@ -51,7 +51,10 @@ class MentorshipRequest(db.Model):
         ForeignKey("contact_methods.id")
     )
     status: Mapped[str] = mapped_column(String(12), default=PENDING)
-    source: Mapped[str] = mapped_column(String(10), default="mentee")  # mentee | committee
+    # Who asked: the mentee, or the committee (a pair it published from the matching workbench).
+    BY_MENTEE = "mentee"
+    BY_COMMITTEE = "committee"
+    source: Mapped[str] = mapped_column(String(10), default=BY_MENTEE)
     # Changes whenever the request leaves "pending": e-mailed decision links are bound to it.
     nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
     created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
@@ -83,6 +86,10 @@ class MentorshipRequest(db.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == self.PENDING
+
+    @property
+    def by_committee(self) -> bool:
+        return self.source == self.BY_COMMITTEE
 
 
 class Mentorship(db.Model):

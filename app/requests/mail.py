@@ -20,10 +20,15 @@ def mail_new_request(request: MentorshipRequest, dedupe_key: str) -> OutboxEmail
     """Enqueue the mentor's e-mail about `request`, with its decision links (None: a message
     with `dedupe_key` was enqueued already)."""
     mentor, mentee = request.mentor, request.mentee
+    subject = (
+        f"The mentoring committee proposes {display_name(mentee)} as your mentee"
+        if request.by_committee
+        else f"{display_name(mentee)} would like you as their mentor"
+    )
     return enqueue(
         mentor.email,
         "request_new",
-        f"{display_name(mentee)} would like you as their mentor",
+        subject,
         dedupe_key=dedupe_key,
         request=request,
         mentor_name=display_name(mentor),
@@ -59,19 +64,65 @@ def mail_accepted(
     to meet, the mentee's goals (their message, objectives and profile goals), the first
     steps, what a mentor is not responsible for, and the link to their mentorship's page."""
     mentor, mentee = request.mentor, request.mentee
+    accepted = "the committee's match" if request.by_committee else "your request"
+    _introduce(
+        mentorship,
+        request.objectives,
+        request.preferred_contact_method,
+        (
+            f"{display_name(mentor)} accepted {accepted}",
+            f"Meet your mentee, {display_name(mentee)}",
+        ),
+        (f"request-accepted:{request.id}", f"introduction-mentor:{request.id}"),
+        request=request,
+        note=note,
+    )
+
+
+def mail_committee_match(mentorship: Mentorship, objectives, contact_method) -> None:
+    """Introduce a pair the committee matched without asking the mentor first: the same
+    introductions as an accepted request's, saying the committee matched them."""
+    _introduce(
+        mentorship,
+        objectives,
+        contact_method,
+        (
+            f"Meet your mentor, {display_name(mentorship.mentor)}",
+            f"Meet your mentee, {display_name(mentorship.mentee)}",
+        ),
+        (
+            f"committee-match-mentee:{mentorship.id}",
+            f"committee-match-mentor:{mentorship.id}",
+        ),
+        committee_match=True,
+    )
+
+
+def _introduce(
+    mentorship: Mentorship,
+    objectives,
+    contact_method,
+    subjects: tuple[str, str],
+    dedupe_keys: tuple[str, str],
+    request: MentorshipRequest | None = None,
+    note: str | None = None,
+    committee_match: bool = False,
+) -> None:
+    """The introduction e-mails, to the mentee then the mentor (`subjects` and `dedupe_keys`
+    in that order)."""
+    mentor, mentee = mentorship.mentor, mentorship.mentee
     context = {
         "request": request,
         "mentorship": mentorship,
+        "committee_match": committee_match,
         "mentor_name": display_name(mentor),
         "mentee_name": display_name(mentee),
         "mentor_email": mentor.email,
         "mentee_email": mentee.email,
         "mentor_methods": contact_methods_of(mentor),
-        "mentee_preferred": (
-            request.preferred_contact_method.name if request.preferred_contact_method else None
-        ),
+        "mentee_preferred": contact_method.name if contact_method is not None else None,
         "mentee_goals": mentee.profile.mentee_goals if mentee.profile is not None else None,
-        "objectives": [objective.name for objective in request.objectives],
+        "objectives": [objective.name for objective in objectives],
         "minimum_end_on": format_day(mentorship.minimum_end_on),
         "started_on": format_day(mentorship.started_on),
         "mentorship_url": mentorship_url(mentorship),
@@ -81,16 +132,28 @@ def mail_accepted(
     enqueue(
         mentee.email,
         "introduction_mentee",
-        f"{display_name(mentor)} accepted your request",
-        dedupe_key=f"request-accepted:{request.id}",
+        subjects[0],
+        dedupe_key=dedupe_keys[0],
         **context,
     )
     enqueue(
         mentor.email,
         "introduction_mentor",
-        f"Meet your mentee, {display_name(mentee)}",
-        dedupe_key=f"introduction-mentor:{request.id}",
+        subjects[1],
+        dedupe_key=dedupe_keys[1],
         **context,
+    )
+
+
+def mail_committee_request(request: MentorshipRequest) -> None:
+    """Tell the mentee the committee asked a mentor for them, and by when the mentor answers."""
+    _mail_about(
+        request,
+        False,
+        "committee",
+        f"The mentoring committee found you a mentor: {display_name(request.mentor)}",
+        expires_on=format_day(request.expires_at),
+        requests_url=absolute_url("requests.index"),
     )
 
 

@@ -34,6 +34,8 @@ from app.models.mentorship import MINIMUM_MONTHS, new_nonce
 from app.program import get_settings
 from app.requests.mail import (
     mail_accepted,
+    mail_committee_match,
+    mail_committee_request,
     mail_declined,
     mail_new_request,
     mail_superseded,
@@ -55,7 +57,7 @@ def _is_postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def _lock_profiles(*user_ids: int) -> None:
+def lock_profiles(*user_ids: int) -> None:
     """Lock these members' profile rows until the transaction ends, so that counting a
     mentor's mentees or a mentee's requests after this is safe from a concurrent change.
 
@@ -93,7 +95,7 @@ def create_request(
     as a sequential one. Raises DomainError (with `field` for a form field); saves nothing then.
     """
     get_settings()  # created on first use, with a commit: before the locks are taken
-    _lock_profiles(mentee.id, mentor.id)
+    lock_profiles(mentee.id, mentor.id)
     try:
         check_may_request(mentee, mentor)
         text = clean_message(message)
@@ -110,7 +112,7 @@ def create_request(
         objectives=objectives,
         preferred_contact_method=method,
         status=MentorshipRequest.PENDING,
-        source="mentee",
+        source=MentorshipRequest.BY_MENTEE,
         created_at=now,
         expires_at=now + timedelta(days=get_settings().request_expiry_days),
     )
@@ -279,7 +281,7 @@ def accept_request(
     _refuse_if_expired(request)
     mentor, mentee = request.mentor, request.mentee
     limit = get_settings().max_active_mentorships_per_mentee  # before the locks (see above)
-    _lock_profiles(mentor.id, mentee.id)
+    lock_profiles(mentor.id, mentee.id)
     try:
         if not mentor_is_eligible(mentor):
             raise DomainError(
@@ -299,11 +301,25 @@ def accept_request(
         db.session.rollback()
         raise
     now = _leave_pending(request, MentorshipRequest.ACCEPTED, actor, expected_nonce)
+    mentorship = start_mentorship(mentor, mentee, now, request)
+    if active_mentorships_as_mentee(mentee) >= limit:
+        _supersede_other_requests(request, now)
+    mail_accepted(request, mentorship, text_note)
+    _apply_mentor_choices(request, stop_accepting, decline_others, now)
+    db.session.commit()
+    return mentorship
+
+
+def start_mentorship(
+    mentor: User, mentee: User, now: datetime, request: MentorshipRequest | None = None
+) -> Mentorship:
+    """A mentorship of `mentor` and `mentee` starting on `now`'s day for at least
+    MINIMUM_MONTHS (from `request`, if one was accepted), added to the caller's transaction."""
     today = now.date()
     mentorship = Mentorship(
         mentor_id=mentor.id,
         mentee_id=mentee.id,
-        request_id=request.id,
+        request_id=request.id if request is not None else None,
         status=Mentorship.ACTIVE,
         started_on=today,
         minimum_end_on=add_months(today, MINIMUM_MONTHS),
@@ -311,11 +327,42 @@ def accept_request(
     )
     db.session.add(mentorship)
     db.session.flush()
-    if active_mentorships_as_mentee(mentee) >= limit:
-        _supersede_other_requests(request, now)
-    mail_accepted(request, mentorship, text_note)
-    _apply_mentor_choices(request, stop_accepting, decline_others, now)
-    db.session.commit()
+    return mentorship
+
+
+def add_committee_request(
+    mentee: User, mentor: User, message: str, objectives, contact_method, now: datetime
+) -> MentorshipRequest:
+    """A request the committee makes for `mentee` to `mentor` (source "committee"): the mentor
+    receives the new-request e-mail with its decision links, the mentee a note that the
+    committee asked. Added to the caller's transaction: the caller has checked the rules
+    (both in its pool, the mentor with a spot), locked both profiles, and commits."""
+    request = MentorshipRequest(
+        mentee=mentee,
+        mentor=mentor,
+        message=message,
+        objectives=list(objectives),
+        preferred_contact_method=contact_method,
+        status=MentorshipRequest.PENDING,
+        source=MentorshipRequest.BY_COMMITTEE,
+        created_at=now,
+        expires_at=now + timedelta(days=get_settings().request_expiry_days),
+    )
+    db.session.add(request)
+    db.session.flush()
+    mail_new_request(request, f"request-new:{request.id}")
+    mail_committee_request(request)
+    return request
+
+
+def add_committee_mentorship(
+    mentee: User, mentor: User, objectives, contact_method, now: datetime
+) -> Mentorship:
+    """A mentorship the committee starts without asking the mentor (the program's setting),
+    with the introduction e-mails to both. Added to the caller's transaction, on the same
+    terms as `add_committee_request`."""
+    mentorship = start_mentorship(mentor, mentee, now)
+    mail_committee_match(mentorship, objectives, contact_method)
     return mentorship
 
 
