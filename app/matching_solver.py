@@ -29,7 +29,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 MOST_MATCHES = "most_matches"
 BEST_FIT = "best_fit"
@@ -105,6 +104,10 @@ def assign(
     seats = np.repeat(np.arange(open_mentors.size), spots[open_mentors])
     pairs = list(locks)
     if rows.size and seats.size:
+        # Imported here: scipy.optimize takes a second or two to import, which every start of
+        # the application (web workers, commands, tests) would pay for the workbench's sake.
+        from scipy.optimize import linear_sum_assignment
+
         most_pairs = min(rows.size, seats.size)
         value = _values(
             fit[np.ix_(rows, open_mentors)],

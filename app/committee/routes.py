@@ -7,6 +7,7 @@ import app.committee.audit.routes  # noqa: F401
 import app.committee.dashboard.routes  # noqa: F401
 import app.committee.exports.routes  # noqa: F401
 import app.committee.feedback.routes  # noqa: F401
+import app.committee.matching.routes  # noqa: F401
 import app.committee.members.routes  # noqa: F401
 import app.committee.roster.routes  # noqa: F401
 import app.committee.settings.routes  # noqa: F401

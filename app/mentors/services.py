@@ -319,13 +319,17 @@ def score_column(mentee: matching.Member, face_to_face_id: int | None) -> Column
     return total
 
 
+def employer_key(profile=Profile) -> ColumnElement:
+    """matching.normalise_employer of `profile`'s employer (Profile or an alias of it)."""
+    return func.lower(func.replace(func.coalesce(profile.employer, ""), " ", ""))
+
+
 def conflict_column(mentee: matching.Member) -> ColumnElement:
     """1 when the mentor works at the mentee's employer (matching.same_employer), else 0."""
     mine = matching.normalise_employer(mentee.employer)
     if not mine:
         return literal(0)
-    theirs = func.lower(func.replace(func.coalesce(Profile.employer, ""), " ", ""))
-    return case((theirs == mine, 1), else_=0)
+    return case((employer_key() == mine, 1), else_=0)
 
 
 def _request_sent(viewer_id: int) -> ColumnElement:

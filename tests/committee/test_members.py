@@ -68,8 +68,9 @@ def targets(make_member):
 
 @pytest.fixture
 def pair_targets(make_member):
-    """A request and the mentorship it became, for the dashboard's admin views."""
-    from app.models import Mentorship, MentorshipRequest
+    """A request and the mentorship it became, for the dashboard's admin views; a matching
+    draft with the pair's mentee in its pool, for the matching workbench."""
+    from app.models import MatchingPoolEntry, MatchingRun, Mentorship, MentorshipRequest
 
     mentor, mentee = make_member(), make_member()
     request = MentorshipRequest(
@@ -90,8 +91,17 @@ def pair_targets(make_member):
         minimum_end_on=TODAY + timedelta(days=183),
     )
     db.session.add(mentorship)
+    run = MatchingRun(objective="most_matches", criteria={}, experience_gap=3)
+    db.session.add(run)
+    db.session.flush()
+    db.session.add(MatchingPoolEntry(run_id=run.id, role="mentee", user_id=mentee.id))
     db.session.commit()
-    return {"request_id": request.id, "mentorship_id": mentorship.id}
+    return {
+        "request_id": request.id,
+        "mentorship_id": mentorship.id,
+        "run_id": run.id,
+        "mentee_id": mentee.id,
+    }
 
 
 def test_the_committee_blueprint_has_the_expected_routes(app, targets, pair_targets):

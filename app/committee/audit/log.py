@@ -17,6 +17,7 @@ TARGET_LABELS = {
     "settings": "Program settings",
     "intake": "Intake",
     "export": "Export",
+    "matching_run": "Matching draft",
 }
 
 
@@ -25,7 +26,7 @@ def describe(event: AuditEvent) -> str:
     old -> new values; never texts (the events don't hold them)."""
     detail = event.detail or {}
     parts = []
-    for name in ("name", "filename", "export", "rows"):
+    for name in ("name", "filename", "export", "rows", "change", "pairs"):
         if name in detail:
             parts.append(f"{name.replace('_', ' ')}: {detail[name]}")
     if "expires_on" in detail:

@@ -32,6 +32,12 @@ COMMITTEE_GRANTED = "committee.granted"
 COMMITTEE_REVOKED = "committee.revoked"
 EXPORT_DOWNLOADED = "export.downloaded"
 REQUEST_EMAIL_RESENT = "request.email_resent"
+SETTINGS_MATCHING_CHANGED = "settings.matching_changed"
+MATCHING_RUN = "matching.run"
+MATCHING_CHANGED = "matching.changed"
+MATCHING_PUBLISHED = "matching.published"
+MATCHING_DISCARDED = "matching.discarded"
+MATCHING_CARRIED = "matching.carried"
 
 ACTIONS = {
     MEMBERSHIP_VERIFIED: "Membership verified",
@@ -51,6 +57,12 @@ ACTIONS = {
     COMMITTEE_REVOKED: "Committee role removed",
     EXPORT_DOWNLOADED: "Export downloaded",
     REQUEST_EMAIL_RESENT: "Request e-mail sent to the mentor again",
+    SETTINGS_MATCHING_CHANGED: "Committee match setting changed",
+    MATCHING_RUN: "Matching draft made",
+    MATCHING_CHANGED: "Matching draft changed",
+    MATCHING_PUBLISHED: "Matching draft published",
+    MATCHING_DISCARDED: "Matching draft discarded",
+    MATCHING_CARRIED: "Unmatched mentees carried to the next intake",
 }
 
 # Target types, by model class name.
@@ -59,6 +71,7 @@ TARGET_TYPES = {
     "RosterImport": "roster_import",
     "ProgramSettings": "settings",
     "Intake": "intake",
+    "MatchingRun": "matching_run",
 }
 
 

@@ -197,3 +197,11 @@ def update_texts(actor: User, texts: dict) -> bool:
         checked,
         lambda changes: {"lengths": {name: len(new or "") for name, (_, new) in changes.items()}},
     )
+
+
+def update_matching(actor: User, need_confirmation: bool) -> bool:
+    """Whether mentors confirm the pairs the committee publishes from the matching workbench
+    (each gets a request to accept or decline) or the mentorships start at once. Returns
+    whether anything changed."""
+    values = {"committee_matches_need_confirmation": bool(need_confirmation)}
+    return _save(actor, trail.SETTINGS_MATCHING_CHANGED, values, _all_changes)

@@ -1,0 +1,569 @@
+"""What the matching pages show (reading only), and whether a draft is still up to date.
+
+`review` reads a run, its pairs with their reasons, who is left out and why, and the pairs the
+committee removed, in a constant number of SQL statements whatever the number of pairs.
+`draft_problems` compares a draft with the program now: a mentee who sent a request or got a
+mentor since, a mentor who became full, a member who can no longer take part, a conflict of
+interest that appeared. `mentee_choices` lists the mentors one mentee could have instead.
+"""
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, select
+from sqlalchemy.orm import aliased
+
+from app import clock
+from app.agreements import AGREEMENT_VERSIONS
+from app.committee.matching import pool
+from app.eligibility.sql import (
+    active_mentorships_as_mentee,
+    eligible_mentee_conditions,
+    listed_mentor_conditions,
+    pending_requests_as_mentee,
+)
+from app.extensions import db
+from app.matching import Member
+from app.matching_criteria import (
+    CRITERIA,
+    Criteria,
+    Criterion,
+    LeftOut,
+    PairReason,
+    Setting,
+    describe,
+    evaluate,
+    pair_reasons,
+)
+from app.matching_solver import OBJECTIVES
+from app.mentors.services import employer_key, load_vocabularies
+from app.models import (
+    Intake,
+    MatchingExclusion,
+    MatchingPair,
+    MatchingPoolEntry,
+    MatchingRun,
+    Mentorship,
+    MentorshipRequest,
+    Profile,
+    User,
+)
+from app.models.profiles import MENTEE, MENTOR
+
+# How many of a draft's problems a page names (the rest are counted).
+PROBLEMS_SHOWN = 20
+# How many mentors the page of one mentee's choices lists, unless asked for all.
+CHOICES_SHOWN = 25
+
+
+def criteria_of(run: MatchingRun) -> Criteria:
+    return Criteria.from_json(run.criteria, run.experience_gap)
+
+
+def reasons_from(stored: list) -> list[PairReason]:
+    """A pair's reasons as stored ([[code, met, points, detail, required], ...])."""
+    return [
+        PairReason(code, met, points, detail, required)
+        for code, met, points, detail, required in stored
+    ]
+
+
+def reasons_to_store(reasons) -> list:
+    return [[r.code, r.met, r.points, r.detail, r.required] for r in reasons]
+
+
+def _name(user, profile) -> ColumnElement:
+    return func.coalesce(profile.display_name, user.name)
+
+
+def _person():
+    """Aliases of User and Profile, to name one of the members of a row."""
+    return aliased(User), aliased(Profile)
+
+
+def _with_person(statement, id_column, user, profile):
+    return statement.join(user, user.id == id_column).outerjoin(profile, profile.user_id == user.id)
+
+
+@dataclass
+class PairRow:
+    id: int
+    mentee_id: int
+    mentee_name: str
+    mentor_id: int
+    mentor_name: str
+    fit: int
+    reasons: list[PairReason]
+    locked: bool
+    origin: str
+    request_id: int | None
+    mentorship_id: int | None
+
+    @property
+    def shown_reasons(self) -> list[PairReason]:
+        """What the pair shares (required or with points), then the preferred ones missed."""
+        return [r for r in self.reasons if r.met] + [r for r in self.reasons if not r.met]
+
+
+@dataclass
+class LeftOutRow:
+    user_id: int
+    name: str
+    reason: str
+    fix: str | None
+    code: str | None
+    spots_left: int = 0  # a mentor's spots this draft leaves
+
+
+@dataclass
+class ExclusionRow:
+    mentee_id: int
+    mentee_name: str
+    mentor_id: int
+    mentor_name: str
+
+
+@dataclass
+class RunReview:
+    run: MatchingRun
+    criteria: Criteria
+    pairs: list[PairRow]
+    mentees_left: list[LeftOutRow]
+    mentors_left: list[LeftOutRow]
+    exclusions: list[ExclusionRow]
+    problems: list[str] = field(default_factory=list)
+    problems_total: int = 0
+
+    @property
+    def settings(self) -> list[tuple[Criterion, Setting]]:
+        """Each criterion and how the run set it, in CRITERIA's order."""
+        return [(c, self.criteria.setting(c.code)) for c in CRITERIA]
+
+    @property
+    def objective_label(self) -> str:
+        return OBJECTIVES.get(self.run.objective, self.run.objective)
+
+    @property
+    def total_fit(self) -> int:
+        return sum(pair.fit for pair in self.pairs)
+
+    @property
+    def locked(self) -> int:
+        return sum(pair.locked for pair in self.pairs)
+
+    @property
+    def spots_left(self) -> int:
+        return sum(row.spots_left for row in self.mentors_left)
+
+
+def _pairs(run: MatchingRun) -> list[PairRow]:
+    (mentee_user, mentee_profile), (mentor_user, mentor_profile) = _person(), _person()
+    statement = select(
+        MatchingPair,
+        _name(mentee_user, mentee_profile).label("mentee_name"),
+        _name(mentor_user, mentor_profile).label("mentor_name"),
+    )
+    statement = _with_person(statement, MatchingPair.mentee_id, mentee_user, mentee_profile)
+    statement = _with_person(statement, MatchingPair.mentor_id, mentor_user, mentor_profile)
+    rows = db.session.execute(
+        statement.where(MatchingPair.run_id == run.id).order_by(
+            func.lower(_name(mentee_user, mentee_profile)), MatchingPair.mentee_id
+        )
+    ).all()
+    return [
+        PairRow(
+            id=pair.id,
+            mentee_id=pair.mentee_id,
+            mentee_name=mentee_name,
+            mentor_id=pair.mentor_id,
+            mentor_name=mentor_name,
+            fit=pair.fit,
+            reasons=reasons_from(pair.reasons),
+            locked=pair.locked,
+            origin=pair.origin,
+            request_id=pair.request_id,
+            mentorship_id=pair.mentorship_id,
+        )
+        for pair, mentee_name, mentor_name in rows
+    ]
+
+
+def _left_out(run: MatchingRun, pairs: list[PairRow]) -> tuple[list[LeftOutRow], list[LeftOutRow]]:
+    """The mentees without a pair and the mentors with spots the draft leaves, and why."""
+    E = MatchingPoolEntry
+    (user, profile), (suggested_user, suggested_profile) = _person(), _person()
+    statement = select(
+        E,
+        _name(user, profile).label("name"),
+        _name(suggested_user, suggested_profile).label("suggested_name"),
+    )
+    statement = _with_person(statement, E.user_id, user, profile)
+    statement = statement.outerjoin(suggested_user, suggested_user.id == E.suggested_id).outerjoin(
+        suggested_profile, suggested_profile.user_id == suggested_user.id
+    )
+    rows = db.session.execute(
+        statement.where(E.run_id == run.id).order_by(func.lower(_name(user, profile)), E.user_id)
+    ).all()
+    matched = {pair.mentee_id for pair in pairs}
+    taken = Counter(pair.mentor_id for pair in pairs)
+    mentees, mentors = [], []
+    for entry, name, suggested_name in rows:
+        if entry.role == E.MENTEE and entry.user_id in matched:
+            continue
+        spots_left = entry.open_spots - taken[entry.user_id] if entry.role == E.MENTOR else 0
+        if entry.role == E.MENTOR and spots_left <= 0:
+            continue
+        if entry.left_out:
+            why = LeftOut(entry.left_out, entry.left_out_detail or {}, entry.suggested_id)
+            reason, fix = describe(why, lambda _id, n=suggested_name: n or "a member who left")
+        else:
+            reason, fix = "Not explained: re-run the draft to see why.", None
+        row = LeftOutRow(entry.user_id, name, reason, fix, entry.left_out, spots_left)
+        (mentees if entry.role == E.MENTEE else mentors).append(row)
+    return mentees, mentors
+
+
+def _exclusions(run: MatchingRun) -> list[ExclusionRow]:
+    X = MatchingExclusion
+    (mentee_user, mentee_profile), (mentor_user, mentor_profile) = _person(), _person()
+    statement = select(
+        X.mentee_id,
+        _name(mentee_user, mentee_profile),
+        X.mentor_id,
+        _name(mentor_user, mentor_profile),
+    )
+    statement = _with_person(statement, X.mentee_id, mentee_user, mentee_profile)
+    statement = _with_person(statement, X.mentor_id, mentor_user, mentor_profile)
+    rows = db.session.execute(
+        statement.where(X.run_id == run.id).order_by(X.created_at, X.mentee_id)
+    ).all()
+    return [ExclusionRow(*row) for row in rows]
+
+
+def review(run: MatchingRun) -> RunReview:
+    """Everything the review page of `run` shows (a draft is checked against the program now)."""
+    pairs = _pairs(run)
+    mentees_left, mentors_left = _left_out(run, pairs)
+    problems = draft_problems(run) if run.is_draft else []
+    return RunReview(
+        run=run,
+        criteria=criteria_of(run),
+        pairs=pairs,
+        mentees_left=mentees_left,
+        mentors_left=mentors_left,
+        exclusions=_exclusions(run),
+        problems=problems[:PROBLEMS_SHOWN],
+        problems_total=len(problems),
+    )
+
+
+# --- is the draft still up to date? ----------------------------------------------------------
+
+
+def _eligible(conditions) -> ColumnElement:
+    return case((and_(*conditions), 1), else_=0)
+
+
+def draft_problems(run: MatchingRun) -> list[str]:
+    """What changed since the draft was made that its pairs can't survive (empty: none), in
+    three statements: its mentees, its mentors, and conflicts of interest between its pairs."""
+    today = clock.today()
+    P = MatchingPair
+    problems = []
+    name = _name(User, Profile)
+    pending = pending_requests_as_mentee(User.id)
+    active = active_mentorships_as_mentee(User.id)
+    eligible = _eligible(eligible_mentee_conditions(today, AGREEMENT_VERSIONS[MENTEE]))
+    for mentee_name, has_mentor, may_take_part in db.session.execute(
+        select(name, active, eligible)
+        .select_from(P)
+        .join(User, User.id == P.mentee_id)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .where(P.run_id == run.id, or_(pending > 0, active > 0, eligible == 0))
+        .order_by(func.lower(name), User.id)
+    ):
+        if not may_take_part:
+            problems.append(f"{mentee_name} can't take part as a mentee now.")
+        elif has_mentor:
+            problems.append(f"{mentee_name} has a mentor now.")
+        else:
+            problems.append(f"{mentee_name} has a request waiting for an answer now.")
+
+    in_draft = (
+        select(P.mentor_id, func.count().label("pairs"))
+        .where(P.run_id == run.id)
+        .group_by(P.mentor_id)
+        .subquery()
+    )
+    spots = pool.open_spots_column()
+    eligible = _eligible(listed_mentor_conditions(today, AGREEMENT_VERSIONS[MENTOR]))
+    accepting = func.coalesce(Profile.accepting_requests, False)
+    for mentor_name, pairs, open_spots, may_mentor, takes_requests in db.session.execute(
+        select(name, in_draft.c.pairs, spots, eligible, accepting)
+        .select_from(in_draft)
+        .join(User, User.id == in_draft.c.mentor_id)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .where(or_(spots < in_draft.c.pairs, eligible == 0, not_(accepting)))
+        .order_by(func.lower(name), User.id)
+    ):
+        if not may_mentor:
+            problems.append(f"{mentor_name} can't take mentees now.")
+        elif not takes_requests:
+            problems.append(f"{mentor_name} is not taking new mentees now.")
+        else:
+            left = max(open_spots or 0, 0)
+            problems.append(
+                f"{mentor_name} is full now: {_spots(left)} left for {pairs} pairs in this draft."
+            )
+
+    problems.extend(_new_conflicts(run))
+    return problems
+
+
+def _spots(n: int) -> str:
+    return f"{n} spot{'' if n == 1 else 's'}"
+
+
+def _new_conflicts(run: MatchingRun) -> list[str]:
+    P = MatchingPair
+    R = MentorshipRequest
+    (mentee_user, mentee_profile), (mentor_user, mentor_profile) = _person(), _person()
+    declined = exists(
+        select(1).where(
+            R.mentee_id == P.mentee_id, R.mentor_id == P.mentor_id, R.status == R.DECLINED
+        )
+    )
+    ended = exists(
+        select(1).where(
+            Mentorship.mentee_id == P.mentee_id,
+            Mentorship.mentor_id == P.mentor_id,
+            Mentorship.status == Mentorship.ENDED_EARLY,
+        )
+    )
+    same_employer = and_(
+        employer_key(mentee_profile) != "",
+        employer_key(mentee_profile) == employer_key(mentor_profile),
+    )
+    statement = select(
+        _name(mentee_user, mentee_profile),
+        _name(mentor_user, mentor_profile),
+        case((same_employer, 1), else_=0),
+    ).select_from(P)
+    statement = _with_person(statement, P.mentee_id, mentee_user, mentee_profile)
+    statement = _with_person(statement, P.mentor_id, mentor_user, mentor_profile)
+    rows = db.session.execute(
+        statement.where(P.run_id == run.id, or_(declined, ended, same_employer)).order_by(P.id)
+    ).all()
+    return [
+        f"{mentee} and {mentor} work at the same employer now."
+        if employer
+        else f"{mentee} and {mentor} have a declined request or an ended mentorship now."
+        for mentee, mentor, employer in rows
+    ]
+
+
+# --- one mentee's choices ---------------------------------------------------------------------
+
+
+@dataclass
+class SwapChoice:
+    """Swap mentors with the pair `pair_id`: its mentee takes this mentee's mentor."""
+
+    pair_id: int
+    mentee_id: int
+    mentee_name: str
+
+
+@dataclass
+class MentorChoice:
+    mentor_id: int
+    name: str
+    fit: int
+    reasons: list[PairReason]
+    spots_left: int
+    current: bool = False
+    swaps: list[SwapChoice] = field(default_factory=list)
+
+
+@dataclass
+class MenteeChoices:
+    run: MatchingRun
+    mentee: Member
+    current: PairRow | None
+    left_out: LeftOutRow | None
+    choices: list[MentorChoice]
+    total: int  # mentors allowed with this mentee
+    not_allowed: int  # mentors in the pool who are not
+
+    @property
+    def all_shown(self) -> bool:
+        return len(self.choices) == self.total
+
+
+def mentee_choices(run: MatchingRun, mentee_id: int, show_all: bool = False):
+    """The mentors of the run's pool this mentee may have (every required criterion, no
+    conflict of interest, not removed), best fit first, with the spots each has left in the
+    draft and, for a full one, the swaps that keep every pair allowed. None: the member is not
+    among the run's mentees."""
+    E = MatchingPoolEntry
+    entries = db.session.execute(
+        select(E.role, E.user_id, E.open_spots).where(
+            E.run_id == run.id, or_(E.role == E.MENTOR, E.user_id == mentee_id)
+        )
+    ).all()
+    if not any(role == E.MENTEE and user_id == mentee_id for role, user_id, _ in entries):
+        return None
+    open_spots = {user_id: spots for role, user_id, spots in entries if role == E.MENTOR}
+    pairs = _pairs(run)
+    current = next((pair for pair in pairs if pair.mentee_id == mentee_id), None)
+    vocab = load_vocabularies()
+    members = pool.members([mentee_id, *open_spots], vocab)
+    mentee = members.get(mentee_id)
+    if mentee is None:
+        return None
+    mentors = [members[i] for i in sorted(open_spots) if i in members]
+    criteria = criteria_of(run)
+    forbidden = set(_excluded_pairs(run))
+    evaluation = evaluate(
+        [mentee],
+        mentors,
+        criteria,
+        pool.history({mentee_id}, {m.id for m in mentors}),
+        forbidden,
+    )
+    taken = Counter(pair.mentor_id for pair in pairs)
+    allowed = [(j, m) for j, m in enumerate(mentors) if evaluation.allowed[0, j]]
+    allowed.sort(key=lambda item: (-int(evaluation.fit[0, item[0]]), item[1].name.lower()))
+    shown = allowed if show_all else allowed[:CHOICES_SHOWN]
+    choices = [
+        MentorChoice(
+            mentor_id=mentor.id,
+            name=mentor.name,
+            fit=int(evaluation.fit[0, j]),
+            reasons=list(pair_reasons(mentee, mentor, criteria)),
+            spots_left=open_spots[mentor.id] - taken[mentor.id],
+            current=current is not None and current.mentor_id == mentor.id,
+        )
+        for j, mentor in shown
+    ]
+    if current is not None:
+        _add_swaps(choices, pairs, current, criteria, forbidden, vocab)
+    left_out = None
+    if current is None:
+        left_out = next((r for r in _left_out(run, pairs)[0] if r.user_id == mentee_id), None)
+    return MenteeChoices(
+        run=run,
+        mentee=mentee,
+        current=current,
+        left_out=left_out,
+        choices=choices,
+        total=len(allowed),
+        not_allowed=len(mentors) - len(allowed) - sum(m.id == mentee_id for m in mentors),
+    )
+
+
+def _excluded_pairs(run: MatchingRun) -> list[tuple[int, int]]:
+    X = MatchingExclusion
+    return [
+        tuple(row)
+        for row in db.session.execute(select(X.mentee_id, X.mentor_id).where(X.run_id == run.id))
+    ]
+
+
+def _add_swaps(choices, pairs, current: PairRow, criteria, forbidden, vocab) -> None:
+    """For each full mentor of `choices`, the pairs whose mentee may take `current`'s mentor."""
+    full = {choice.mentor_id for choice in choices if choice.spots_left <= 0 and not choice.current}
+    candidates = [pair for pair in pairs if pair.mentor_id in full]
+    if not candidates:
+        return
+    members = pool.members([current.mentor_id, *(p.mentee_id for p in candidates)], vocab)
+    mentor = members.get(current.mentor_id)
+    others = [members[p.mentee_id] for p in candidates if p.mentee_id in members]
+    if mentor is None or not others:
+        return
+    evaluation = evaluate(
+        others,
+        [mentor],
+        criteria,
+        pool.history({m.id for m in others}, {mentor.id}),
+        forbidden,
+    )
+    may_swap = {other.id for i, other in enumerate(others) if evaluation.allowed[i, 0]}
+    by_mentor: dict[int, list[SwapChoice]] = {}
+    for pair in candidates:
+        if pair.mentee_id in may_swap:
+            by_mentor.setdefault(pair.mentor_id, []).append(
+                SwapChoice(pair.id, pair.mentee_id, pair.mentee_name)
+            )
+    for choice in choices:
+        choice.swaps = by_mentor.get(choice.mentor_id, [])
+
+
+# --- the CSV of a run -------------------------------------------------------------------------
+
+CSV_HEADER = [
+    "kind",
+    "mentee_id",
+    "mentee",
+    "mentor_id",
+    "mentor",
+    "fit",
+    "locked",
+    "why",
+    "fix",
+    "spots_left",
+]
+
+
+def csv_rows(view: RunReview) -> Iterator[list]:
+    """The pairs, then the mentees without a mentor, then the mentors with spots left."""
+    for pair in view.pairs:
+        why = "; ".join(
+            f"{r.label}: {r.detail}" + (f" (+{r.points})" if r.points else "")
+            for r in pair.reasons
+            if r.met
+        )
+        yield [
+            "pair",
+            pair.mentee_id,
+            pair.mentee_name,
+            pair.mentor_id,
+            pair.mentor_name,
+            pair.fit,
+            pair.locked,
+            why,
+            None,
+            None,
+        ]
+    for row in view.mentees_left:
+        yield [
+            "mentee without a mentor",
+            row.user_id,
+            row.name,
+            None,
+            None,
+            None,
+            None,
+            row.reason,
+            row.fix,
+            None,
+        ]
+    for row in view.mentors_left:
+        yield [
+            "mentor with spots left",
+            None,
+            None,
+            row.user_id,
+            row.name,
+            None,
+            None,
+            row.reason,
+            row.fix,
+            row.spots_left,
+        ]
+
+
+def next_intake_for(run: MatchingRun) -> Intake | None:
+    """Where the run's unmatched mentees would be carried."""
+    return pool.following_intake(run.intake, clock.today())
