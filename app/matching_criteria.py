@@ -544,9 +544,9 @@ def _label(code: str) -> str:
     return CRITERIA_BY_CODE[code].label
 
 
-def _some(n: int, role: str) -> str:
-    """ "1 mentor", "3 mentors"."""
-    return f"{n:,} {role}{'' if n == 1 else 's'}"
+def counted(n: int, noun: str) -> str:
+    """ "1 mentor", "3 mentors", "1,200 spots"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _relax_fix(detail: Mapping, role: str) -> str | None:
@@ -554,7 +554,7 @@ def _relax_fix(detail: Mapping, role: str) -> str | None:
         return None
     return (
         f"Making {_label(detail['relax'])} preferred instead of required would let "
-        f"{_some(detail['would_fit'], role)} fit."
+        f"{counted(detail['would_fit'], role)} fit."
     )
 
 
@@ -604,7 +604,7 @@ def _excluded(detail: Mapping, role: str) -> tuple[str, str | None]:
 
 def _still_room(detail: Mapping, role: str, verb: str) -> str:
     n = detail["with_room"]
-    return f"{_some(n, role)} who fit still {verb if n == 1 else verb.replace('has', 'have')}"
+    return f"{counted(n, role)} who fit still {verb if n == 1 else verb.replace('has', 'have')}"
 
 
 def describe(left_out: LeftOut, name_of: Callable[[int | None], str]) -> tuple[str, str | None]:

@@ -66,12 +66,17 @@ def decide(token: str):
     if not outcome.done:
         return _render(outcome.page, form, error=outcome.error, status=409)
     mentee = display_name(outcome.page.mentee)
+    asked = (
+        f"the committee's match with {mentee}"
+        if outcome.page.request.by_committee
+        else f"{mentee}'s request"
+    )
     if outcome.decision == services.ACCEPT:
         flash(
-            f"You accepted {mentee}'s request. We introduced you to each other by e-mail; your "
+            f"You accepted {asked}. We introduced you to each other by e-mail; your "
             f"mentorship runs at least until {format_day(outcome.mentorship.minimum_end_on)}.",
             "success",
         )
     else:
-        flash(f"You declined {mentee}'s request. We let them know kindly.", "success")
+        flash(f"You declined {asked}. We let them know kindly.", "success")
     return redirect(url_for("respond.show", token=token), code=303)

@@ -32,6 +32,7 @@ from app.matching_criteria import (
     LeftOut,
     PairReason,
     Setting,
+    counted,
     describe,
     evaluate,
     pair_reasons,
@@ -314,15 +315,12 @@ def draft_problems(run: MatchingRun) -> list[str]:
         else:
             left = max(open_spots or 0, 0)
             problems.append(
-                f"{mentor_name} is full now: {_spots(left)} left for {pairs} pairs in this draft."
+                f"{mentor_name} is full now: {counted(left, 'spot')} left, "
+                f"{counted(pairs, 'pair')} in this draft."
             )
 
     problems.extend(_new_conflicts(run))
     return problems
-
-
-def _spots(n: int) -> str:
-    return f"{n} spot{'' if n == 1 else 's'}"
 
 
 def _new_conflicts(run: MatchingRun) -> list[str]:

@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -35,7 +34,7 @@ from app.committee.settings.services import update_matching
 from app.errors_domain import DomainError, show_on_form
 from app.extensions import db
 from app.htmx import is_htmx, wants_fragment
-from app.matching_criteria import CRITERIA_BY_CODE, MODES
+from app.matching_criteria import CRITERIA_BY_CODE, MODES, counted
 from app.models import Intake, MatchingRun
 from app.program import get_settings
 from app.query_args import record_id
@@ -314,9 +313,11 @@ def matching_carry(run_id):
     except DomainError as error:
         flash(error.message, "error")
     else:
-        message = f"{outcome.carried:,} mentees carried to the {outcome.intake.name} intake."
+        message = (
+            f"{counted(outcome.carried, 'mentee')} carried to the {outcome.intake.name} intake."
+        )
         if outcome.already:
-            message += f" {outcome.already:,} were carried already."
+            message += f" {counted(outcome.already, 'mentee')} had been carried already."
         flash(message, "success")
     return redirect(url_for("committee.matching_review", run_id=run.id))
 
@@ -339,7 +340,8 @@ def matching_export(run_id):
     run = _run_or_404(run_id)
     DraftForm()
     filename, rows = services.export_run(current_user, run, clock.today())
-    response = Response(stream_with_context(csv_chunks(review.CSV_HEADER, rows)))
+    # The rows were read already: the file is written out of memory, needing no database.
+    response = Response(csv_chunks(review.CSV_HEADER, rows))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"

@@ -728,7 +728,7 @@ def discard_run(actor: User, run: MatchingRun) -> None:
 def export_run(actor: User, run: MatchingRun, today) -> tuple[str, Iterator[list]]:
     """Record the download in the audit trail (committed first), and return the file's name
     with its rows (`review.csv_rows`: the pairs, the mentees without a mentor and the mentors
-    with spots left, with why)."""
+    with spots left, with why), all read already."""
     view = review(run)
     audit.record(actor, audit.EXPORT_DOWNLOADED, run, export=f"matching draft {run.id}")
     db.session.commit()
