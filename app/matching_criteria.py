@@ -17,11 +17,13 @@ mentorship ended early.
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
 from app.matching import Member, Term, name_key, normalise_employer
-from app.matching_solver import Assignment
+from app.matching_solver import Assignment, assign
 
 REQUIRED, PREFERRED, IGNORED = "required", "preferred", "ignored"
 MODES = {REQUIRED: "Required", PREFERRED: "Preferred", IGNORED: "Ignored"}
@@ -85,11 +87,11 @@ class Criteria:
     def setting(self, code: str) -> Setting:
         return self.settings.get(code, Setting(IGNORED))
 
-    @property
+    @cached_property
     def required(self) -> list[str]:
         return [c.code for c in CRITERIA if self.setting(c.code).mode == REQUIRED]
 
-    @property
+    @cached_property
     def preferred(self) -> list[tuple[str, int]]:
         return [
             (c.code, self.setting(c.code).weight)
@@ -97,7 +99,7 @@ class Criteria:
             if self.setting(c.code).mode == PREFERRED
         ]
 
-    @property
+    @cached_property
     def used(self) -> list[str]:
         """The criteria that are not ignored, in CRITERIA's order."""
         return [c.code for c in CRITERIA if self.setting(c.code).mode != IGNORED]
@@ -173,9 +175,9 @@ def _meets(code: str, mentee: Member, mentor: Member, gap: int) -> tuple[bool, s
     return (True, _names(terms)) if terms else (False, missing)
 
 
-@dataclass(frozen=True)
-class PairReason:
-    """One criterion of a pair: met or not, the points it gave, what they share."""
+class PairReason(NamedTuple):
+    """One criterion of a pair: met or not, the points it gave, what they share. A tuple, so
+    that a draft's thousands of stored reasons read back cheaply."""
 
     code: str
     met: bool
@@ -186,6 +188,24 @@ class PairReason:
     @property
     def label(self) -> str:
         return CRITERIA_BY_CODE[self.code].label
+
+
+def reasons_in_words(reasons: Iterable) -> tuple[str, str]:
+    """What a pair shares, with the points each criterion gave ("Sector: Public libraries
+    (+5); Language: French (required)"), and the preferred criteria it misses ("Region").
+    `reasons` are PairReasons, or the lists they are stored as."""
+    shared, missed = [], []
+    for code, met, points, detail, required in reasons:
+        label = CRITERIA_BY_CODE[code].label
+        if not met:
+            missed.append(label)
+        elif points:
+            shared.append(f"{label}: {detail} (+{points})")
+        elif required:
+            shared.append(f"{label}: {detail} (required)")
+        else:
+            shared.append(f"{label}: {detail}")
+    return "; ".join(shared), "; ".join(missed)
 
 
 def pair_reasons(mentee: Member, mentor: Member, criteria: Criteria) -> tuple[PairReason, ...]:
@@ -222,36 +242,41 @@ class Evaluation:
     declined: np.ndarray
     ended_early: np.ndarray
     forbidden: np.ndarray  # pairs the committee removed
+    excluded: np.ndarray  # never made: a member with themself, conflicts, removed pairs
     required_ok: np.ndarray  # every required criterion met
     allowed: np.ndarray
     fit: np.ndarray
 
-    @property
-    def excluded(self) -> np.ndarray:
-        """Pairs never made: a member with themself, conflicts of interest, removed pairs."""
-        return (
-            self.same_person
-            | self.same_employer
-            | self.declined
-            | self.ended_early
-            | self.forbidden
-        )
+
+# Rows of mentees compared at a time, so that the temporary arrays stay small.
+_BLOCK = 256
 
 
-def _incidence(members: Sequence[Member], field_name: str, index: dict[int, int]) -> np.ndarray:
-    matrix = np.zeros((len(members), len(index)), dtype=np.float32)
+def _masks(members: Sequence[Member], fields: tuple[str, ...], index: dict) -> np.ndarray:
+    """Each member's entries of `fields` as bits: (members, words) unsigned 64-bit words."""
+    words = max(1, -(-len(index) // 64))
+    masks = np.zeros((len(members), words), dtype=np.uint64)
     for row, member in enumerate(members):
-        for term in getattr(member, field_name):
-            matrix[row, index[term.id]] = 1.0
-    return matrix
+        for field_name in fields:
+            for term in getattr(member, field_name):
+                bit = index[(field_name, term.id)]
+                masks[row, bit // 64] |= np.uint64(1 << (bit % 64))
+    return masks
 
 
-def _shared(mentees: Sequence[Member], mentors: Sequence[Member], field_name: str) -> np.ndarray:
-    """How many entries of `field_name` each pair has in common (a matrix product of who has
-    which entry: small whole numbers, exact in float32)."""
-    ids = sorted({term.id for m in (*mentees, *mentors) for term in getattr(m, field_name)})
-    index = {term_id: position for position, term_id in enumerate(ids)}
-    return _incidence(mentees, field_name, index) @ _incidence(mentors, field_name, index).T
+def _share_any(mentees: Sequence[Member], mentors: Sequence[Member], *fields: str) -> np.ndarray:
+    """Whether each pair has an entry of `fields` in common (the same entry of the same
+    field): a bitwise AND of their entries, a block of mentees at a time."""
+    keys = {(f, term.id) for m in (*mentees, *mentors) for f in fields for term in getattr(m, f)}
+    index = {key: bit for bit, key in enumerate(sorted(keys))}
+    theirs = _masks(mentors, fields, index)
+    mine = _masks(mentees, fields, index)
+    shared = np.zeros((len(mentees), len(mentors)), dtype=bool)
+    for start in range(0, len(mentees), _BLOCK):
+        block = shared[start : start + _BLOCK]
+        for word in range(mine.shape[1]):
+            block |= (mine[start : start + _BLOCK, word, None] & theirs[None, :, word]) != 0
+    return shared
 
 
 def _equal_codes(left: Sequence, right: Sequence) -> np.ndarray:
@@ -274,8 +299,7 @@ def _pairs_matrix(mentees, mentors, pairs: Iterable[tuple[int, int]]) -> np.ndar
 
 def _met(code: str, mentees, mentors, gap: int) -> np.ndarray:
     if code == EXPERTISE:
-        shared = _shared(mentees, mentors, "objectives") + _shared(mentees, mentors, "expertise")
-        return shared > 0
+        return _share_any(mentees, mentors, "objectives", "expertise")
     if code == REGION:
         return _equal_codes(
             [m.region.id if m.region else None for m in mentees],
@@ -289,7 +313,7 @@ def _met(code: str, mentees, mentors, gap: int) -> np.ndarray:
         )
         return theirs.reshape(1, -1) - mine.reshape(-1, 1) >= gap
     field_name = {SECTOR: "sectors", LANGUAGE: "languages", CONTACT: "contact_methods"}[code]
-    return _shared(mentees, mentors, field_name) > 0
+    return _share_any(mentees, mentors, field_name)
 
 
 def evaluate(
@@ -310,9 +334,9 @@ def evaluate(
     required_ok = np.ones(shape, dtype=bool)
     for code in criteria.required:
         required_ok &= met[code]
-    fit = np.zeros(shape, dtype=np.int64)
+    fit = np.zeros(shape, dtype=np.int32)  # at most 6 x 10
     for code, weight in criteria.preferred:
-        fit += met[code].astype(np.int64) * weight
+        fit[met[code]] += weight
     history = history or {}
     same_person = _equal_codes([m.id for m in mentees], [m.id for m in mentors])
     same_employer = _equal_codes(
@@ -335,6 +359,7 @@ def evaluate(
         declined=declined,
         ended_early=ended_early,
         forbidden=removed,
+        excluded=excluded,
         required_ok=required_ok,
         allowed=required_ok & ~excluded,
         fit=fit,
@@ -535,6 +560,62 @@ def explain_mentors(
                 why = LeftOut(why.code, {**why.detail, **totals}, why.suggested)
             explained[index] = (int(capacities[index] - load[index]), why)
     return explained
+
+
+# --- a whole run ------------------------------------------------------------------------------
+
+# Why a lock asked for is not kept.
+LOCK_NOT_ALLOWED = "not_allowed"  # the pair breaks a required criterion, or is a conflict
+LOCK_NO_SPOT = "no_spot"  # the mentor's spots are taken by other locks
+
+
+@dataclass
+class Plan:
+    """What a run works out: every pair compared, the best assignment, why each member left
+    out is, the reasons of each pair made, and the locks that could not be kept."""
+
+    evaluation: Evaluation
+    assignment: Assignment
+    mentees_left: dict[int, LeftOut]
+    mentors_left: dict[int, tuple[int, LeftOut]]
+    reasons: dict[tuple[int, int], tuple[PairReason, ...]]
+    dropped_locks: list[tuple[int, int, str]]  # (mentee index, mentor index, LOCK_...)
+
+
+def plan(
+    mentees: Sequence[Member],
+    mentors: Sequence[Member],
+    spots: Sequence[int],
+    criteria: Criteria,
+    objective: str,
+    history: Mapping[tuple[int, int], Iterable[str]] | None = None,
+    forbidden: Iterable[tuple[int, int]] = (),
+    locks: Iterable[tuple[int, int]] = (),
+) -> Plan:
+    """Match `mentees` with `mentors` (who have `spots`) for `objective` under `criteria`
+    (`evaluate`), keeping each of `locks` (mentee index, mentor index) that is allowed and has
+    a spot, in their order."""
+    evaluation = evaluate(mentees, mentors, criteria, history, forbidden)
+    kept, dropped, used = [], [], [0] * len(mentors)
+    for i, j in locks:
+        if not evaluation.allowed[i, j]:
+            dropped.append((i, j, LOCK_NOT_ALLOWED))
+        elif used[j] >= spots[j]:
+            dropped.append((i, j, LOCK_NO_SPOT))
+        else:
+            used[j] += 1
+            kept.append((i, j))
+    assignment = assign(evaluation.fit, evaluation.allowed, spots, kept, objective)
+    return Plan(
+        evaluation=evaluation,
+        assignment=assignment,
+        mentees_left=explain_mentees(evaluation, assignment, spots),
+        mentors_left=explain_mentors(evaluation, assignment, spots),
+        reasons={
+            (i, j): pair_reasons(mentees[i], mentors[j], criteria) for i, j in assignment.pairs
+        },
+        dropped_locks=dropped,
+    )
 
 
 # --- the explanations, in words -------------------------------------------------------------

@@ -85,7 +85,7 @@ def assign(
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"unknown objective {objective!r}")
-    fit = np.asarray(fit, dtype=np.int64)
+    fit = np.asarray(fit)
     allowed = np.asarray(allowed, dtype=bool)
     mentees, mentors = allowed.shape
     if fit.shape != allowed.shape or len(capacities) != mentors:
@@ -109,13 +109,15 @@ def assign(
         from scipy.optimize import linear_sum_assignment
 
         most_pairs = min(rows.size, seats.size)
-        value = _values(
+        costs = _costs(
             fit[np.ix_(rows, open_mentors)],
             usable[np.ix_(rows, open_mentors)],
             objective,
             most_pairs,
         )
-        chosen_rows, chosen_seats = linear_sum_assignment(value[:, seats], maximize=True)
+        # The costs are the values negated, so that the smallest total is the best: asking
+        # linear_sum_assignment to maximize would make it copy the whole matrix to negate it.
+        chosen_rows, chosen_seats = linear_sum_assignment(costs[:, seats])
         for row, seat in zip(chosen_rows, chosen_seats, strict=True):
             mentee, mentor = int(rows[row]), int(open_mentors[seats[seat]])
             if usable[mentee, mentor]:
@@ -123,7 +125,7 @@ def assign(
     pairs.sort()
     return Assignment(
         pairs=tuple(pairs),
-        total_fit=int(sum(int(fit[mentee, mentor]) for mentee, mentor in pairs)),
+        total_fit=sum(int(fit[mentee, mentor]) for mentee, mentor in pairs),
         locked=frozenset(locks),
     )
 
@@ -153,18 +155,22 @@ def _count_by_mentor(pairs, mentors: int) -> np.ndarray:
     return counts
 
 
-def _values(fit: np.ndarray, usable: np.ndarray, objective: str, most_pairs: int) -> np.ndarray:
-    """Each pair's value for `objective` when at most `most_pairs` pairs can be made; 0 for a
-    pair that can't be made."""
+def _costs(fit: np.ndarray, usable: np.ndarray, objective: str, most_pairs: int) -> np.ndarray:
+    """Each pair's value for `objective`, negated, when at most `most_pairs` pairs can be made;
+    0 for a pair that can't be made. Computed in place: one float64 matrix."""
     largest_fit = int(fit.max(initial=0))
+    costs = fit.astype(np.float64)
     if objective == MOST_MATCHES:
         big = largest_fit * most_pairs + 1
-        value = big + fit
+        costs += big
         best_total = (big + largest_fit) * most_pairs
     else:
         k = most_pairs + 1
-        value = fit * k + 1
+        costs *= k
+        costs += 1
         best_total = (largest_fit * k + 1) * most_pairs
     if best_total >= _EXACT_LIMIT:
         raise ValueError("the fits are too large to be added exactly")
-    return np.where(usable, value, 0).astype(np.float64)
+    np.negative(costs, out=costs)
+    costs[~usable] = 0.0
+    return costs

@@ -358,3 +358,23 @@ def test_every_explanation_is_true_on_random_pools():
                 assert not evaluation.allowed[i].any()
         spots = explain_mentors(evaluation, assignment, capacities)
         assert set(spots) == {j for j in range(len(mentors)) if load[j] < capacities[j]}
+
+
+def test_a_plan_keeps_the_locks_that_can_be_kept():
+    from app.matching_criteria import LOCK_NO_SPOT, LOCK_NOT_ALLOWED, plan
+
+    mentees = [member(1), member(2, languages=frozenset({LANGUAGES[1]})), member(3)]
+    mentors = [member(10, name="Ann"), member(11, name="Ben")]
+    result = plan(
+        mentees,
+        mentors,
+        [1, 1],
+        only(LANGUAGE),
+        MOST_MATCHES,
+        locks=[(1, 0), (0, 1), (2, 1)],  # 2 speaks only French; Ben's one spot goes to 0
+    )
+    assert result.dropped_locks == [(1, 0, LOCK_NOT_ALLOWED), (2, 1, LOCK_NO_SPOT)]
+    assert result.assignment.pairs == ((0, 1), (2, 0))
+    assert result.assignment.locked == frozenset({(0, 1)})
+    assert set(result.reasons) == {(0, 1), (2, 0)}
+    assert result.mentees_left[1].code == NO_MENTOR_MEETS

@@ -198,9 +198,9 @@ def test_a_run_is_a_draft_with_its_criteria_and_the_reasons_of_each_pair(committ
     assert "Draft " + str(created.id) + ": every waiting mentee" in page
     assert "Made on 2026-11-30 15:00 UTC by Chair Person" in page
     assert "Language: required" in page and "Sector: preferred, weight 5" in page
-    assert 'Sector: Public libraries <span class="points">+5</span>' in page
-    assert 'Language: French <span class="points">required</span>' in page
-    assert "Not met: Region" in page
+    assert "Sector: Public libraries (+5)" in page
+    assert "Language: French (required)" in page
+    assert "Not met: Expertise and objectives; Region" in page
     (event,) = audit_events(audit.MATCHING_RUN)
     assert event.detail["pairs"] == 1 and event.target_type == "matching_run"
 
@@ -306,7 +306,8 @@ def pair_id(run_: MatchingRun, mentee) -> int:
 def test_removing_a_pair_explains_it_and_a_rerun_never_proposes_it(draft):
     forms, created, p = draft
     response = forms.post(
-        f"/committee/matching/runs/{created.id}/pairs", {"remove": str(pair_id(created, p["ada"]))}
+        f"/committee/matching/runs/{created.id}/pairs",
+        {"action": "remove", "pair": str(pair_id(created, p["ada"]))},
     )
     assert response.status_code == 302
     assert pairs_of(created) == {(p["bo"].id, p["ned"].id)}
@@ -326,16 +327,42 @@ def test_htmx_removes_a_pair_and_answers_with_the_draft(draft):
     forms, created, p = draft
     response = forms.post(
         f"/committee/matching/runs/{created.id}/pairs",
-        {"remove": str(pair_id(created, p["ada"]))},
+        {"action": "remove", "pair": str(pair_id(created, p["ada"]))},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
     page = unescaped_html(response)
-    assert '<div id="workbench"' in page
-    assert "<html" not in page
+    assert '<div id="workbench"' not in page  # the region's content, for its innerHTML
+    assert 'id="run-heading"' in page and "<html" not in page
     assert 'hx-swap-oob="innerHTML:#flash-messages"' in page
-    assert "Removed the pair Ada Reader and Mo Mentor: Ada Reader has no mentor now." in page
+    assert "Removed 1 pair: Ada Reader and Mo Mentor. A re-run won't propose them." in page
     assert 'id="pairs-heading" tabindex="-1" data-focus-after-swap' in page
+
+
+def test_the_pairs_ticked_change_together_and_none_ticked_is_refused(draft):
+    forms, created, p = draft
+    path = f"/committee/matching/runs/{created.id}/pairs"
+    both = [str(pair_id(created, p["ada"])), str(pair_id(created, p["bo"]))]
+    response = forms.post(path, {"action": "lock", "pair": both})
+    assert "Locked 2 pairs. A re-run keeps them." in unescaped_html(
+        forms.get(response.headers["Location"])
+    )
+    db.session.expire_all()
+    assert all(pair.locked for pair in db.session.scalars(select(MatchingPair)))
+    refused = forms.post(path, {"action": "remove"}, headers={"HX-Request": "true"})
+    assert refused.status_code == 409
+    assert "Tick the pairs first" in unescaped_html(refused)
+    gone = forms.post(path, {"action": "remove", "pair": [both[0], "999999"]})
+    assert "A pair you ticked is no longer in this draft: nothing changed." in unescaped_html(
+        forms.get(gone.headers["Location"])
+    )
+    assert len(pairs_of(created)) == 2
+    (event,) = audit_events(audit.MATCHING_CHANGED)
+    assert event.detail["pair_ids"] == [[p["ada"].id, p["mo"].id], [p["bo"].id, p["ned"].id]]
+    assert (
+        audit.describe(event)
+        == f"name: draft {created.id}, every waiting mentee; change: locked 2 pairs"
+    )
 
 
 def test_a_locked_pair_survives_a_rerun_that_would_change_it(draft):
@@ -343,7 +370,8 @@ def test_a_locked_pair_survives_a_rerun_that_would_change_it(draft):
     by_region = criteria_data(sector=("ignored", ""), region=("preferred", "9"))
     # Lock Ada with Mo, then re-run by region, under which Ada fits Ned better.
     lock = forms.post(
-        f"/committee/matching/runs/{created.id}/pairs", {"lock": str(pair_id(created, p["ada"]))}
+        f"/committee/matching/runs/{created.id}/pairs",
+        {"action": "lock", "pair": str(pair_id(created, p["ada"]))},
     )
     assert lock.status_code == 302
     response = forms.post(
@@ -356,10 +384,26 @@ def test_a_locked_pair_survives_a_rerun_that_would_change_it(draft):
     assert db.session.get(MatchingPair, pair_id(new, p["ada"])).locked
     assert f"Draft {new_id}: every waiting mentee" in unescaped_html(response)
     # Unlocked, the same re-run pairs them by region.
-    forms.post(f"/committee/matching/runs/{new.id}/pairs", {"unlock": str(pair_id(new, p["ada"]))})
+    forms.post(
+        f"/committee/matching/runs/{new.id}/pairs",
+        {"action": "unlock", "pair": str(pair_id(new, p["ada"]))},
+    )
     response = forms.post(f"/committee/matching/runs/{new.id}/rerun", by_region)
     newest = db.session.get(MatchingRun, int(response.headers["Location"].rsplit("/", 1)[1]))
     assert pairs_of(newest) == {(p["ada"].id, p["ned"].id), (p["bo"].id, p["mo"].id)}
+    # A lock the new criteria don't allow is dropped, and the committee told.
+    forms.post(
+        f"/committee/matching/runs/{newest.id}/pairs",
+        {"action": "lock", "pair": str(pair_id(newest, p["bo"]))},
+    )
+    response = forms.post(
+        f"/committee/matching/runs/{newest.id}/rerun", criteria_data(sector=("required", ""))
+    )
+    page = unescaped_html(forms.get(response.headers["Location"]))
+    assert (
+        "A locked pair could not be kept: Bo Reader and Mo Mentor: the pair no longer meets the "
+        "required criteria."
+    ) in page
     # The replaced draft can no longer change.
     again = forms.post(f"/committee/matching/runs/{created.id}/rerun", criteria_data())
     assert again.status_code == 302
@@ -383,7 +427,8 @@ def test_choosing_a_mentor_by_hand_and_swapping(draft, person):
     assert "Mo Mentor has no spot left in this draft" in follow
     # Remove Bo's pair, then give Cy to Ned by hand: a locked pair of the committee.
     forms.post(
-        f"/committee/matching/runs/{newer.id}/pairs", {"remove": str(pair_id(newer, p["bo"]))}
+        f"/committee/matching/runs/{newer.id}/pairs",
+        {"action": "remove", "pair": str(pair_id(newer, p["bo"]))},
     )
     chose = forms.post(
         f"/committee/matching/runs/{newer.id}/mentees/{cy.id}", {"mentor_id": str(p["ned"].id)}
@@ -401,7 +446,7 @@ def test_choosing_a_mentor_by_hand_and_swapping(draft, person):
     assert swapped.status_code == 302
     assert pairs_of(newer) == {(cy.id, p["mo"].id), (p["ada"].id, p["ned"].id)}
     changes = [e.detail["change"] for e in audit_events(audit.MATCHING_CHANGED)]
-    assert changes == ["removed a pair", "chose a mentor", "swapped mentors"]
+    assert changes == ["removed 1 pair", "chose a mentor", "swapped mentors"]
 
 
 def test_a_swap_that_would_make_a_conflict_is_refused(committee, person):

@@ -36,6 +36,7 @@ from app.matching_criteria import (
     describe,
     evaluate,
     pair_reasons,
+    reasons_in_words,
 )
 from app.matching_solver import OBJECTIVES
 from app.mentors.services import employer_key, load_vocabularies
@@ -64,10 +65,7 @@ def criteria_of(run: MatchingRun) -> Criteria:
 
 def reasons_from(stored: list) -> list[PairReason]:
     """A pair's reasons as stored ([[code, met, points, detail, required], ...])."""
-    return [
-        PairReason(code, met, points, detail, required)
-        for code, met, points, detail, required in stored
-    ]
+    return [PairReason(*reason) for reason in stored]
 
 
 def reasons_to_store(reasons) -> list:
@@ -95,16 +93,12 @@ class PairRow:
     mentor_id: int
     mentor_name: str
     fit: int
-    reasons: list[PairReason]
+    why: str  # what they share, with the points of each criterion (reasons_in_words)
+    missed: str  # the preferred criteria they miss
     locked: bool
     origin: str
     request_id: int | None
     mentorship_id: int | None
-
-    @property
-    def shown_reasons(self) -> list[PairReason]:
-        """What the pair shares (required or with points), then the preferred ones missed."""
-        return [r for r in self.reasons if r.met] + [r for r in self.reasons if not r.met]
 
 
 @dataclass
@@ -159,69 +153,79 @@ class RunReview:
 
 
 def _pairs(run: MatchingRun) -> list[PairRow]:
+    """The run's pairs by mentee name (plain rows: a draft has thousands)."""
+    P = MatchingPair
     (mentee_user, mentee_profile), (mentor_user, mentor_profile) = _person(), _person()
     statement = select(
-        MatchingPair,
-        _name(mentee_user, mentee_profile).label("mentee_name"),
-        _name(mentor_user, mentor_profile).label("mentor_name"),
+        P.id,
+        P.mentee_id,
+        _name(mentee_user, mentee_profile),
+        P.mentor_id,
+        _name(mentor_user, mentor_profile),
+        P.fit,
+        P.reasons,
+        P.locked,
+        P.origin,
+        P.request_id,
+        P.mentorship_id,
     )
-    statement = _with_person(statement, MatchingPair.mentee_id, mentee_user, mentee_profile)
-    statement = _with_person(statement, MatchingPair.mentor_id, mentor_user, mentor_profile)
+    statement = _with_person(statement, P.mentee_id, mentee_user, mentee_profile)
+    statement = _with_person(statement, P.mentor_id, mentor_user, mentor_profile)
     rows = db.session.execute(
-        statement.where(MatchingPair.run_id == run.id).order_by(
-            func.lower(_name(mentee_user, mentee_profile)), MatchingPair.mentee_id
+        statement.where(P.run_id == run.id).order_by(
+            func.lower(_name(mentee_user, mentee_profile)), P.mentee_id
         )
     ).all()
-    return [
-        PairRow(
-            id=pair.id,
-            mentee_id=pair.mentee_id,
-            mentee_name=mentee_name,
-            mentor_id=pair.mentor_id,
-            mentor_name=mentor_name,
-            fit=pair.fit,
-            reasons=reasons_from(pair.reasons),
-            locked=pair.locked,
-            origin=pair.origin,
-            request_id=pair.request_id,
-            mentorship_id=pair.mentorship_id,
+    pairs = []
+    for pair_id, mentee_id, mentee, mentor_id, mentor, fit, reasons, *rest in rows:
+        why, missed = reasons_in_words(reasons)
+        pairs.append(
+            PairRow(pair_id, mentee_id, mentee, mentor_id, mentor, fit, why, missed, *rest)
         )
-        for pair, mentee_name, mentor_name in rows
-    ]
+    return pairs
 
 
-def _left_out(run: MatchingRun, pairs: list[PairRow]) -> tuple[list[LeftOutRow], list[LeftOutRow]]:
-    """The mentees without a pair and the mentors with spots the draft leaves, and why."""
-    E = MatchingPoolEntry
+def _left_out(run: MatchingRun) -> tuple[list[LeftOutRow], list[LeftOutRow]]:
+    """The mentees without a pair and the mentors with spots the draft leaves, and why (the
+    database picks them out of the pool: a draft's pool has thousands of members)."""
+    E, P = MatchingPoolEntry, MatchingPair
     (user, profile), (suggested_user, suggested_profile) = _person(), _person()
+    taken = (
+        select(func.count(P.id))
+        .where(P.run_id == E.run_id, P.mentor_id == E.user_id)
+        .scalar_subquery()
+    )
+    spots_left = case((E.role == E.MENTOR, E.open_spots - taken), else_=0)
+    unmatched = ~exists(select(1).where(P.run_id == E.run_id, P.mentee_id == E.user_id))
     statement = select(
-        E,
-        _name(user, profile).label("name"),
-        _name(suggested_user, suggested_profile).label("suggested_name"),
+        E.role,
+        E.user_id,
+        _name(user, profile),
+        spots_left,
+        E.left_out,
+        E.left_out_detail,
+        E.suggested_id,
+        _name(suggested_user, suggested_profile),
     )
     statement = _with_person(statement, E.user_id, user, profile)
     statement = statement.outerjoin(suggested_user, suggested_user.id == E.suggested_id).outerjoin(
         suggested_profile, suggested_profile.user_id == suggested_user.id
     )
     rows = db.session.execute(
-        statement.where(E.run_id == run.id).order_by(func.lower(_name(user, profile)), E.user_id)
+        statement.where(
+            E.run_id == run.id,
+            or_(and_(E.role == E.MENTEE, unmatched), and_(E.role == E.MENTOR, spots_left > 0)),
+        ).order_by(func.lower(_name(user, profile)), E.user_id)
     ).all()
-    matched = {pair.mentee_id for pair in pairs}
-    taken = Counter(pair.mentor_id for pair in pairs)
     mentees, mentors = [], []
-    for entry, name, suggested_name in rows:
-        if entry.role == E.MENTEE and entry.user_id in matched:
-            continue
-        spots_left = entry.open_spots - taken[entry.user_id] if entry.role == E.MENTOR else 0
-        if entry.role == E.MENTOR and spots_left <= 0:
-            continue
-        if entry.left_out:
-            why = LeftOut(entry.left_out, entry.left_out_detail or {}, entry.suggested_id)
+    for role, user_id, name, spots, code, detail, suggested_id, suggested_name in rows:
+        if code:
+            why = LeftOut(code, detail or {}, suggested_id)
             reason, fix = describe(why, lambda _id, n=suggested_name: n or "a member who left")
         else:
             reason, fix = "Not explained: re-run the draft to see why.", None
-        row = LeftOutRow(entry.user_id, name, reason, fix, entry.left_out, spots_left)
-        (mentees if entry.role == E.MENTEE else mentors).append(row)
+        row = LeftOutRow(user_id, name, reason, fix, code, spots)
+        (mentees if role == E.MENTEE else mentors).append(row)
     return mentees, mentors
 
 
@@ -245,7 +249,7 @@ def _exclusions(run: MatchingRun) -> list[ExclusionRow]:
 def review(run: MatchingRun) -> RunReview:
     """Everything the review page of `run` shows (a draft is checked against the program now)."""
     pairs = _pairs(run)
-    mentees_left, mentors_left = _left_out(run, pairs)
+    mentees_left, mentors_left = _left_out(run)
     problems = draft_problems(run) if run.is_draft else []
     return RunReview(
         run=run,
@@ -449,7 +453,7 @@ def mentee_choices(run: MatchingRun, mentee_id: int, show_all: bool = False):
         _add_swaps(choices, pairs, current, criteria, forbidden, vocab)
     left_out = None
     if current is None:
-        left_out = next((r for r in _left_out(run, pairs)[0] if r.user_id == mentee_id), None)
+        left_out = next((r for r in _left_out(run)[0] if r.user_id == mentee_id), None)
     return MenteeChoices(
         run=run,
         mentee=mentee,
@@ -517,11 +521,6 @@ CSV_HEADER = [
 def csv_rows(view: RunReview) -> Iterator[list]:
     """The pairs, then the mentees without a mentor, then the mentors with spots left."""
     for pair in view.pairs:
-        why = "; ".join(
-            f"{r.label}: {r.detail}" + (f" (+{r.points})" if r.points else "")
-            for r in pair.reasons
-            if r.met
-        )
         yield [
             "pair",
             pair.mentee_id,
@@ -530,7 +529,7 @@ def csv_rows(view: RunReview) -> Iterator[list]:
             pair.mentor_name,
             pair.fit,
             pair.locked,
-            why,
+            pair.why,
             None,
             None,
         ]

@@ -14,7 +14,6 @@ past (`review.draft_problems`) is refused whole.
 """
 
 import time
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -41,19 +40,21 @@ from app.matching_criteria import (
     DECLINED,
     ENDED_EARLY,
     GAP_MAX,
+    LOCK_NOT_ALLOWED,
     MODES,
     PAIR_REMOVED,
     SPOT_FREED,
     WEIGHT_MAX,
     Criteria,
+    Plan,
     Setting,
+    counted,
     evaluate,
-    explain_mentees,
-    explain_mentors,
     pair_fit,
     pair_reasons,
+    plan,
 )
-from app.matching_solver import OBJECTIVES, assign
+from app.matching_solver import OBJECTIVES
 from app.mentors.services import load_vocabularies
 from app.models import (
     Intake,
@@ -176,15 +177,20 @@ def run_matching(
     now = clock.utcnow()
     members = pool.load(clock.today(), intake, load_vocabularies())
     wanted, forbidden = _carried_over(previous)
+    locks, origins, dropped = _locks_in_pool(wanted, members)
     started = time.perf_counter()
-    evaluation = evaluate(members.mentees, members.mentors, criteria, members.history, forbidden)
-    locks, dropped = _kept_locks(wanted, members, evaluation)
-    assignment = assign(
-        evaluation.fit, evaluation.allowed, members.spots, [(i, j) for i, j, _ in locks], objective
+    result = plan(
+        members.mentees,
+        members.mentors,
+        members.spots,
+        criteria,
+        objective,
+        members.history,
+        forbidden,
+        locks,
     )
-    mentees_left = explain_mentees(evaluation, assignment, members.spots)
-    mentors_left = explain_mentors(evaluation, assignment, members.spots)
     solve_ms = round((time.perf_counter() - started) * 1000)
+    dropped += [_lock_dropped(members, i, j, why) for i, j, why in result.dropped_locks]
 
     run = MatchingRun(
         status=MatchingRun.DRAFT,
@@ -203,9 +209,8 @@ def run_matching(
     )
     db.session.add(run)
     db.session.flush()
-    origins = {(i, j): origin for i, j, origin in locks}
-    _save_pairs(run, members, assignment, criteria, origins)
-    _save_pool(run, members, mentees_left, mentors_left)
+    _save_pairs(run, members, result, origins)
+    _save_pool(run, members, result.mentees_left, result.mentors_left)
     if forbidden:
         db.session.execute(
             insert(MatchingExclusion),
@@ -219,7 +224,7 @@ def run_matching(
         audit.MATCHING_RUN,
         run,
         name=_run_name(run),
-        pairs=assignment.matched,
+        pairs=result.assignment.matched,
         mentees=len(members.mentees),
         mentors=len(members.mentors),
         previous=previous.id if previous is not None else None,
@@ -245,45 +250,47 @@ def _carried_over(previous: MatchingRun | None):
     return [tuple(row) for row in locked], {tuple(row) for row in removed}
 
 
-def _kept_locks(wanted, members: pool.Pool, evaluation):
-    """The locks that can be kept, as (mentee index, mentor index, origin), and why each of
-    the others can't."""
+def _locks_in_pool(wanted, members: pool.Pool):
+    """The locks asked for whose members are both in the pool, as (mentee index, mentor
+    index); the origin of each; and why each of the others can't be kept."""
     mentees = {m.id: i for i, m in enumerate(members.mentees)}
     mentors = {m.id: j for j, m in enumerate(members.mentors)}
-    names = {m.id: m.name for m in (*members.mentees, *members.mentors)}
-    kept, dropped, used = [], [], Counter()
+    locks, origins, dropped = [], {}, []
     for mentee_id, mentor_id, origin in wanted:
-        pair = f"{names.get(mentee_id, 'A mentee')} and {names.get(mentor_id, 'a mentor')}"
         i, j = mentees.get(mentee_id), mentors.get(mentor_id)
-        if i is None:
-            dropped.append(f"{pair}: the mentee is no longer waiting for a mentor.")
-        elif j is None:
-            dropped.append(f"{pair}: the mentor has no open spot or can't mentor now.")
-        elif not evaluation.allowed[i, j]:
-            dropped.append(f"{pair}: the pair no longer meets the required criteria.")
-        elif used[j] >= members.spots[j]:
-            dropped.append(f"{pair}: the mentor has no spot left for it.")
-        else:
-            used[j] += 1
-            kept.append((i, j, origin))
-    return kept, dropped
+        if i is None or j is None:
+            names = _names_of({mentee_id, mentor_id})
+            pair = f"{names.get(mentee_id, 'A mentee')} and {names.get(mentor_id, 'a mentor')}"
+            if i is None:
+                dropped.append(f"{pair}: the mentee is no longer waiting for a mentor.")
+            else:
+                dropped.append(f"{pair}: the mentor has no open spot or can't mentor now.")
+            continue
+        locks.append((i, j))
+        origins[(i, j)] = origin
+    return locks, origins, dropped
 
 
-def _save_pairs(run, members: pool.Pool, assignment, criteria: Criteria, origins) -> None:
-    rows = []
-    for i, j in assignment.pairs:
-        reasons = pair_reasons(members.mentees[i], members.mentors[j], criteria)
-        rows.append(
-            {
-                "run_id": run.id,
-                "mentee_id": members.mentees[i].id,
-                "mentor_id": members.mentors[j].id,
-                "fit": pair_fit(reasons),
-                "reasons": reasons_to_store(reasons),
-                "locked": (i, j) in assignment.locked,
-                "origin": origins.get((i, j), MatchingPair.SOLVER),
-            }
-        )
+def _lock_dropped(members: pool.Pool, i: int, j: int, why: str) -> str:
+    pair = f"{members.mentees[i].name} and {members.mentors[j].name}"
+    if why == LOCK_NOT_ALLOWED:
+        return f"{pair}: the pair no longer meets the required criteria."
+    return f"{pair}: the mentor has no spot left for it."
+
+
+def _save_pairs(run, members: pool.Pool, result: Plan, origins) -> None:
+    rows = [
+        {
+            "run_id": run.id,
+            "mentee_id": members.mentees[i].id,
+            "mentor_id": members.mentors[j].id,
+            "fit": pair_fit(result.reasons[(i, j)]),
+            "reasons": reasons_to_store(result.reasons[(i, j)]),
+            "locked": (i, j) in result.assignment.locked,
+            "origin": origins.get((i, j), MatchingPair.SOLVER),
+        }
+        for i, j in result.assignment.pairs
+    ]
     if rows:
         db.session.execute(insert(MatchingPair), rows)
 
@@ -333,36 +340,57 @@ def _set_left_out(entry: MatchingPoolEntry | None, code: str | None, suggested=N
         entry.suggested_id = suggested
 
 
-def remove_pair(actor: User, run: MatchingRun, pair_id) -> tuple[str, str]:
-    """Take a pair out of the draft; it is not proposed again by a re-run of it. Returns the
-    names of its mentee and mentor."""
-    _take_draft(run)
-    pair = _pair_of(run, pair_id)
-    mentee_id, mentor_id = pair.mentee_id, pair.mentor_id
-    names = _names_of({mentee_id, mentor_id})
-    db.session.delete(pair)
-    db.session.merge(
-        MatchingExclusion(
-            run_id=run.id, mentee_id=mentee_id, mentor_id=mentor_id, created_at=clock.utcnow()
+def _chosen_pairs(run: MatchingRun, pair_ids) -> list[MatchingPair]:
+    """The pairs of the draft the committee ticked (DomainError: none, or one that is gone)."""
+    ids = sorted({pair_id for pair_id in pair_ids if isinstance(pair_id, int)})
+    if not ids:
+        db.session.rollback()
+        raise DomainError("Tick the pairs first, then choose what to do with them.")
+    pairs = list(
+        db.session.scalars(
+            select(MatchingPair).where(MatchingPair.run_id == run.id, MatchingPair.id.in_(ids))
         )
     )
-    _set_left_out(_pool_entry(run, E.MENTEE, mentee_id), PAIR_REMOVED, mentor_id)
-    _set_left_out(_pool_entry(run, E.MENTOR, mentor_id), SPOT_FREED)
-    _record_change(actor, run, "removed a pair", mentee_id, mentor_id)
-    db.session.commit()
-    return names[mentee_id], names[mentor_id]
+    if len(pairs) != len(ids):
+        db.session.rollback()
+        raise DomainError("A pair you ticked is no longer in this draft: nothing changed.")
+    return pairs
 
 
-def set_locked(actor: User, run: MatchingRun, pair_id, locked: bool) -> MatchingPair:
-    """Lock a pair (a re-run keeps it) or unlock it."""
+def remove_pairs(actor: User, run: MatchingRun, pair_ids) -> list[tuple[str, str]]:
+    """Take the pairs out of the draft; a re-run of it never proposes them again. Returns the
+    names of each one's mentee and mentor."""
     _take_draft(run)
-    pair = _pair_of(run, pair_id)
-    if pair.locked != locked:
-        pair.locked = locked
-        change = "locked a pair" if locked else "unlocked a pair"
-        _record_change(actor, run, change, pair.mentee_id, pair.mentor_id)
+    pairs = _chosen_pairs(run, pair_ids)
+    names = _names_of({p.mentee_id for p in pairs} | {p.mentor_id for p in pairs})
+    removed = [(pair.mentee_id, pair.mentor_id) for pair in pairs]
+    now = clock.utcnow()
+    for pair in pairs:
+        db.session.delete(pair)
+        db.session.merge(
+            MatchingExclusion(
+                run_id=run.id, mentee_id=pair.mentee_id, mentor_id=pair.mentor_id, created_at=now
+            )
+        )
+        _set_left_out(_pool_entry(run, E.MENTEE, pair.mentee_id), PAIR_REMOVED, pair.mentor_id)
+        _set_left_out(_pool_entry(run, E.MENTOR, pair.mentor_id), SPOT_FREED)
+    _record_change(actor, run, f"removed {counted(len(pairs), 'pair')}", removed)
     db.session.commit()
-    return pair
+    return [(names[mentee], names[mentor]) for mentee, mentor in removed]
+
+
+def set_locked(actor: User, run: MatchingRun, pair_ids, locked: bool) -> int:
+    """Lock the pairs (a re-run keeps them) or unlock them. Returns how many changed."""
+    _take_draft(run)
+    changed = [pair for pair in _chosen_pairs(run, pair_ids) if pair.locked != locked]
+    for pair in changed:
+        pair.locked = locked
+    if changed:
+        verb = "locked" if locked else "unlocked"
+        pairs = [(pair.mentee_id, pair.mentor_id) for pair in changed]
+        _record_change(actor, run, f"{verb} {counted(len(changed), 'pair')}", pairs)
+    db.session.commit()
+    return len(changed)
 
 
 def allow_again(actor: User, run: MatchingRun, mentee_id, mentor_id) -> None:
@@ -376,19 +404,19 @@ def allow_again(actor: User, run: MatchingRun, mentee_id, mentor_id) -> None:
         )
     )
     if result.rowcount:
-        _record_change(actor, run, "allowed a removed pair again", mentee_id, mentor_id)
+        _record_change(actor, run, "allowed a removed pair again", [(mentee_id, mentor_id)])
     db.session.commit()
 
 
-def _record_change(actor, run, change: str, mentee_id: int, mentor_id: int) -> None:
+def _record_change(actor, run, change: str, pairs: list[tuple[int, int]]) -> None:
+    """The audit event of a change to the draft; `pairs` as (mentee id, mentor id)."""
     audit.record(
         actor,
         audit.MATCHING_CHANGED,
         run,
         name=_run_name(run),
         change=change,
-        mentee=mentee_id,
-        mentor=mentor_id,
+        pair_ids=[list(pair) for pair in pairs],
     )
 
 
@@ -507,7 +535,12 @@ def _swap(actor, run, check: _PairCheck, current: MatchingPair, other: MatchingP
     mentee_id, mentor_id = current.mentee_id, other.mentor_id
     _repair(other, check, current.mentor_id)
     _repair(current, check, mentor_id)
-    _record_change(actor, run, "swapped mentors", mentee_id, mentor_id)
+    _record_change(
+        actor,
+        run,
+        "swapped mentors",
+        [(mentee_id, mentor_id), (other.mentee_id, other.mentor_id)],
+    )
     return (
         f"{check.members[mentee_id].name} and {check.members[other.mentee_id].name} swapped "
         "mentors."
@@ -525,7 +558,7 @@ def _give(actor, run, check: _PairCheck, current, mentee_id: int, mentor_id: int
         db.session.add(current)
         done = f"{mentee} and {mentor} are a pair in this draft."
     _repair(current, check, mentor_id)
-    _record_change(actor, run, "chose a mentor", mentee_id, mentor_id)
+    _record_change(actor, run, "chose a mentor", [(mentee_id, mentor_id)])
     return done
 
 
