@@ -36,13 +36,15 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## bench: time the mentor directory on 10,000 demo members, and the committee dashboard with
-## 5,000 mentorships and 60,000 check-ins more (SQLite; PostgreSQL too with
-## BENCH_DATABASE_URL, whose database is emptied first)
+## bench: time the mentor directory on 10,000 demo members, the committee dashboard with
+## 5,000 mentorships and 60,000 check-ins more, and the matching workbench (its solver on
+## 2,000 mentees x 1,000 mentors, the review page of a 2,000-pair draft) (SQLite; PostgreSQL
+## too with BENCH_DATABASE_URL, whose database is emptied first)
 bench: $(VENV)/.runtime-installed
 	@status=0; \
 	APP_ENV=$${APP_ENV:-development} $(BIN)/python bench/directory.py $(BENCH_ARGS) || status=1; \
 	APP_ENV=$${APP_ENV:-development} $(BIN)/python bench/dashboard.py $(DASHBOARD_BENCH_ARGS) || status=1; \
+	APP_ENV=$${APP_ENV:-development} $(BIN)/python bench/matching.py $(MATCHING_BENCH_ARGS) || status=1; \
 	exit $$status
 
 worker: $(VENV)/.runtime-installed

@@ -5,7 +5,9 @@ statements on the review page."""
 
 import csv
 import io
+import os
 import re
+import threading
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -23,6 +25,7 @@ from app.models import (
     MentorshipRequest,
     OutboxEmail,
     ProgramSettings,
+    User,
 )
 from app.models.profiles import MENTEE, MENTOR
 from app.program import get_settings
@@ -697,3 +700,46 @@ def test_the_review_page_costs_the_same_statements_whatever_its_size(app, commit
     assert _statements(app, forms, path.format(small.id)) == _statements(
         app, forms, path.format(large.id)
     )
+
+
+# --- concurrency ------------------------------------------------------------------------------
+
+on_postgresql = pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="concurrent transactions are tested on PostgreSQL (set TEST_DATABASE_URL)",
+)
+
+
+@on_postgresql
+def test_two_concurrent_publishes_of_one_draft_publish_it_once(app, draft):
+    from app.committee.matching import services
+
+    forms, created, _ = draft
+    chair_id, run_id = created.created_by_id, created.id
+    db.session.remove()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def publish():
+        with app.test_request_context():
+            try:
+                actor = db.session.get(User, chair_id)
+                run_ = db.session.get(MatchingRun, run_id)
+                barrier.wait(timeout=20)
+                services.publish_run(actor, run_)
+                outcomes.append("published")
+            except Exception as error:  # noqa: BLE001  (reported below)
+                outcomes.append(getattr(error, "message", f"{type(error).__name__}: {error}"))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=publish) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(outcomes) == 2 and outcomes.count("published") == 1, outcomes
+    (refused,) = (outcome for outcome in outcomes if outcome != "published")
+    assert "can't be changed or published again" in refused
+    assert db.session.scalar(select(func.count(R.id))) == 2
+    assert len(outbox("request_new")) == 2
