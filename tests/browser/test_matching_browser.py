@@ -8,18 +8,19 @@ import re
 
 from playwright.sync_api import expect
 
-from app.models.profiles import MENTOR
-from tests import test_matching_workbench as workbench_tests
+from app.models.profiles import MENTEE, MENTOR
 from tests.browser.conftest import sign_in
-from tests.conftest import links_in
-
-person = workbench_tests.person  # a fixture: `person(name, role, **profile)`
+from tests.support import links_in
 
 
 def test_the_committee_matches_a_pool_and_publishes_it(
-    site, page, new_site, live_server, mail_server, make_member, person
+    site, page, new_site, live_server, mail_server, make_member, people
 ):
     make_member(email="chair@example.org", name="Chair Person", committee=True)
+
+    def person(name, role=MENTEE, **profile):  # each at a library of their own
+        return people(name, role, employer=f"{name} Library", **profile)
+
     person("Ada Reader", languages=("fr",), sectors=("public",))
     person("Bo Reader", sectors=("academic",))
     person("Cy Reader", sectors=("public",))

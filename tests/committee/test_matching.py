@@ -11,7 +11,7 @@ import threading
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.committee import audit
 from app.extensions import db
@@ -29,32 +29,24 @@ from app.models import (
 )
 from app.models.profiles import MENTEE, MENTOR
 from app.program import get_settings
-from tests.conftest import audit_events, client_for, unescaped_html
-from tests.test_mentors import agree, profile_fields
+from tests.factories import NOW, TODAY, add_mentorship, add_request
+from tests.support import audit_events, client_for, statements_for, unescaped_html
 
-NOW = datetime(2026, 11, 30, 15, 0)
-TODAY = NOW.date()
+pytestmark = pytest.mark.usefixtures("fixed_time")  # today is 30 November 2026
+
 R = MentorshipRequest
 
 CRITERIA_CODES = ("expertise", "sector", "region", "language", "contact", "experience")
 
 
-@pytest.fixture(autouse=True)
-def _fixed_time(clock_at):
-    clock_at(NOW)
-
-
 @pytest.fixture
-def person(make_member):
-    """`person(name, role, **profile)`: an eligible member who works at a library of their
-    own (so nobody shares an employer unless a test says so)."""
+def person(people):
+    """`person(name, role, joined=None, **profile)`: an eligible member (`people`) who works at
+    a library of their own, so that nobody shares an employer unless a test says so."""
 
     def make(name, role=MENTEE, joined=None, **profile):
         profile.setdefault("employer", f"{name} Library")
-        user = make_member(
-            name=name, profile={"display_name": name, **profile_fields(role, **profile)}
-        )
-        agree(user, MENTOR if role == MENTOR else MENTEE)
+        user = people(name, role, **profile)
         if joined is not None:
             user.created_at = joined
             db.session.commit()
@@ -94,34 +86,6 @@ def review_text(forms, run_: MatchingRun, **headers) -> str:
     return unescaped_html(response)
 
 
-def add_request(mentee, mentor, status=R.PENDING, source=R.BY_MENTEE):
-    request = R(
-        mentee_id=mentee.id,
-        mentor_id=mentor.id,
-        message="A message of the mentee, long enough.",
-        status=status,
-        source=source,
-        created_at=NOW,
-        expires_at=NOW + timedelta(days=14),
-    )
-    db.session.add(request)
-    db.session.commit()
-    return request
-
-
-def add_mentorship(mentee, mentor, status=Mentorship.ACTIVE):
-    mentorship = Mentorship(
-        mentee_id=mentee.id,
-        mentor_id=mentor.id,
-        status=status,
-        started_on=TODAY - timedelta(days=40),
-        minimum_end_on=TODAY + timedelta(days=140),
-    )
-    db.session.add(mentorship)
-    db.session.commit()
-    return mentorship
-
-
 def outbox(template: str | None = None) -> list[OutboxEmail]:
     db.session.expire_all()
     query = select(OutboxEmail).order_by(OutboxEmail.id)
@@ -141,8 +105,8 @@ def test_the_pool_counts_waiting_mentees_and_mentors_with_open_spots(committee, 
     roomy = person("Mo Roomy", MENTOR, mentor_capacity=3)
     full = person("Ned Full", MENTOR, mentor_capacity=1)
     person("Oz Paused", MENTOR, accepting_requests=False)
-    add_request(asked, roomy)  # Bo waits for an answer; Mo has 3 - 1 = 2 spots
-    add_mentorship(matched, full)  # Cy has a mentor; Ned is full
+    add_request(asked, roomy, R.PENDING, NOW)  # Bo waits for an answer; Mo has 3 - 1 = 2 spots
+    add_mentorship(full, matched, TODAY - timedelta(days=40))  # Cy has a mentor; Ned is full
 
     page = unescaped_html(forms.get("/committee/matching"))
     assert re.search(r"Mentees in the pool\s*</dt>\s*<dd><span class=\"figure-value\">1<", page)
@@ -235,7 +199,7 @@ def test_every_unmatched_mentee_and_unused_spot_is_explained(committee, person):
     person("Bo Same", employer="Hamilton Public Library")
     cy = person("Cy Declined")
     mo = person("Mo Mentor", MENTOR, employer="Hamilton Public Library", mentor_capacity=2)
-    add_request(cy, mo, R.DECLINED)
+    add_request(cy, mo, R.DECLINED, NOW)
     created = run(forms, language=("required", ""))
     assert pairs_of(created) == set()
     page = review_text(forms, created)
@@ -252,8 +216,8 @@ def test_conflicts_of_interest_are_never_proposed(committee, person):
     declined, ended = person("Ada Declined"), person("Bo Ended")
     person("Cy Same", employer="Toronto Public Library")
     mo = person("Mo Mentor", MENTOR, mentor_capacity=5, employer="toronto public  library")
-    add_request(declined, mo, R.DECLINED)
-    add_mentorship(ended, mo, Mentorship.ENDED_EARLY)
+    add_request(declined, mo, R.DECLINED, NOW)
+    add_mentorship(mo, ended, TODAY - timedelta(days=90), Mentorship.ENDED_EARLY, TODAY)
     created = run(forms)
     assert pairs_of(created) == set()
     page = review_text(forms, created)
@@ -543,7 +507,7 @@ def test_publishing_without_confirmation_starts_the_mentorships(draft):
 def test_a_draft_made_stale_by_a_new_request_is_not_published(draft, person):
     forms, created, p = draft
     other = person("Oz Mentor", MENTOR)
-    add_request(p["ada"], other)  # Ada asked a mentor herself since the draft
+    add_request(p["ada"], other, R.PENDING, NOW)  # Ada asked a mentor herself since the draft
     assert "Ada Reader has a request waiting for an answer now." in review_text(forms, created)
     response = forms.post(f"/committee/matching/runs/{created.id}/publish")
     assert response.status_code == 409
@@ -558,7 +522,9 @@ def test_a_draft_made_stale_by_a_new_request_is_not_published(draft, person):
 
 def test_a_draft_made_stale_by_a_mentor_becoming_full_is_not_published(draft, person):
     forms, created, p = draft
-    add_request(person("Zed Reader"), p["ned"])  # Ned's one spot is waiting for his answer
+    add_request(
+        person("Zed Reader"), p["ned"], R.PENDING, NOW
+    )  # Ned's one spot is waiting for his answer
     response = forms.post(f"/committee/matching/runs/{created.id}/publish")
     assert response.status_code == 409
     assert "Ned Mentor is full now: 0 spots left, 1 pair in this draft." in unescaped_html(response)
@@ -672,20 +638,6 @@ def test_the_confirmation_setting(committee):
 # --- statements -----------------------------------------------------------------------------
 
 
-def _statements(app, forms, path) -> int:
-    count = {"n": 0}
-
-    def counter(*args):
-        count["n"] += 1
-
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
-        assert forms.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
-    return count["n"]
-
-
 def test_the_review_page_costs_the_same_statements_whatever_its_size(app, committee, person):
     forms, _ = committee
     person("Ada Reader")
@@ -697,7 +649,7 @@ def test_the_review_page_costs_the_same_statements_whatever_its_size(app, commit
     large = run(forms, language=("required", ""))
     assert len(pairs_of(large)) > 5
     path = "/committee/matching/runs/{}"
-    assert _statements(app, forms, path.format(small.id)) == _statements(
+    assert statements_for(app, forms, path.format(small.id)) == statements_for(
         app, forms, path.format(large.id)
     )
 
