@@ -42,7 +42,7 @@ from app.models import (  # noqa: E402
     User,
 )
 from app.models.profiles import BOTH, MENTEE, MENTOR  # noqa: E402
-from bench.harness import analyze, seeded_app, sign_in, statements_label, time_cases  # noqa: E402
+from bench.harness import analyze, report, seeded_app, sign_in, time_cases  # noqa: E402
 
 MEMBERS = 10_000
 MENTORSHIPS = 5_000
@@ -250,16 +250,7 @@ def run(url: str, label: str, options) -> bool:
     client = sign_in(app, "committee@example.org")
     with app.app_context():
         paths = cases()
-    print(f"  {'case':<17} {'median ms':>10} {'p95 ms':>8} {'CPU ms':>7} {'statements':>11}")
-    ok = True
-    for timing in time_cases(app, client, paths, options.requests, WARMUP):
-        print(
-            f"  {timing.name:<17} {timing.median_ms:>10.1f} {timing.p95_ms:>8.1f} "
-            f"{timing.cpu_ms:>7.1f} {statements_label(timing):>11}"
-        )
-        if len(timing.statements) > 1 or (label == "SQLite" and timing.p95_ms > TARGET_P95_MS):
-            ok = False
-    return ok
+    return report(time_cases(app, client, paths, options.requests, WARMUP), label, TARGET_P95_MS)
 
 
 def main() -> int:

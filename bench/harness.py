@@ -121,3 +121,18 @@ def time_cases(app: Flask, client, cases, requests: int, warmup: int) -> list[Ti
 
 def statements_label(timing: Timing) -> str:
     return "/".join(map(str, sorted(timing.statements)))
+
+
+def report(timings: list[Timing], label: str, target_p95_ms: float) -> bool:
+    """Print a line per case; True when each case ran the same SQL statements on every
+    request and, on SQLite (the `label` of the figures that count), its p95 is on target."""
+    print(f"  {'case':<17} {'median ms':>10} {'p95 ms':>8} {'CPU ms':>7} {'statements':>11}")
+    ok = True
+    for timing in timings:
+        print(
+            f"  {timing.name:<17} {timing.median_ms:>10.1f} {timing.p95_ms:>8.1f} "
+            f"{timing.cpu_ms:>7.1f} {statements_label(timing):>11}"
+        )
+        if len(timing.statements) > 1 or (label == "SQLite" and timing.p95_ms > target_p95_ms):
+            ok = False
+    return ok

@@ -220,7 +220,7 @@ def prepare_draft(url: str, options):
 
 
 def bench_review(url: str, label: str, options) -> bool:
-    from bench.harness import sign_in, statements_label, time_cases
+    from bench.harness import report, sign_in, time_cases
 
     print(f"\n{label}: the review page")
     app, run_id, pairs = prepare_draft(url, options)
@@ -230,18 +230,13 @@ def bench_review(url: str, label: str, options) -> bool:
         (f"{pairs:,}-pair draft", path, {}),
         ("HTMX fragment", path, {"HX-Request": "true"}),
     ]
-    print(f"  {'case':<17} {'median ms':>10} {'p95 ms':>8} {'CPU ms':>7} {'statements':>11}")
     ok = pairs >= options.pairs
     if not ok:
         print(f"  the draft has only {pairs:,} pairs: seed more members (--members)")
-    for timing in time_cases(app, client, cases, options.requests, WARMUP):
-        print(
-            f"  {timing.name:<17} {timing.median_ms:>10.1f} {timing.p95_ms:>8.1f} "
-            f"{timing.cpu_ms:>7.1f} {statements_label(timing):>11}"
-        )
-        if len(timing.statements) > 1 or (label == "SQLite" and timing.p95_ms > TARGET_P95_MS):
-            ok = False
-    return ok
+    return (
+        report(time_cases(app, client, cases, options.requests, WARMUP), label, TARGET_P95_MS)
+        and ok
+    )
 
 
 def main() -> int:

@@ -104,19 +104,7 @@ def create_request(
     except DomainError:
         db.session.rollback()
         raise
-    now = clock.utcnow()
-    request = MentorshipRequest(
-        mentee=mentee,
-        mentor=mentor,
-        message=text,
-        objectives=objectives,
-        preferred_contact_method=method,
-        status=MentorshipRequest.PENDING,
-        source=MentorshipRequest.BY_MENTEE,
-        created_at=now,
-        expires_at=now + timedelta(days=get_settings().request_expiry_days),
-    )
-    db.session.add(request)
+    request = _new_request(mentee, mentor, text, objectives, method, MentorshipRequest.BY_MENTEE)
     try:
         db.session.flush()
     except IntegrityError:
@@ -124,6 +112,27 @@ def create_request(
         raise DomainError(SAME_PAIR.format(name=display_name(mentor))) from None
     mail_new_request(request, f"request-new:{request.id}")
     db.session.commit()
+    return request
+
+
+def _new_request(
+    mentee: User, mentor: User, message: str, objectives, method, source: str, now=None
+) -> MentorshipRequest:
+    """A pending request added to the session, expiring after the program's
+    `request_expiry_days` (from `now`, the present unless given)."""
+    now = now or clock.utcnow()
+    request = MentorshipRequest(
+        mentee=mentee,
+        mentor=mentor,
+        message=message,
+        objectives=list(objectives),
+        preferred_contact_method=method,
+        status=MentorshipRequest.PENDING,
+        source=source,
+        created_at=now,
+        expires_at=now + timedelta(days=get_settings().request_expiry_days),
+    )
+    db.session.add(request)
     return request
 
 
@@ -337,18 +346,9 @@ def add_committee_request(
     receives the new-request e-mail with its decision links, the mentee a note that the
     committee asked. Added to the caller's transaction: the caller has checked the rules
     (both in its pool, the mentor with a spot), locked both profiles, and commits."""
-    request = MentorshipRequest(
-        mentee=mentee,
-        mentor=mentor,
-        message=message,
-        objectives=list(objectives),
-        preferred_contact_method=contact_method,
-        status=MentorshipRequest.PENDING,
-        source=MentorshipRequest.BY_COMMITTEE,
-        created_at=now,
-        expires_at=now + timedelta(days=get_settings().request_expiry_days),
+    request = _new_request(
+        mentee, mentor, message, objectives, contact_method, MentorshipRequest.BY_COMMITTEE, now
     )
-    db.session.add(request)
     db.session.flush()
     mail_new_request(request, f"request-new:{request.id}")
     mail_committee_request(request)

@@ -86,6 +86,13 @@ def review_text(forms, run_: MatchingRun, **headers) -> str:
     return unescaped_html(response)
 
 
+def figure(page: str, label: str) -> str:
+    """The value of the figure named `label` on the page."""
+    match = re.search(rf"<dt>{label}</dt>\s*<dd><span class=\"figure-value\">([^<]+)<", page)
+    assert match, f"no figure {label!r}"
+    return match.group(1)
+
+
 def outbox(template: str | None = None) -> list[OutboxEmail]:
     db.session.expire_all()
     query = select(OutboxEmail).order_by(OutboxEmail.id)
@@ -109,9 +116,9 @@ def test_the_pool_counts_waiting_mentees_and_mentors_with_open_spots(committee, 
     add_mentorship(full, matched, TODAY - timedelta(days=40))  # Cy has a mentor; Ned is full
 
     page = unescaped_html(forms.get("/committee/matching"))
-    assert re.search(r"Mentees in the pool\s*</dt>\s*<dd><span class=\"figure-value\">1<", page)
-    assert re.search(r"Mentors with a spot\s*</dt>\s*<dd><span class=\"figure-value\">1<", page)
-    assert re.search(r"Open spots\s*</dt>\s*<dd><span class=\"figure-value\">2<", page)
+    assert figure(page, "Mentees in the pool") == "1"
+    assert figure(page, "Mentors with a spot") == "1"
+    assert figure(page, "Open spots") == "2"
     created = run(forms)
     assert (created.mentees_in_pool, created.mentors_in_pool, created.spots_in_pool) == (1, 1, 2)
     assert pairs_of(created) == {(waiting.id, roomy.id)}
@@ -135,7 +142,7 @@ def test_an_intakes_pool_is_who_joined_for_it_and_who_was_carried_to_it(committe
         forms.get(f"/committee/matching/pool?intake={fall.id}", headers={"HX-Request": "true"})
     )
     assert "The mentees of Fall 2026: those who joined from 2026-04-22 to 2026-09-21" in page
-    assert re.search(r"Mentees in the pool\s*</dt>\s*<dd><span class=\"figure-value\">2<", page)
+    assert figure(page, "Mentees in the pool") == "2"
     assert f'id="run-intake" value="{fall.id}" hx-swap-oob="true"' in page
     created = run(forms, intake=str(fall.id))
     assert created.intake_name == "Fall 2026"
@@ -576,7 +583,7 @@ def test_the_unmatched_are_carried_to_the_next_intake_once(committee, person):
     page = unescaped_html(
         forms.get(f"/committee/matching/pool?intake={winter.id}", headers={"HX-Request": "true"})
     )
-    assert re.search(r"Mentees in the pool\s*</dt>\s*<dd><span class=\"figure-value\">1<", page)
+    assert figure(page, "Mentees in the pool") == "1"
     assert [e.detail["mentees"] for e in audit_events(audit.MATCHING_CARRIED)] == [1, 0]
 
 
