@@ -15,10 +15,8 @@ on SQLite; the statements per request do not depend on the data size
 """
 
 import argparse
-import os
 import random
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -42,7 +40,14 @@ from app.models import (  # noqa: E402
     User,
 )
 from app.models.profiles import BOTH, MENTEE, MENTOR  # noqa: E402
-from bench.harness import analyze, report, seeded_app, sign_in, time_cases  # noqa: E402
+from bench.harness import (  # noqa: E402
+    analyze,
+    on_each_database,
+    report,
+    seeded_app,
+    sign_in,
+    time_cases,
+)
 
 MEMBERS = 10_000
 MENTORSHIPS = 5_000
@@ -261,15 +266,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--requests", type=int, default=REQUESTS)
     options = parser.parse_args()
-    ok = True
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'bench.sqlite'}"
-        ok &= run(url, "SQLite", options)
-    postgres = os.environ.get("BENCH_DATABASE_URL")
-    if postgres:
-        from config import normalise_database_url
-
-        ok &= run(normalise_database_url(postgres), "PostgreSQL", options)
+    ok = on_each_database(lambda url, label: run(url, label, options))
     print(
         "\nwithin target"
         if ok

@@ -13,9 +13,7 @@ stays meaningful when other programs load the machine and the wall-clock times w
 """
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -24,7 +22,14 @@ from sqlalchemy import select  # noqa: E402
 
 from app.extensions import db  # noqa: E402
 from app.models import Objective, Region, Sector  # noqa: E402
-from bench.harness import analyze, seeded_app, sign_in, statements_label, time_cases  # noqa: E402
+from bench.harness import (  # noqa: E402
+    analyze,
+    on_each_database,
+    seeded_app,
+    sign_in,
+    statements_label,
+    time_cases,
+)
 
 MEMBERS = 10_000
 WARMUP = 5
@@ -77,16 +82,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--requests", type=int, default=REQUESTS)
     options = parser.parse_args()
-    ok = True
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'bench.sqlite'}"
-        ok &= run(url, "SQLite", options.members, options.seed, options.requests)
-    postgres = os.environ.get("BENCH_DATABASE_URL")
-    if postgres:
-        from config import normalise_database_url
-
-        url = normalise_database_url(postgres)
-        ok &= run(url, "PostgreSQL", options.members, options.seed, options.requests)
+    ok = on_each_database(
+        lambda url, label: run(url, label, options.members, options.seed, options.requests)
+    )
     print(
         "\nwithin target"
         if ok

@@ -2,10 +2,14 @@
 and timing each case with its SQL statements counted."""
 
 import logging
+import os
 import re
 import statistics
+import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import MetaData, event, text
@@ -121,6 +125,19 @@ def time_cases(app: Flask, client, cases, requests: int, warmup: int) -> list[Ti
 
 def statements_label(timing: Timing) -> str:
     return "/".join(map(str, sorted(timing.statements)))
+
+
+def on_each_database(run: Callable[[str, str], bool]) -> bool:
+    """`run(url, label)` on a fresh SQLite file, then on BENCH_DATABASE_URL if it is set;
+    True when both runs were."""
+    with tempfile.TemporaryDirectory() as folder:
+        ok = run(f"sqlite:///{Path(folder) / 'bench.sqlite'}", "SQLite")
+    postgres = os.environ.get("BENCH_DATABASE_URL")
+    if postgres:
+        from config import normalise_database_url
+
+        ok &= run(normalise_database_url(postgres), "PostgreSQL")
+    return ok
 
 
 def report(timings: list[Timing], label: str, target_p95_ms: float) -> bool:

@@ -20,13 +20,11 @@ mentors, and the review page of a 2,000-pair draft.
 
 import argparse
 import json
-import os
 import random
 import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -253,14 +251,10 @@ def main() -> int:
     if options.solver_only:
         solver_only(options)
         return 0
-    ok = bench_solver(options)
-    with tempfile.TemporaryDirectory() as folder:
-        ok &= bench_review(f"sqlite:///{Path(folder) / 'bench.sqlite'}", "SQLite", options)
-    postgres = os.environ.get("BENCH_DATABASE_URL")
-    if postgres:
-        from config import normalise_database_url
+    from bench.harness import on_each_database
 
-        ok &= bench_review(normalise_database_url(postgres), "PostgreSQL", options)
+    ok = bench_solver(options)
+    ok &= on_each_database(lambda url, label: bench_review(url, label, options))
     print(
         "\nwithin target"
         if ok
