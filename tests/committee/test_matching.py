@@ -177,6 +177,9 @@ def test_a_run_is_a_draft_with_its_criteria_and_the_reasons_of_each_pair(committ
     assert "Not met: Expertise and objectives; Region" in page
     (event,) = audit_events(audit.MATCHING_RUN)
     assert event.detail["pairs"] == 1 and event.target_type == "matching_run"
+    log = unescaped_html(forms.get("/committee/audit"))
+    assert f'<a href="/committee/matching/runs/{created.id}">Matching draft {created.id}</a>' in log
+    assert "Matching draft made" in log
 
 
 @pytest.mark.parametrize(
