@@ -81,6 +81,7 @@ def test_the_committee_matches_a_pool_and_publishes_it(
     with site.swaps():
         page.get_by_role("button", name="Re-run").click()
     expect(page).to_have_url(re.compile(r"/committee/matching/runs/2$"))
+    expect(page).to_have_title(re.compile(r"^Draft 2 · Matching"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Draft 2: every waiting mentee")
     expect(page.get_by_role("row", name=re.compile("^Ada Reader Oz Mentor"))).to_contain_text(
         "Locked"
