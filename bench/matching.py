@@ -7,7 +7,7 @@ mentors, and the review page of a 2,000-pair draft.
 1. The solver, in a process of its own (so that its peak memory is its own): MENTEES mentees
    and MENTORS mentors with a capacity of 1 to 3, described like the demo members, and the
    committee's default criteria with Language required. It times what a run times
-   (`app.matching_criteria.plan`: every pair compared, the optimal assignment, why everyone
+   (`app.matching_plan.plan`: every pair compared, the optimal assignment, why everyone
    left out is, each pair's reasons), the first time in the process and the median of
    SOLVES more, and reports the process's peak resident memory (the interpreter, numpy and
    scipy included). Targets: <= 2 s and <= 300 MB.
@@ -96,7 +96,7 @@ def bench_criteria():
 
 def solver_only(options) -> None:
     """Part 1, run in a child process: prints its figures as JSON."""
-    from app.matching_criteria import plan
+    from app.matching_plan import plan
     from app.matching_solver import MOST_MATCHES
 
     rng = random.Random(options.seed)

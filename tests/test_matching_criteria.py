@@ -1,6 +1,7 @@
-"""The matching workbench's criteria and explanations (app/matching_criteria.py): the arrays
-agree with the reasons of each pair, conflicts are always excluded, and every member left out
-gets a true reason with the fix that would help."""
+"""The matching workbench's pure parts above the solver: the criteria (app/matching_criteria.py)
+whose arrays agree with the reasons of each pair, conflicts always excluded; why anyone is left
+out (app/matching_explanations.py), true on every random pool, with the fix that would help;
+and a whole run (app/matching_plan.py) with the locks it keeps."""
 
 import random
 
@@ -17,6 +18,17 @@ from app.matching_criteria import (
     EXPERTISE,
     IGNORED,
     LANGUAGE,
+    PREFERRED,
+    REGION,
+    REQUIRED,
+    SECTOR,
+    Criteria,
+    Setting,
+    evaluate,
+    pair_fit,
+    pair_reasons,
+)
+from app.matching_explanations import (
     MENTEES_MATCHED,
     MENTORS_EXCLUDED,
     MENTORS_FULL,
@@ -24,18 +36,9 @@ from app.matching_criteria import (
     NO_MENTOR_MEETS,
     NO_MENTOR_MEETS_ALL,
     NO_MENTORS,
-    PREFERRED,
-    REGION,
-    REQUIRED,
-    SECTOR,
-    Criteria,
-    Setting,
     describe,
-    evaluate,
     explain_mentees,
     explain_mentors,
-    pair_fit,
-    pair_reasons,
 )
 from app.matching_solver import MOST_MATCHES, assign
 
@@ -361,7 +364,7 @@ def test_every_explanation_is_true_on_random_pools():
 
 
 def test_a_plan_keeps_the_locks_that_can_be_kept():
-    from app.matching_criteria import LOCK_NO_SPOT, LOCK_NOT_ALLOWED, plan
+    from app.matching_plan import LOCK_NO_SPOT, LOCK_NOT_ALLOWED, plan
 
     mentees = [member(1), member(2, languages=frozenset({LANGUAGES[1]})), member(3)]
     mentors = [member(10, name="Ann"), member(11, name="Ben")]

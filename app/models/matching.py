@@ -5,7 +5,7 @@ A `MatchingRun` is one draft: who made it and when, the pool it matched (an inta
 or every waiting mentee), the criteria and objective, and figures. Its `MatchingPair`s are the
 proposed pairs with their fit and reasons; its `MatchingPoolEntry`s are every member of the
 pool, with the spots a mentor had and, for whoever is left out, why (a code and plain values,
-written in words by `app.matching_criteria.describe`). A draft is reviewed, changed, re-run (a
+written in words by `app.matching_explanations.describe`). A draft is reviewed, changed, re-run (a
 new run, the old one superseded) and published once.
 """
 
@@ -130,7 +130,7 @@ class MatchingPoolEntry(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     open_spots: Mapped[int] = mapped_column(default=0)
-    # Why left out (app.matching_criteria.LeftOut): None while the member is matched (a
+    # Why left out (app.matching_explanations.LeftOut): None while the member is matched (a
     # mentee) or has no spot left (a mentor).
     left_out: Mapped[str | None] = mapped_column(String(30))
     left_out_detail: Mapped[dict | None] = mapped_column(JSON)

@@ -4,10 +4,9 @@
 committee removed, in a constant number of SQL statements whatever the number of pairs.
 `draft_problems` compares a draft with the program now: a mentee who sent a request or got a
 mentor since, a mentor who became full, a member who can no longer take part, a conflict of
-interest that appeared. `mentee_choices` lists the mentors one mentee could have instead.
+interest that appeared. `csv_rows` is the draft as a CSV file's rows.
 """
 
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -24,22 +23,17 @@ from app.eligibility.sql import (
     pending_requests_as_mentee,
 )
 from app.extensions import db
-from app.matching import Member
 from app.matching_criteria import (
     CRITERIA,
     Criteria,
     Criterion,
-    LeftOut,
-    PairReason,
     Setting,
     counted,
-    describe,
-    evaluate,
-    pair_reasons,
     reasons_in_words,
 )
+from app.matching_explanations import LeftOut, describe
 from app.matching_solver import OBJECTIVES
-from app.mentors.services import employer_key, load_vocabularies
+from app.mentors.services import employer_key
 from app.models import (
     Intake,
     MatchingExclusion,
@@ -55,17 +49,17 @@ from app.models.profiles import MENTEE, MENTOR
 
 # How many of a draft's problems a page names (the rest are counted).
 PROBLEMS_SHOWN = 20
-# How many mentors the page of one mentee's choices lists, unless asked for all.
-CHOICES_SHOWN = 25
 
 
 def criteria_of(run: MatchingRun) -> Criteria:
     return Criteria.from_json(run.criteria, run.experience_gap)
 
 
-def reasons_from(stored: list) -> list[PairReason]:
-    """A pair's reasons as stored ([[code, met, points, detail, required], ...])."""
-    return [PairReason(*reason) for reason in stored]
+def removed_pairs(run: MatchingRun) -> set[tuple[int, int]]:
+    """The (mentee id, mentor id) pairs the committee removed from the draft."""
+    X = MatchingExclusion
+    rows = db.session.execute(select(X.mentee_id, X.mentor_id).where(X.run_id == run.id))
+    return {(mentee_id, mentor_id) for mentee_id, mentor_id in rows}
 
 
 def reasons_to_store(reasons) -> list:
@@ -152,7 +146,7 @@ class RunReview:
         return sum(row.spots_left for row in self.mentors_left)
 
 
-def _pairs(run: MatchingRun) -> list[PairRow]:
+def pair_rows(run: MatchingRun) -> list[PairRow]:
     """The run's pairs by mentee name (plain rows: a draft has thousands)."""
     P = MatchingPair
     (mentee_user, mentee_profile), (mentor_user, mentor_profile) = _person(), _person()
@@ -185,7 +179,7 @@ def _pairs(run: MatchingRun) -> list[PairRow]:
     return pairs
 
 
-def _left_out(run: MatchingRun) -> tuple[list[LeftOutRow], list[LeftOutRow]]:
+def left_out_rows(run: MatchingRun) -> tuple[list[LeftOutRow], list[LeftOutRow]]:
     """The mentees without a pair and the mentors with spots the draft leaves, and why (the
     database picks them out of the pool: a draft's pool has thousands of members)."""
     E, P = MatchingPoolEntry, MatchingPair
@@ -248,8 +242,8 @@ def _exclusions(run: MatchingRun) -> list[ExclusionRow]:
 
 def review(run: MatchingRun) -> RunReview:
     """Everything the review page of `run` shows (a draft is checked against the program now)."""
-    pairs = _pairs(run)
-    mentees_left, mentors_left = _left_out(run)
+    pairs = pair_rows(run)
+    mentees_left, mentors_left = left_out_rows(run)
     problems = draft_problems(run) if run.is_draft else []
     return RunReview(
         run=run,
@@ -363,143 +357,6 @@ def _new_conflicts(run: MatchingRun) -> list[str]:
         else f"{mentee} and {mentor} have a declined request or an ended mentorship now."
         for mentee, mentor, employer in rows
     ]
-
-
-# --- one mentee's choices ---------------------------------------------------------------------
-
-
-@dataclass
-class SwapChoice:
-    """Swap mentors with the pair `pair_id`: its mentee takes this mentee's mentor."""
-
-    pair_id: int
-    mentee_id: int
-    mentee_name: str
-
-
-@dataclass
-class MentorChoice:
-    mentor_id: int
-    name: str
-    fit: int
-    reasons: list[PairReason]
-    spots_left: int
-    current: bool = False
-    swaps: list[SwapChoice] = field(default_factory=list)
-
-
-@dataclass
-class MenteeChoices:
-    run: MatchingRun
-    mentee: Member
-    current: PairRow | None
-    left_out: LeftOutRow | None
-    choices: list[MentorChoice]
-    total: int  # mentors allowed with this mentee
-    not_allowed: int  # mentors in the pool who are not
-
-    @property
-    def all_shown(self) -> bool:
-        return len(self.choices) == self.total
-
-
-def mentee_choices(run: MatchingRun, mentee_id: int, show_all: bool = False):
-    """The mentors of the run's pool this mentee may have (every required criterion, no
-    conflict of interest, not removed), best fit first, with the spots each has left in the
-    draft and, for a full one, the swaps that keep every pair allowed. None: the member is not
-    among the run's mentees."""
-    E = MatchingPoolEntry
-    entries = db.session.execute(
-        select(E.role, E.user_id, E.open_spots).where(
-            E.run_id == run.id, or_(E.role == E.MENTOR, E.user_id == mentee_id)
-        )
-    ).all()
-    if not any(role == E.MENTEE and user_id == mentee_id for role, user_id, _ in entries):
-        return None
-    open_spots = {user_id: spots for role, user_id, spots in entries if role == E.MENTOR}
-    pairs = _pairs(run)
-    current = next((pair for pair in pairs if pair.mentee_id == mentee_id), None)
-    vocab = load_vocabularies()
-    members = pool.members([mentee_id, *open_spots], vocab)
-    mentee = members.get(mentee_id)
-    if mentee is None:
-        return None
-    mentors = [members[i] for i in sorted(open_spots) if i in members]
-    criteria = criteria_of(run)
-    forbidden = set(_excluded_pairs(run))
-    evaluation = evaluate(
-        [mentee],
-        mentors,
-        criteria,
-        pool.history({mentee_id}, {m.id for m in mentors}),
-        forbidden,
-    )
-    taken = Counter(pair.mentor_id for pair in pairs)
-    allowed = [(j, m) for j, m in enumerate(mentors) if evaluation.allowed[0, j]]
-    allowed.sort(key=lambda item: (-int(evaluation.fit[0, item[0]]), item[1].name.lower()))
-    shown = allowed if show_all else allowed[:CHOICES_SHOWN]
-    choices = [
-        MentorChoice(
-            mentor_id=mentor.id,
-            name=mentor.name,
-            fit=int(evaluation.fit[0, j]),
-            reasons=list(pair_reasons(mentee, mentor, criteria)),
-            spots_left=open_spots[mentor.id] - taken[mentor.id],
-            current=current is not None and current.mentor_id == mentor.id,
-        )
-        for j, mentor in shown
-    ]
-    if current is not None:
-        _add_swaps(choices, pairs, current, criteria, forbidden, vocab)
-    left_out = None
-    if current is None:
-        left_out = next((r for r in _left_out(run)[0] if r.user_id == mentee_id), None)
-    return MenteeChoices(
-        run=run,
-        mentee=mentee,
-        current=current,
-        left_out=left_out,
-        choices=choices,
-        total=len(allowed),
-        not_allowed=len(mentors) - len(allowed) - sum(m.id == mentee_id for m in mentors),
-    )
-
-
-def _excluded_pairs(run: MatchingRun) -> list[tuple[int, int]]:
-    X = MatchingExclusion
-    return [
-        tuple(row)
-        for row in db.session.execute(select(X.mentee_id, X.mentor_id).where(X.run_id == run.id))
-    ]
-
-
-def _add_swaps(choices, pairs, current: PairRow, criteria, forbidden, vocab) -> None:
-    """For each full mentor of `choices`, the pairs whose mentee may take `current`'s mentor."""
-    full = {choice.mentor_id for choice in choices if choice.spots_left <= 0 and not choice.current}
-    candidates = [pair for pair in pairs if pair.mentor_id in full]
-    if not candidates:
-        return
-    members = pool.members([current.mentor_id, *(p.mentee_id for p in candidates)], vocab)
-    mentor = members.get(current.mentor_id)
-    others = [members[p.mentee_id] for p in candidates if p.mentee_id in members]
-    if mentor is None or not others:
-        return
-    evaluation = evaluate(
-        others,
-        [mentor],
-        criteria,
-        pool.history({m.id for m in others}, {mentor.id}),
-        forbidden,
-    )
-    may_swap = {other.id for i, other in enumerate(others) if evaluation.allowed[i, 0]}
-    by_mentor: dict[int, list[SwapChoice]] = {}
-    for pair in candidates:
-        if pair.mentee_id in may_swap:
-            by_mentor.setdefault(pair.mentor_id, []).append(
-                SwapChoice(pair.id, pair.mentee_id, pair.mentee_name)
-            )
-    for choice in choices:
-        choice.swaps = by_mentor.get(choice.mentor_id, [])
 
 
 # --- the CSV of a run -------------------------------------------------------------------------

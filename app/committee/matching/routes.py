@@ -21,7 +21,7 @@ from flask_login import current_user
 from app import clock
 from app.committee.blueprint import bp
 from app.committee.exports.csv_file import csv_chunks
-from app.committee.matching import pool, review, services
+from app.committee.matching import changes, choices, pool, review, services
 from app.committee.matching.forms import (
     ALL_WAITING,
     CriteriaForm,
@@ -220,16 +220,16 @@ def matching_pairs(run_id):
     try:
         if "allow" in request.form:
             mentee_id, _, mentor_id = request.form["allow"].partition("-")
-            services.allow_again(current_user, run, record_id(mentee_id), record_id(mentor_id))
+            changes.allow_again(current_user, run, record_id(mentee_id), record_id(mentor_id))
             message, focus = "A re-run may propose this pair again.", "exclusions"
         elif action == "remove":
-            removed = services.remove_pairs(current_user, run, ticked)
+            removed = changes.remove_pairs(current_user, run, ticked)
             names = "; ".join(f"{mentee} and {mentor}" for mentee, mentor in removed)
             message = (
                 f"Removed {counted(len(removed), 'pair')}: {names}. A re-run won't propose them."
             )
         elif action in ("lock", "unlock"):
-            changed = services.set_locked(current_user, run, ticked, action == "lock")
+            changed = changes.set_locked(current_user, run, ticked, action == "lock")
             done = "Locked" if action == "lock" else "Unlocked"
             message = f"{done} {counted(changed, 'pair')}."
             if action == "lock":
@@ -248,13 +248,13 @@ def matching_pairs(run_id):
 def matching_mentee(run_id, mentee_id):
     """The mentors one mentee of the run could have, and the buttons to choose one."""
     run = _run_or_404(run_id)
-    choices = review.mentee_choices(run, mentee_id, show_all=request.args.get("all") == "1")
-    if choices is None:
+    found = choices.mentee_choices(run, mentee_id, show_all=request.args.get("all") == "1")
+    if found is None:
         abort(404)
     return render_template(
         "committee/matching/mentee.html",
         run=run,
-        choices=choices,
+        choices=found,
         draft_form=DraftForm(formdata=None),
     )
 
@@ -265,7 +265,7 @@ def matching_choose(run_id, mentee_id):
     DraftForm()
     swap_with = request.form.get("swap_with")
     try:
-        done = services.choose_mentor(
+        done = changes.choose_mentor(
             current_user,
             run,
             mentee_id,
