@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.committee import audit
+from app.committee.audit import log, trail
 from app.extensions import db
 from app.models import (
     Intake,
@@ -175,7 +175,7 @@ def test_a_run_is_a_draft_with_its_criteria_and_the_reasons_of_each_pair(committ
     assert "Sector: Public libraries (+5)" in page
     assert "Language: French (required)" in page
     assert "Not met: Expertise and objectives; Region" in page
-    (event,) = audit_events(audit.MATCHING_RUN)
+    (event,) = audit_events(trail.MATCHING_RUN)
     assert event.detail["pairs"] == 1 and event.target_type == "matching_run"
     log = unescaped_html(forms.get("/committee/audit"))
     assert f'<a href="/committee/matching/runs/{created.id}">Matching draft {created.id}</a>' in log
@@ -334,10 +334,10 @@ def test_the_pairs_ticked_change_together_and_none_ticked_is_refused(draft):
         forms.get(gone.headers["Location"])
     )
     assert len(pairs_of(created)) == 2
-    (event,) = audit_events(audit.MATCHING_CHANGED)
+    (event,) = audit_events(trail.MATCHING_CHANGED)
     assert event.detail["pair_ids"] == [[p["ada"].id, p["mo"].id], [p["bo"].id, p["ned"].id]]
     assert (
-        audit.describe(event)
+        log.describe(event)
         == f"name: draft {created.id}, every waiting mentee; change: locked 2 pairs"
     )
 
@@ -422,7 +422,7 @@ def test_choosing_a_mentor_by_hand_and_swapping(draft, person):
     )
     assert swapped.status_code == 302
     assert pairs_of(newer) == {(cy.id, p["mo"].id), (p["ada"].id, p["ned"].id)}
-    changes = [e.detail["change"] for e in audit_events(audit.MATCHING_CHANGED)]
+    changes = [e.detail["change"] for e in audit_events(trail.MATCHING_CHANGED)]
     assert changes == ["removed 1 pair", "chose a mentor", "swapped mentors"]
 
 
@@ -471,7 +471,7 @@ def test_publishing_makes_committee_requests_with_their_emails_once(draft):
     run_ = db.session.get(MatchingRun, created.id)
     assert (run_.status, run_.published_as) == (MatchingRun.PUBLISHED, MatchingRun.AS_REQUESTS)
     assert db.session.get(MatchingPair, pair_id(created, p["ada"])).request_id == requests[0].id
-    (event,) = audit_events(audit.MATCHING_PUBLISHED)
+    (event,) = audit_events(trail.MATCHING_PUBLISHED)
     assert event.detail["pairs"] == 2
     # Twice: refused, clearly, and nothing changes.
     emails = len(outbox())
@@ -482,7 +482,7 @@ def test_publishing_makes_committee_requests_with_their_emails_once(draft):
     )
     assert db.session.scalar(select(func.count(R.id))) == 2
     assert len(outbox()) == emails
-    assert len(audit_events(audit.MATCHING_PUBLISHED)) == 1
+    assert len(audit_events(trail.MATCHING_PUBLISHED)) == 1
     # The mentee's requests page says who proposed it.
     page = unescaped_html(client_for(forms.client.application, p["ada"]).get("/requests"))
     assert "Proposed by the mentoring committee" in page
@@ -527,7 +527,7 @@ def test_a_draft_made_stale_by_a_new_request_is_not_published(draft, person):
     assert db.session.scalar(select(func.count(R.id)).where(R.source == R.BY_COMMITTEE)) == 0
     assert outbox("request_new") == []
     assert db.session.get(MatchingRun, created.id).status == MatchingRun.DRAFT
-    assert audit_events(audit.MATCHING_PUBLISHED) == []
+    assert audit_events(trail.MATCHING_PUBLISHED) == []
 
 
 def test_a_draft_made_stale_by_a_mentor_becoming_full_is_not_published(draft, person):
@@ -587,7 +587,7 @@ def test_the_unmatched_are_carried_to_the_next_intake_once(committee, person):
         forms.get(f"/committee/matching/pool?intake={winter.id}", headers={"HX-Request": "true"})
     )
     assert figure(page, "Mentees in the pool") == "1"
-    assert [e.detail["mentees"] for e in audit_events(audit.MATCHING_CARRIED)] == [1, 0]
+    assert [e.detail["mentees"] for e in audit_events(trail.MATCHING_CARRIED)] == [1, 0]
 
 
 def test_without_a_next_intake_nobody_is_carried(committee, person):
@@ -620,7 +620,7 @@ def test_the_csv_has_the_pairs_and_who_is_left_out_with_why(committee, person):
     assert "Sector: Public libraries (+5)" in kinds["pair"][7]
     assert kinds["mentee without a mentor"][2] == "'=Bo Formula"  # formula-safe
     assert kinds["mentee without a mentor"][7] == "The one mentor who fits, Mo Mentor, is full."
-    (event,) = audit_events(audit.EXPORT_DOWNLOADED)
+    (event,) = audit_events(trail.EXPORT_DOWNLOADED)
     assert event.detail == {"export": f"matching draft {created.id}"}
 
 
@@ -641,7 +641,7 @@ def test_the_confirmation_setting(committee):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.scalar(select(ProgramSettings)).committee_matches_need_confirmation is False
-    (event,) = audit_events(audit.SETTINGS_MATCHING_CHANGED)
+    (event,) = audit_events(trail.SETTINGS_MATCHING_CHANGED)
     assert event.detail["changes"] == {"committee_matches_need_confirmation": [True, False]}
 
 

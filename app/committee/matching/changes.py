@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 
 from app import clock
-from app.committee.audit import trail as audit
+from app.committee.audit import trail
 from app.committee.matching import pool
 from app.committee.matching.drafts import names_of, run_name, take_draft
 from app.committee.matching.review import criteria_of, reasons_to_store, removed_pairs
@@ -123,9 +123,9 @@ def allow_again(actor: User, run: MatchingRun, mentee_id, mentor_id) -> None:
 
 def _record_change(actor, run, change: str, pairs: list[tuple[int, int]]) -> None:
     """The audit event of a change to the draft; `pairs` as (mentee id, mentor id)."""
-    audit.record(
+    trail.record(
         actor,
-        audit.MATCHING_CHANGED,
+        trail.MATCHING_CHANGED,
         run,
         name=run_name(run),
         change=change,

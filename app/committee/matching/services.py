@@ -19,7 +19,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from app import clock
-from app.committee.audit import trail as audit
+from app.committee.audit import trail
 from app.committee.matching import pool
 from app.committee.matching.drafts import names_of, no_longer_a_draft, run_name, take_draft
 from app.committee.matching.review import (
@@ -173,9 +173,9 @@ def run_matching(
                 for a, b in forbidden
             ],
         )
-    audit.record(
+    trail.record(
         actor,
-        audit.MATCHING_RUN,
+        trail.MATCHING_RUN,
         run,
         name=run_name(run),
         pairs=result.assignment.matched,
@@ -341,9 +341,9 @@ def publish_run(actor: User, run: MatchingRun) -> PublishOutcome:
         else:
             mentorship = add_committee_mentorship(mentee, mentor, objectives, method, now)
             pair.mentorship_id = mentorship.id
-    audit.record(
+    trail.record(
         actor,
-        audit.MATCHING_PUBLISHED,
+        trail.MATCHING_PUBLISHED,
         run,
         name=run_name(run),
         pairs=len(pairs),
@@ -426,9 +426,9 @@ def carry_unmatched(actor: User, run: MatchingRun) -> CarryOutcome:
             ],
         )
     run.carried_at, run.carried_to_id = now, target.id
-    audit.record(
+    trail.record(
         actor,
-        audit.MATCHING_CARRIED,
+        trail.MATCHING_CARRIED,
         run,
         name=run_name(run),
         intake=target.name,
@@ -442,7 +442,7 @@ def carry_unmatched(actor: User, run: MatchingRun) -> CarryOutcome:
 def discard_run(actor: User, run: MatchingRun) -> None:
     """Set a draft aside: it can no longer be changed or published."""
     take_draft(run, status=MatchingRun.DISCARDED, closed_at=clock.utcnow())
-    audit.record(actor, audit.MATCHING_DISCARDED, run, name=run_name(run))
+    trail.record(actor, trail.MATCHING_DISCARDED, run, name=run_name(run))
     db.session.commit()
 
 
@@ -451,7 +451,7 @@ def export_run(actor: User, run: MatchingRun, today) -> tuple[str, Iterator[list
     with its rows (`review.csv_rows`: the pairs, the mentees without a mentor and the mentors
     with spots left, with why), all read already."""
     view = review(run)
-    audit.record(actor, audit.EXPORT_DOWNLOADED, run, export=f"matching draft {run.id}")
+    trail.record(actor, trail.EXPORT_DOWNLOADED, run, export=f"matching draft {run.id}")
     db.session.commit()
     return f"mentor-match-matching-draft-{run.id}-{today.isoformat()}.csv", csv_rows(view)
 
