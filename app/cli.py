@@ -5,8 +5,15 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from app import clock
-from app.email.delivery import deliver_due, failed_messages, retry_failed, run_worker
+from app.email.delivery import (
+    deliver_due,
+    failed_messages,
+    retry_failed,
+    run_worker,
+    stop_on_signals,
+)
 from app.extensions import db
+from app.job_lock import exclusive
 from app.mentorships.reminders import run_mentorship_reminders
 from app.models import LoginSession, User
 from app.models.accounts import normalise_email
@@ -79,8 +86,14 @@ def outbox_deliver():
 def outbox_worker(interval, passes):
     if current_app.config["MAIL_BACKEND"] == "dev":
         click.echo("MAIL_BACKEND is dev: mail stays in the outbox (see /dev/mailbox).")
-    click.echo(f"Outbox worker: delivering every {interval} s. Ctrl-C stops it.")
-    run_worker(interval=interval, passes=passes)
+    click.echo(
+        f"Outbox worker: delivering every {interval} s. Ctrl-C or SIGTERM stops it once the "
+        "message being sent is recorded."
+    )
+    with stop_on_signals() as stop:
+        run_worker(interval=interval, passes=passes, stop=stop)
+    if stop.is_set():
+        click.echo("Outbox worker stopped.")
 
 
 @outbox.command("failed", help="List the messages that failed for good, the latest first.")
@@ -126,9 +139,18 @@ def jobs():
     "daily",
     help="Run once a day from cron: clears expired sign-in sessions, expires unanswered "
     "mentorship requests and reminds mentors half-way, reminds pairs to check in, and sends "
-    "the mid-point and six-month prompts. Safe to run twice.",
+    "the mid-point and six-month prompts. Safe to run twice; on PostgreSQL, a run started "
+    "while another host's is under way does nothing.",
 )
 def jobs_daily():
+    with exclusive("flask jobs daily") as ours:
+        if not ours:
+            click.echo("The daily job is already running on another host: nothing done here.")
+            return
+        _run_daily_jobs()
+
+
+def _run_daily_jobs() -> None:
     result = db.session.execute(
         delete(LoginSession).where(LoginSession.expires_at <= clock.utcnow())
     )

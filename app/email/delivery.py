@@ -13,14 +13,25 @@ What happens when a message is not sent:
   is not their fault: nothing is lost while the server is down. If the connection drops in the
   middle of a batch, only the message on the wire counts an attempt; the rest are offered again
   on the next pass.
+
+Stopping a worker (SIGTERM from systemd, Ctrl-C) sets its `stop` event: the message on the
+wire is finished and its outcome committed, the rest of the claimed batch is released at once
+for the other workers, and the worker exits. A stop therefore never falls between the server
+accepting a message and the commit that records it, the one moment when a resend would deliver
+it twice. Only a hard kill (SIGKILL, a crash, a power cut) can land there; such a message stays
+"sending" until its claim is stale, is then sent again with the same Message-ID (so receivers
+can tell it is the same message), and the rest of that worker's batch waits as long.
 """
 
 import contextlib
 import logging
+import signal
 import smtplib
-import time
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_mail import BadHeaderError, Connection, Message
@@ -52,6 +63,7 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    released: int = 0  # claimed, then handed back unsent because the worker was stopped
     errors: list[str] = field(default_factory=list)
 
 
@@ -95,16 +107,20 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
 
 
-def deliver_due(batch_size: int = 100) -> DeliveryReport:
-    """Send every message that is due now, once. Safe to run in several processes."""
+def deliver_due(batch_size: int = 100, stop: threading.Event | None = None) -> DeliveryReport:
+    """Send every message that is due now, once. Safe to run in several processes.
+
+    When `stop` is set, the pass ends after the message being sent (see the module's doc)."""
     report = DeliveryReport()
+    stop = stop or threading.Event()
     if current_app.config["MAIL_BACKEND"] == "dev":
         return report
-    while True:
+    while not stop.is_set():
         ids = _claim_due(batch_size)
-        if not ids or not _send_batch(ids, report):
-            # Nothing left, or the server is unreachable: a later pass tries again.
-            return report
+        if not ids or not _send_batch(ids, report, stop):
+            # Nothing left, the server is unreachable (a later pass tries again), or stopped.
+            break
+    return report
 
 
 def _due(now: datetime):
@@ -139,8 +155,9 @@ def _claim_due(batch_size: int) -> list[int]:
     return claimed
 
 
-def _send_batch(ids: list[int], report: DeliveryReport) -> bool:
-    """Send the claimed messages over one connection. False if the connection failed."""
+def _send_batch(ids: list[int], report: DeliveryReport, stop: threading.Event) -> bool:
+    """Send the claimed messages over one connection. False if the connection failed or the
+    worker was stopped (the messages not sent yet are released then)."""
     connected = False
     on_the_wire = None
     unsent = list(ids)
@@ -148,6 +165,10 @@ def _send_batch(ids: list[int], report: DeliveryReport) -> bool:
         with SmtpConnection(current_app.extensions["mail"]) as conn:
             connected = True
             for message_id in ids:
+                if stop.is_set():
+                    _release(unsent, [], "", report)
+                    report.released += len(unsent)
+                    return False
                 if not conn.is_open():
                     raise smtplib.SMTPServerDisconnected("the server closed the connection")
                 on_the_wire = message_id
@@ -163,14 +184,23 @@ def _send_batch(ids: list[int], report: DeliveryReport) -> bool:
     return True
 
 
+def message_id(message: OutboxEmail) -> str:
+    """The Message-ID of an outbox row: the same at every attempt, so that a receiver can tell
+    a message sent again after a crash from a new one; unique across databases by its time."""
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+    return f"<outbox.{message.id}.{message.created_at:%Y%m%d%H%M%S%f}@{domain}>"
+
+
 def _as_mail(message: OutboxEmail) -> Message:
-    return Message(
+    mail = Message(
         subject=message.subject,
         recipients=[message.recipient],
         body=message.body_text,
         html=message.body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
     )
+    mail.msgId = message_id(message)
+    return mail
 
 
 def _send_one(conn: SmtpConnection, message_id: int, report: DeliveryReport) -> None:
@@ -276,26 +306,57 @@ def retry_failed(message_ids: list[int] | None) -> list[int]:
     return sorted(retried)
 
 
-def run_worker(interval: float = 5.0, passes: int | None = None) -> None:
-    """Deliver in a loop, pausing `interval` seconds between passes (for `flask outbox worker`).
+@contextlib.contextmanager
+def stop_on_signals(signals=(signal.SIGTERM, signal.SIGINT)) -> Iterator[threading.Event]:
+    """An event that the first of `signals` sets, for `run_worker(stop=...)`; a second signal
+    acts as it did before (Ctrl-C twice interrupts at once). Outside the main thread, where
+    Python cannot handle signals, the event is only set by its owner."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+    previous = {number: signal.getsignal(number) for number in signals}
+
+    def handle(number, frame):
+        log.info("outbox: %s, stopping after the message being sent", signal.Signals(number).name)
+        stop.set()
+        for other, handler in previous.items():
+            signal.signal(other, handler)
+
+    for number in signals:
+        signal.signal(number, handle)
+    try:
+        yield stop
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def run_worker(
+    interval: float = 5.0, passes: int | None = None, stop: threading.Event | None = None
+) -> None:
+    """Deliver in a loop, pausing `interval` seconds between passes (for `flask outbox worker`),
+    until `passes` are done or `stop` is set (then within the message being sent).
 
     A pass that fails (e.g. the database is briefly unreachable) is logged and the loop goes on.
     """
+    stop = stop or threading.Event()
     done = 0
-    while passes is None or done < passes:
+    while (passes is None or done < passes) and not stop.is_set():
         try:
-            report = deliver_due()
+            report = deliver_due(stop=stop)
         except Exception:
             db.session.rollback()
             log.exception("outbox: delivery pass failed")
         else:
-            if report.sent or report.retried or report.failed:
+            if report.sent or report.retried or report.failed or report.released:
                 log.info(
-                    "outbox: %s sent, %s to retry, %s failed",
+                    "outbox: %s sent, %s to retry, %s failed, %s released",
                     report.sent,
                     report.retried,
                     report.failed,
+                    report.released,
                 )
         done += 1
         if passes is None or done < passes:
-            time.sleep(interval)
+            stop.wait(interval)
