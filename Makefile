@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint format bench worker clean
+.PHONY: run test test-cluster lint format bench worker clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ run: $(VENV)/.runtime-installed
 ## test: install the dev requirements, check style, run the whole suite
 test: $(VENV)/.dev-installed lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test-cluster: two app hosts (gunicorn, 2 workers each), two outbox workers, Redis and an
+## SMTP sink on 127.0.0.1, one PostgreSQL database (CLUSTER_DATABASE_URL, emptied first):
+## a load mix through both hosts, the faults and the checks of cluster/run.py (a few minutes)
+test-cluster: $(VENV)/.dev-installed
+	@test -n "$(CLUSTER_DATABASE_URL)" || { echo "Set CLUSTER_DATABASE_URL=postgresql://... (a database of its own: it is emptied)"; exit 2; }
+	CLUSTER_DATABASE_URL="$(CLUSTER_DATABASE_URL)" $(BIN)/python -m cluster.run $(CLUSTER_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
