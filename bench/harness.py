@@ -30,16 +30,7 @@ def seeded_app(url: str, members: int, seed: int) -> tuple[Flask, float]:
         LOG_LEVEL="WARNING",
     )
     with app.app_context():
-        from flask_migrate import upgrade
-
-        existing = MetaData()
-        existing.reflect(bind=db.engine)
-        existing.drop_all(bind=db.engine)
-        logging.disable(logging.INFO)  # the migrations' progress
-        try:
-            upgrade()
-        finally:
-            logging.disable(logging.NOTSET)
+        reset_database()
     started = time.perf_counter()
     with app.app_context():
         result = app.test_cli_runner().invoke(
@@ -48,6 +39,20 @@ def seeded_app(url: str, members: int, seed: int) -> tuple[Flask, float]:
     if result.exit_code != 0:
         raise SystemExit(f"seed-demo failed:\n{result.output}{result.exception or ''}")
     return app, time.perf_counter() - started
+
+
+def reset_database() -> None:
+    """Drop everything in the app's database and build the schema with the real migrations."""
+    from flask_migrate import upgrade
+
+    existing = MetaData()
+    existing.reflect(bind=db.engine)
+    existing.drop_all(bind=db.engine)
+    logging.disable(logging.INFO)  # the migrations' progress
+    try:
+        upgrade()
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def analyze(app: Flask) -> None:

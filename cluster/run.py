@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from bench.harness import reset_database
 from cluster import scenario
 from cluster.procs import Processes, free_port, wait_for_health, wait_for_port
 from cluster.web import Tally, Visitor, form_at, path_of
@@ -762,9 +763,10 @@ def summary(run: Run, total: float) -> int:
         print(f"  {name.ljust(width)}  {value}")
     print("  phases: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in run.timings))
     print(f"  total: {total:.0f} s")
+    print("\n==================== cluster run: checks ====================")
+    for check in run.checks:
+        print(f"  {'ok    ' if check.ok else 'FAILED'} {check.name}: {check.detail}")
     print(f"\n{len(run.checks) - len(failed)} passed, {len(failed)} failed")
-    for check in failed:
-        print(f"  FAILED {check.name}: {check.detail}")
     return 1 if failed or not run.checks else 0
 
 
@@ -835,7 +837,7 @@ def run_all(run: Run) -> int:
 
     run.app = create_app("production")
     with run.phase("setup: empty the database, migrate, seed"), run.app.app_context():
-        scenario.reset_database()
+        reset_database()
         run.data = scenario.build(run.sizes)
         counts = scenario.counts()
     run.figure("data", ", ".join(f"{k} {n}" for k, n in counts.items()))

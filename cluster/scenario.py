@@ -5,12 +5,10 @@ questions the checks ask the database afterwards.
 Everything here runs in an application context of the same configuration as the hosts.
 """
 
-import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask_migrate import upgrade
-from sqlalchemy import MetaData, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from app import clock
 from app.agreements import AGREEMENT_VERSIONS
@@ -55,18 +53,6 @@ class Scenario:
     expiring_ids: list[int] = field(default_factory=list)
     waiting_ids: list[int] = field(default_factory=list)
     quiet_ids: list[int] = field(default_factory=list)
-
-
-def reset_database() -> None:
-    """Drop everything in the database and build the schema with the real migrations."""
-    existing = MetaData()
-    existing.reflect(bind=db.engine)
-    existing.drop_all(bind=db.engine)
-    logging.disable(logging.INFO)  # the migrations' progress
-    try:
-        upgrade()
-    finally:
-        logging.disable(logging.NOTSET)
 
 
 def build(sizes: Sizes) -> Scenario:
