@@ -1,8 +1,10 @@
-"""Numbers in addresses (query strings and `<int:...>` path parts), which people type and edit
-by hand: read without ever answering with an error page (a number too large for the database
-would otherwise be a 500)."""
+"""Numbers and words in addresses (query strings and `<int:...>` path parts), which people type
+and edit by hand: read without ever answering with an error page (a number too large for the
+database, or a NUL in a text, would otherwise be a 500)."""
 
 from werkzeug.routing import IntegerConverter
+
+from app.text import without_control_characters
 
 MAX_DATABASE_ID = 2**31 - 1  # the largest INTEGER on PostgreSQL
 MAX_PAGE = 100_000  # beyond any list's last page
@@ -26,6 +28,12 @@ def page_number(raw: str | None, maximum: int = MAX_PAGE) -> int:
     if len(raw) > len(str(maximum)):
         return maximum
     return min(max(int(raw), 1), maximum)
+
+
+def one_line(raw: str | None, max_length: int) -> str:
+    """A text from a query string, to show or compare: at most `max_length` characters, on one
+    line, without control characters. (A search reads its words with `text.search_text`.)"""
+    return without_control_characters((raw or "")[:max_length], multiline=False).strip()
 
 
 class RecordIdConverter(IntegerConverter):

@@ -1,6 +1,11 @@
 """Text shown to and typed by members: one way to clean what they type, one way to name them,
-one way to write a day."""
+one way to write and to read a day.
 
+Everything typed from outside (form fields, query strings) passes `without_control_characters`
+or `search_text` before it is used: nobody types a control character (NUL, escape, ...), they
+arrive by copy and paste or from an attacker, and PostgreSQL refuses NUL in text."""
+
+import re
 from datetime import date, datetime
 
 from app import clock
@@ -8,13 +13,67 @@ from app import clock
 # What a form says when it is sent a choice it did not offer (a tampered or stale form).
 NOT_OFFERED = "Choose from the options shown."
 
+# The field error for typed text that held control characters (they are taken out of what the
+# form shows again, so sending it once more works).
+CONTROL_CHARACTERS_MESSAGE = (
+    "This contained an invisible control character (it can come with copied text), which "
+    "can't be saved. It has been taken out: check what is shown and send the form again."
+)
+
+# Control characters (Unicode category Cc: C0, DEL and C1) but the tab and the line breaks.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAK_OR_TAB = re.compile(r"\r\n|[\r\n\t]")
+
+# The days a typed date may name: outside them it is a typing mistake, and a day or a year
+# added to it could leave the calendar (date.max is 9999-12-31).
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+DAY_OUT_OF_RANGE = f"Enter a date from {EARLIEST_DAY.year} to {LATEST_DAY.year}."
+
+
+def has_control_characters(value: str, multiline: bool = True) -> bool:
+    """`value` holds a control character; on one line (`multiline` False) a line break or a
+    tab counts as one too."""
+    return bool(_CONTROL.search(value) or (not multiline and _LINE_BREAK_OR_TAB.search(value)))
+
+
+def without_control_characters(value: str, multiline: bool = True) -> str:
+    """`value` with its control characters taken out; on one line, line breaks and tabs become
+    spaces."""
+    if not multiline:
+        value = _LINE_BREAK_OR_TAB.sub(" ", value)
+    return _CONTROL.sub("", value)
+
 
 def clean_text(value) -> str | None:
-    """Trim a text and use plain newlines; an empty text is None."""
+    """Trim a text and use plain newlines; an empty text is None. Control characters other
+    than line breaks and tabs are taken out (forms refuse them before, with a field error)."""
     if value is None:
         return None
-    value = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    value = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    value = without_control_characters(value).strip()
     return value or None
+
+
+def search_text(raw: str | None, max_length: int) -> str:
+    """Words to search for, from a query string: at most `max_length` characters, anything
+    that is not printable (controls, line breaks) a space, and single spaces between words.
+    A search ignores what can't be typed instead of refusing it."""
+    text = "".join(ch if ch.isprintable() else " " for ch in (raw or "")[:max_length])
+    return " ".join(text.split())
+
+
+class DayOutOfRange(ValueError):
+    """A real day, but before EARLIEST_DAY or after LATEST_DAY."""
+
+
+def read_day(raw: str) -> date:
+    """A day written YYYY-MM-DD, from EARLIEST_DAY to LATEST_DAY. ValueError otherwise:
+    DayOutOfRange (its message is DAY_OUT_OF_RANGE) for a real day outside them."""
+    day = datetime.strptime(raw, "%Y-%m-%d").date()
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise DayOutOfRange(DAY_OUT_OF_RANGE)
+    return day
 
 
 def display_name(user) -> str:

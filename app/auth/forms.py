@@ -1,8 +1,8 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from app.auth.passwords import MAX_LENGTH, MIN_LENGTH
+from app.forms import PortalForm
 
 
 def email_field(label: str = "Email") -> EmailField:
@@ -41,7 +41,7 @@ def new_password_fields(label: str = "Password"):
     return password, confirm
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(PortalForm):
     name = StringField(
         "Full name",
         validators=[
@@ -60,7 +60,7 @@ class RegisterForm(FlaskForm):
     submit = SubmitField("Create account")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = email_field()
     password = PasswordField(
         "Password",
@@ -74,17 +74,17 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(PortalForm):
     email = email_field()
     submit = SubmitField("Send reset link")
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PortalForm):
     password, confirm = new_password_fields("New password")
     submit = SubmitField("Set new password")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PortalForm):
     current_password = PasswordField(
         "Current password",
         validators=[InputRequired(message="Enter your current password."), Length(max=MAX_LENGTH)],
@@ -94,7 +94,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField("Change password")
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(PortalForm):
     new_email = email_field("New email")
     current_password = PasswordField(
         "Current password",
@@ -104,7 +104,7 @@ class ChangeEmailForm(FlaskForm):
     submit = SubmitField("Change email")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PortalForm):
     """A button that only carries the CSRF token (sign out, confirm from a link)."""
 
     submit = SubmitField("Confirm")

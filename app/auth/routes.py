@@ -25,14 +25,19 @@ from app.auth.forms import (
 from app.errors_domain import DomainError, show_on_form
 from app.extensions import limiter
 from app.models.accounts import normalise_email
+from app.query_args import one_line
+from app.text import has_control_characters
 from app.tokens import TokenError
 
 bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str | None:
-    """`target` if it is a path on this site, else None (no open redirects)."""
+    """`target` if it is a path on this site, else None (no open redirects, and no line
+    break or other control character, which a Location header can't hold)."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if has_control_characters(target, multiline=False):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or "\\" in target:
@@ -65,7 +70,7 @@ def register():
 
 @bp.route("/check-inbox")
 def check_inbox():
-    return render_template("auth/check_inbox.html", email=request.args.get("email", "")[:254])
+    return render_template("auth/check_inbox.html", email=one_line(request.args.get("email"), 254))
 
 
 @bp.route("/verify/<token>", methods=["GET", "POST"])

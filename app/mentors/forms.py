@@ -7,9 +7,10 @@ filters that were applied.
 """
 
 from werkzeug.datastructures import MultiDict
-from wtforms import Form, SearchField, SelectField, SelectMultipleField
+from wtforms import SearchField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 
+from app.forms import PortalForm
 from app.mentors.services import (
     MAX_PAGE,
     ORDERS,
@@ -19,6 +20,7 @@ from app.mentors.services import (
     Vocabularies,
 )
 from app.query_args import page_number, record_id
+from app.text import search_text
 
 # Query-string argument -> vocabulary kind (services.VOCABULARIES); the names are the same.
 MULTIPLE = ("sector", "expertise", "objective", "contact", "language")
@@ -36,11 +38,8 @@ def parse_query(args: MultiDict, vocab: Vocabularies) -> DirectoryQuery:
     if region not in {term.id for term in vocab.active[REGION]}:
         region = None
     order = args.get("order", "")
-    # Printable characters only: PostgreSQL refuses NUL in text, and nobody types controls.
-    raw = "".join(ch if ch.isprintable() else " " for ch in args.get("q", "")[:SEARCH_MAX_LENGTH])
-    q = " ".join(raw.split())
     return DirectoryQuery(
-        q=q,
+        q=search_text(args.get("q"), SEARCH_MAX_LENGTH),
         region=region,
         order=order if order in ORDERS else next(iter(ORDERS)),
         page=page_number(args.get("page"), MAX_PAGE),
@@ -48,8 +47,11 @@ def parse_query(args: MultiDict, vocab: Vocabularies) -> DirectoryQuery:
     )
 
 
-class DirectoryForm(Form):
+class DirectoryForm(PortalForm):
     """What the filters show (GET, nothing changes: no CSRF token)."""
+
+    class Meta:
+        csrf = False
 
     q = SearchField(
         "Search mentors",

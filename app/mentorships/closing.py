@@ -25,7 +25,8 @@ from app.errors_domain import DomainError, FieldErrors
 from app.extensions import db
 from app.mentorships.services import partner_of, role_of
 from app.models import ClosingFeedback, ClosingFeedbackScore, Mentorship, Objective, User
-from app.text import NOT_OFFERED, display_name, format_day
+from app.query_args import record_id
+from app.text import NOT_OFFERED, clean_text, display_name, format_day
 
 
 def _long_day(day: date) -> str:
@@ -139,8 +140,7 @@ def complete(mentorship: Mentorship, actor: User) -> Mentorship:
 
 
 def clean_end_note(note: str | None) -> str | None:
-    text = (note or "").replace("\r\n", "\n").strip()
-    return text or None
+    return clean_text(note)
 
 
 def end_early(mentorship: Mentorship, actor: User, reason: str | None, note: str | None):
@@ -266,8 +266,7 @@ def give_feedback(
     agreed = {o.id: o for o in agreed_objectives(mentorship)}
     chosen: dict[int, int] = {}
     for key, value in (scores or {}).items():
-        text = str(key).strip()
-        objective_id = int(text) if text.isdigit() else None
+        objective_id = record_id(str(key))
         if objective_id not in agreed:
             errors.setdefault("scores", []).append(
                 "Score only the objectives of your agreement, as shown."

@@ -1,22 +1,21 @@
 """Forms of the closing pages. They parse and give quick feedback; app/mentorships/closing.py
 decides (and checks everything again)."""
 
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from app.forms import ChoiceRadioField
+from app.forms import ChoiceRadioField, PortalForm
 from app.models import ClosingFeedback, Mentorship
 
 SCORE_PREFIX = "score-"
 
 
-class ClosingActionForm(FlaskForm):
+class ClosingActionForm(PortalForm):
     """A button that changes something (complete): only the CSRF token."""
 
 
-class EndEarlyForm(FlaskForm):
+class EndEarlyForm(PortalForm):
     reason = ChoiceRadioField(
         "Why is the mentorship ending?",
         choices=[SelectChoice(code, label) for code, label in Mentorship.END_REASONS.items()],
@@ -40,10 +39,10 @@ class EndEarlyForm(FlaskForm):
 
 def _months(value):
     text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdigit() and len(text) <= 3 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else None
 
 
-class ExtendForm(FlaskForm):
+class ExtendForm(PortalForm):
     months = ChoiceRadioField(
         "When should we ask you again?",
         choices=[SelectChoice(m, f"In {m} month{'s' if m > 1 else ''}") for m in range(1, 7)],
@@ -52,7 +51,7 @@ class ExtendForm(FlaskForm):
     )
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(PortalForm):
     """Would recommend and the comment. The objective scores are radio groups named
     `score-<objective id>`, read by `scores_from()`: the service decides which are allowed."""
 

@@ -2,7 +2,6 @@
 
 from datetime import datetime, time
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
@@ -12,6 +11,7 @@ from app.forms import (
     CheckboxGroupField,
     ChoiceRadioField,
     IsoDateField,
+    PortalForm,
     TypedInput,
     VocabularySelectField,
     WholeNumberField,
@@ -32,10 +32,8 @@ class TimeOfDayField(TypedInput, StringField):
     widget = TimeInput()
     invalid_message = "Enter a time, e.g. 14:30."
 
-    def _value(self):
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        return self.data.strftime("%H:%M") if self.data else ""
+    def format(self, value) -> str:
+        return value.strftime("%H:%M")
 
     def parse(self, raw: str) -> time:
         try:
@@ -66,7 +64,7 @@ def _score(value):
     return int(text) if text in {"1", "2", "3", "4", "5"} else None
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(PortalForm):
     meeting_frequency = ChoiceRadioField(
         "How often you meet",
         choices=[SelectChoice(k, v) for k, v in MentorshipAgreement.FREQUENCIES.items()],
@@ -113,7 +111,7 @@ class AgreementForm(FlaskForm):
         )
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(PortalForm):
     met_on = IsoDateField(
         "Date you met",
         validators=[InputRequired(message="Enter the date you met.")],
@@ -171,7 +169,7 @@ class CheckInForm(FlaskForm):
         )
 
 
-class GoalForm(FlaskForm):
+class GoalForm(PortalForm):
     text = StringField(
         "New goal",
         validators=[InputRequired(message="Enter the goal."), _limit(Goal.TEXT_LIMIT)],
@@ -185,7 +183,7 @@ class GoalForm(FlaskForm):
         return form
 
 
-class GoalDoneForm(FlaskForm):
+class GoalDoneForm(PortalForm):
     done = HiddenField()
 
     @property
@@ -193,7 +191,7 @@ class GoalDoneForm(FlaskForm):
         return self.done.data == "1"
 
 
-class NextMeetingForm(FlaskForm):
+class NextMeetingForm(PortalForm):
     next_meeting_on = IsoDateField(
         "Date", validators=[Optional()], invalid_message="Enter the date as YYYY-MM-DD."
     )
@@ -202,9 +200,9 @@ class NextMeetingForm(FlaskForm):
     )
 
 
-class PreferenceForm(FlaskForm):
+class PreferenceForm(PortalForm):
     check_in_emails = BooleanField("E-mail me when my partner logs a check-in (at most once a day)")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PortalForm):
     """A button that changes something: only the CSRF token."""

@@ -1,6 +1,5 @@
 """Profile forms. They parse and give quick feedback; app/profiles/services.py decides."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     PasswordField,
@@ -24,6 +23,7 @@ from app.forms import (
     CheckboxGroupField,
     ChoiceRadioField,
     IsoDateField,
+    PortalForm,
     VocabularySelectField,
     WholeNumberField,
     clean_text_filter,
@@ -37,6 +37,7 @@ from app.profiles.services import (
     LINE_LIMITS,
     LONG_TEXT_LIMIT,
     ProfileChanges,
+    expiry_range_message,
 )
 
 
@@ -60,7 +61,7 @@ def _long_text(label: str, description: str) -> TextAreaField:
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PortalForm):
     display_name = _line(
         "display_name",
         "Name shown to other members",
@@ -109,6 +110,7 @@ class ProfileForm(FlaskForm):
     membership_expires_on = IsoDateField(
         "Membership expiry date",
         invalid_message="Enter the date as year-month-day, for example 2027-03-31.",
+        out_of_range_message=expiry_range_message,
         description="For example 2027-03-31. Changing the number or this date asks the "
         "committee to verify your membership again.",
     )
@@ -207,7 +209,7 @@ def initial_data(user) -> dict:
     return data
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(PortalForm):
     agree = BooleanField(
         "I have read these expectations and I agree to them.",
         validators=[DataRequired(message="Tick the box to confirm you agree.")],
@@ -215,7 +217,7 @@ class AgreementForm(FlaskForm):
     submit = SubmitField("Confirm")
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(PortalForm):
     password = PasswordField(
         "Your password",
         validators=[

@@ -63,6 +63,14 @@ EXPIRY_EARLIEST = date(2000, 1, 1)
 EXPIRY_YEARS_AHEAD = 10
 
 
+def latest_expiry() -> date:
+    return date(clock.today().year + EXPIRY_YEARS_AHEAD, 12, 31)
+
+
+def expiry_range_message() -> str:
+    return f"Enter an expiry date between {EXPIRY_EARLIEST.year} and {latest_expiry().year}."
+
+
 # The vocabulary behind each multiple-choice field of the profile.
 VOCABULARY_FIELDS = {
     "sectors": Sector,
@@ -180,13 +188,8 @@ class _ProfileCheck:
         if expires_on is not None and not isinstance(expires_on, date):
             self.fail("membership_expires_on", "Enter a date.")
             expires_on = None
-        if expires_on is not None:
-            latest = date(clock.today().year + EXPIRY_YEARS_AHEAD, 12, 31)
-            if not EXPIRY_EARLIEST <= expires_on <= latest:
-                self.fail(
-                    "membership_expires_on",
-                    f"Enter an expiry date between {EXPIRY_EARLIEST.year} and {latest.year}.",
-                )
+        if expires_on is not None and not EXPIRY_EARLIEST <= expires_on <= latest_expiry():
+            self.fail("membership_expires_on", expiry_range_message())
         if number and typed is None:
             self.fail("membership_expires_on", "Add the date your membership expires.")
         if typed is not None and not number:

@@ -1,10 +1,9 @@
 """Request forms. They parse and give quick feedback; app/requests/services.py decides."""
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import StopValidation, ValidationError
 
-from app.forms import CheckboxGroupField, clean_text_filter, vocabulary_choices
+from app.forms import CheckboxGroupField, PortalForm, clean_text_filter, vocabulary_choices
 from app.requests.rules import MESSAGE_MAX, MESSAGE_MIN, NOTE_MAX
 from app.text import NOT_OFFERED
 
@@ -35,7 +34,7 @@ class IdRadioField(RadioField):
             raise StopValidation(NOT_OFFERED)
 
 
-class RequestForm(FlaskForm):
+class RequestForm(PortalForm):
     message = TextAreaField(
         "Your message to the mentor",
         filters=[clean_text_filter],
@@ -74,11 +73,11 @@ class RequestForm(FlaskForm):
             raise ValidationError("Choose at least one objective.")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PortalForm):
     """Withdraw / accept: a button and the CSRF token."""
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(PortalForm):
     note = TextAreaField(
         "Note to the mentee (optional)",
         filters=[clean_text_filter],

@@ -1,15 +1,14 @@
 """The decision form of /respond/<token>: the CSRF token, an optional note, two choices about the
 mentor's other requests, and one of two buttons."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import ValidationError
 
-from app.forms import clean_text_filter
+from app.forms import PortalForm, clean_text_filter
 from app.requests.rules import NOTE_MAX
 
 
-class RespondForm(FlaskForm):
+class RespondForm(PortalForm):
     note = TextAreaField(
         "Note to the mentee (optional)",
         filters=[clean_text_filter],

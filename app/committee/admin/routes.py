@@ -13,7 +13,7 @@ from app.committee.admin.request_view import request_view
 from app.committee.blueprint import bp
 from app.committee.feedback.queries import mentorship_feedback
 from app.errors_domain import DomainError
-from app.query_args import MAX_PAGE
+from app.query_args import MAX_PAGE, record_id
 
 
 @bp.get("/requests/<int:request_id>")
@@ -46,8 +46,8 @@ def _back_from_resend(back: str, request_id: int) -> str:
     if back == "dashboard":
         return url_for("committee.index") + "#waiting-requests-heading"
     where, _, page = back.partition(":")
-    if where == "attention" and page.isdigit() and 0 < int(page) <= MAX_PAGE:
-        number = int(page)
+    number = record_id(page)
+    if where == "attention" and number is not None and 0 < number <= MAX_PAGE:
         return url_for(
             "committee.attention_list", kind="waiting-requests", page=number if number > 1 else None
         )

@@ -1,11 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import Optional
 
 from app.committee.fields import day_filter
+from app.forms import PortalForm
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(PortalForm):
     """The filters of the audit log (GET: no CSRF token, nothing changes)."""
 
     class Meta:

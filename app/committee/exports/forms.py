@@ -1,5 +1,5 @@
-from flask_wtf import FlaskForm
+from app.forms import PortalForm
 
 
-class ExportForm(FlaskForm):
+class ExportForm(PortalForm):
     """A download button (POST: each export is recorded in the audit trail)."""

@@ -1,10 +1,10 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from app.committee.feedback.queries import STATUS_LABELS
 from app.committee.fields import day_filter
+from app.forms import PortalForm
 
 STATUS_CHOICES = [
     SelectChoice("", "All closed mentorships"),
@@ -12,7 +12,7 @@ STATUS_CHOICES = [
 ]
 
 
-class FeedbackFilterForm(FlaskForm):
+class FeedbackFilterForm(PortalForm):
     """The list's filters (GET: no CSRF token, nothing changes)."""
 
     class Meta:

@@ -1,12 +1,11 @@
 """The matching workbench's forms: the pool, criteria and objective of a run (and of a re-run),
 and the buttons that change a draft."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
-from app.forms import ChoiceRadioField, WholeNumberField
+from app.forms import ChoiceRadioField, PortalForm, WholeNumberField
 from app.matching_criteria import (
     CRITERIA,
     DEFAULT_CRITERIA,
@@ -45,7 +44,7 @@ def _criteria_fields(form_class) -> None:
         )
 
 
-class CriteriaForm(FlaskForm):
+class CriteriaForm(PortalForm):
     """What a run asks of a match: the criteria, the experience gap and the objective."""
 
     objective = ChoiceRadioField(
@@ -110,12 +109,12 @@ class RunForm(CriteriaForm):
         ]
 
 
-class DraftForm(FlaskForm):
+class DraftForm(PortalForm):
     """A button that changes a draft or acts on a run (what it does is in its name and value,
     or in the URL): the CSRF token only."""
 
 
-class MatchingSettingForm(FlaskForm):
+class MatchingSettingForm(PortalForm):
     need_confirmation = BooleanField(
         "Mentors confirm committee matches",
         description=(

@@ -1,15 +1,15 @@
-from flask_wtf import FlaskForm
-from wtforms import DateField, SearchField, SelectField, SubmitField
+from wtforms import SearchField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from app.committee.members.queries import MEMBERSHIP_FILTERS, ROLE_FILTERS
 from app.committee.roster.parsing import DATE_EXAMPLE, DATE_FORMAT
+from app.forms import IsoDateField, PortalForm
 
 DATE_MESSAGE = f"Enter the expiry date as {DATE_FORMAT}, for example {DATE_EXAMPLE}."
 
 
-class MemberSearchForm(FlaskForm):
+class MemberSearchForm(PortalForm):
     """The filters of the member list (GET: no CSRF token, nothing changes)."""
 
     class Meta:
@@ -41,12 +41,11 @@ class MemberSearchForm(FlaskForm):
     )
 
 
-class VerifyMembershipForm(FlaskForm):
-    expires_on = DateField(
+class VerifyMembershipForm(PortalForm):
+    expires_on = IsoDateField(
         "Membership expiry date",
-        format="%Y-%m-%d",
         validators=[InputRequired(message=DATE_MESSAGE)],
-        invalid_value_message=DATE_MESSAGE,
+        invalid_message=DATE_MESSAGE,
         description=(
             f"As on the association's roster ({DATE_FORMAT}). Correct it here if the member's "
             "date is wrong."
@@ -55,13 +54,13 @@ class VerifyMembershipForm(FlaskForm):
     submit = SubmitField("Verify membership")
 
 
-class RevokeMembershipForm(FlaskForm):
+class RevokeMembershipForm(PortalForm):
     submit = SubmitField("Revoke verification")
 
 
 # --- member accounts (see accounts) -----------------------------------------------------------
 
 
-class AccountActionForm(FlaskForm):
+class AccountActionForm(PortalForm):
     """Deactivate / reactivate an account, grant / remove the committee role: a CSRF-checked
     button (what it does is in the URL)."""

@@ -19,12 +19,13 @@ from app.extensions import db
 from app.htmx import is_htmx
 from app.models import User
 from app.query_args import page_number
+from app.text import search_text
 
 
 @bp.route("/members")
 def members():
     form = MemberSearchForm(request.args)
-    search = (form.q.data or "").strip()[:100]
+    search = search_text(form.q.data, 100)
     result = queries.list_members(
         search,
         form.membership.data or "",

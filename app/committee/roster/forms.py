@@ -1,11 +1,11 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SubmitField
 
 from app.committee.roster.parsing import DATE_FORMAT, MAX_BYTES
+from app.forms import PortalForm
 
 
-class RosterUploadForm(FlaskForm):
+class RosterUploadForm(PortalForm):
     file = FileField(
         "Roster file (CSV)",
         validators=[FileRequired(message="Choose the roster file (a .csv file) to upload.")],
@@ -19,6 +19,6 @@ class RosterUploadForm(FlaskForm):
     submit = SubmitField("Upload and preview")
 
 
-class RosterApplyForm(FlaskForm):
+class RosterApplyForm(PortalForm):
     fingerprint = HiddenField()
     submit = SubmitField("Apply")

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from app.text import read_day
+
 # The largest roster file accepted. (The app refuses any request over MAX_CONTENT_LENGTH,
 # 4 MB, before it reaches a view; files between the two get this module's message.)
 MAX_BYTES = 2 * 1024 * 1024
@@ -199,10 +201,10 @@ def _columns(header: list[str]) -> dict[str, int]:
 
 
 def _read_date(value: str) -> date | None:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         return None
     try:
-        return date.fromisoformat(value)
+        return read_day(value)
     except ValueError:
         return None
 

@@ -1,9 +1,6 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     StringField,
     TextAreaField,
@@ -14,9 +11,10 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from app.committee.fields import DAY_MESSAGE
 from app.committee.settings.services import LIMITS, NOTICE_MAX, STATUSES
 from app.committee.settings.texts import TEXTS
+from app.forms import IsoDateField, PortalForm, WholeNumberField
 
 
-class StatusForm(FlaskForm):
+class StatusForm(PortalForm):
     status = RadioField(
         "Program status",
         choices=[SelectChoice(value, label) for value, label in STATUSES.items()],
@@ -43,7 +41,7 @@ class StatusForm(FlaskForm):
 def limits_form_class():
     """A form with one whole-number field per limit (`settings.LIMITS`)."""
 
-    class LimitsForm(FlaskForm):
+    class LimitsForm(PortalForm):
         pass
 
     for limit in LIMITS:
@@ -51,12 +49,13 @@ def limits_form_class():
         setattr(
             LimitsForm,
             limit.name,
-            IntegerField(
+            WholeNumberField(
                 limit.label,
                 validators=[
                     InputRequired(message=message),
                     NumberRange(min=limit.minimum, max=limit.maximum, message=message),
                 ],
+                invalid_message=message,
                 description=f"{limit.hint} From {limit.minimum} to {limit.maximum}.",
                 render_kw={"inputmode": "numeric", "min": limit.minimum, "max": limit.maximum},
             ),
@@ -64,7 +63,7 @@ def limits_form_class():
     return LimitsForm
 
 
-class ContactsForm(FlaskForm):
+class ContactsForm(PortalForm):
     program_contact_email = StringField(
         "Questions about the program (e-mail)",
         validators=[Optional(), Length(max=254)],
@@ -83,7 +82,7 @@ MARKDOWN_HINT = (
 )
 
 
-class TextsForm(FlaskForm):
+class TextsForm(PortalForm):
     program_description = TextAreaField(
         TEXTS["program_description"],
         description="Shown on the home page. " + MARKDOWN_HINT,
@@ -101,7 +100,7 @@ class TextsForm(FlaskForm):
     )
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(PortalForm):
     intake_id = HiddenField()
     name = StringField(
         "Name",
@@ -111,21 +110,19 @@ class IntakeForm(FlaskForm):
         ],
         description="For example “Fall 2026”.",
     )
-    opens_on = DateField(
+    opens_on = IsoDateField(
         "Opens on",
-        format="%Y-%m-%d",
         validators=[InputRequired(message=DAY_MESSAGE)],
-        invalid_value_message=DAY_MESSAGE,
+        invalid_message=DAY_MESSAGE,
         description="The first day members can send requests (YYYY-MM-DD).",
     )
-    closes_on = DateField(
+    closes_on = IsoDateField(
         "Closes on",
-        format="%Y-%m-%d",
         validators=[InputRequired(message=DAY_MESSAGE)],
-        invalid_value_message=DAY_MESSAGE,
+        invalid_message=DAY_MESSAGE,
         description="The last day members can send requests (YYYY-MM-DD).",
     )
 
 
-class DeleteIntakeForm(FlaskForm):
+class DeleteIntakeForm(PortalForm):
     """The delete button of an intake: a CSRF-checked POST (the intake is in the form)."""

@@ -26,6 +26,7 @@ from app.errors_domain import DomainError, show_on_form
 from app.extensions import db
 from app.models import Intake
 from app.program import get_settings, open_intake, requests_blocked_reason
+from app.query_args import record_id
 
 
 @bp.app_template_global("guideline_html")
@@ -207,9 +208,8 @@ def _intakes_page(form=None, editing: Intake | None = None, code: int = 200):
 
 
 def _intake_or_404(value) -> Intake:
-    try:
-        intake_id = int(value)
-    except (TypeError, ValueError):
+    intake_id = record_id(value)
+    if intake_id is None:
         abort(404)
     return db.get_or_404(Intake, intake_id)
 
