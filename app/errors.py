@@ -1,14 +1,23 @@
-"""Friendly error pages; for HTMX requests a short fragment the page shows in its alert area."""
+"""Friendly error pages; for HTMX requests a short fragment the page shows in its alert area.
+
+Every request has a reference (`request_reference`), sent in the X-Request-ID header. When
+something fails unexpectedly, the traceback is logged with it and the page shows it with the
+support contact, so that whoever answers the member finds what happened."""
 
 import logging
+import secrets
 
-from flask import make_response, render_template, request
+from flask import current_app, g, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from app.extensions import db
 from app.htmx import is_htmx
 
 log = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER = "X-Request-ID"
 
 MESSAGES = {
     400: (
@@ -31,8 +40,9 @@ MESSAGES = {
     ),
     500: (
         "Something went wrong on our side",
-        "The problem has been logged. Please try again in a few minutes; if it keeps happening, "
-        "contact technical support.",
+        "It is not your fault, and the problem has been logged. Go back and try again in a few "
+        "minutes. If it keeps happening, write to technical support and give them the "
+        "reference below.",
     ),
 }
 CSRF_MESSAGE = (
@@ -41,12 +51,25 @@ CSRF_MESSAGE = (
 )
 
 
-def render_error(code: int, title: str, message: str):
+def request_reference() -> str:
+    """This request's reference: twelve hexadecimal digits, made when first asked for."""
+    if "request_reference" not in g:
+        g.request_reference = secrets.token_hex(6)
+    return g.request_reference
+
+
+def render_error(code: int, title: str, message: str, reference: str | None = None):
     template = "errors/_message.html" if is_htmx() else "errors/error.html"
-    return make_response(render_template(template, code=code, title=title, message=message), code)
+    page = render_template(template, code=code, title=title, message=message, reference=reference)
+    return make_response(page, code)
 
 
 def register(app) -> None:
+    @app.after_request
+    def send_the_reference(response):
+        response.headers[REQUEST_ID_HEADER] = request_reference()
+        return response
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, *CSRF_MESSAGE)
@@ -63,8 +86,35 @@ def register(app) -> None:
     def unexpected_error(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
-        log.exception("Unhandled error on %s %s", request.method, request.path)
-        from app.extensions import db
+        reference = request_reference()
+        _roll_back()
+        log.exception(
+            "Unhandled error (reference %s) on %s %s", reference, request.method, request.path
+        )
+        return _failure_page(reference)
 
+
+def _roll_back() -> None:
+    try:
         db.session.rollback()
-        return render_error(500, *MESSAGES[500])
+    except Exception:  # the connection itself is gone: the page must still be shown
+        log.exception("Rolling back after an error failed")
+
+
+def _failure_page(reference: str):
+    """The page of an unexpected failure; a plain one if even the page can't be rendered (the
+    database is down, a template is broken): the member always learns what to do."""
+    title, message = MESSAGES[500]
+    try:
+        response = render_error(500, title, message, reference)
+    except Exception:
+        log.exception("The error page failed too (reference %s)", reference)
+        support = escape(current_app.config["SUPPORT_CONTACT_EMAIL"])
+        body = (
+            f'<!doctype html><html lang="en-CA"><meta charset="utf-8"><title>{title}</title>'
+            f"<h1>{title}</h1><p>{message}</p><p>Reference: <strong>{reference}</strong>. "
+            f'Technical support: <a href="mailto:{support}">{support}</a>.</p></html>'
+        )
+        response = make_response(body, 500)
+    response.headers[REQUEST_ID_HEADER] = reference
+    return response

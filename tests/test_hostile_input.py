@@ -1,8 +1,10 @@
 """What comes from outside, cleaned in one place: control characters in typed text (refused
 with the field's message, the rest of the text kept), searches (stripped), days (1900 to 2100),
-numbers and addresses in query strings."""
+numbers and addresses in query strings; and the page of an unexpected failure (its reference,
+logged with the traceback)."""
 
 import html
+import logging
 import re
 from datetime import date
 
@@ -330,3 +332,56 @@ def test_a_resend_from_an_odd_place_goes_back_to_the_request(committee, back, ma
     response = forms.post(f"/committee/requests/{request.id}/resend", {"back": back})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/committee/requests/{request.id}"
+
+
+# --- the page of an unexpected failure ----------------------------------------------------------
+
+
+@pytest.fixture
+def failing_route(app):
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("kaput")
+
+    return "/boom"
+
+
+def test_an_unexpected_failure_shows_a_reference_that_is_in_the_log(client, failing_route, caplog):
+    caplog.set_level(logging.ERROR, logger="app.errors")
+    response = client.get(failing_route)
+    page = words_of(response)
+    assert response.status_code == 500
+    reference = response.headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{12}", reference)
+    assert f"Reference for technical support: {reference}" in page
+    assert "webmaster@example.org" in page
+    assert "try again in a few minutes" in page
+    assert "kaput" not in page
+    (record,) = [r for r in caplog.records if reference in r.getMessage()]
+    assert record.exc_info and record.exc_info[0] is RuntimeError
+
+
+def test_every_answer_has_its_own_reference(client):
+    first, second = client.get("/"), client.get("/")
+    assert re.fullmatch(r"[0-9a-f]{12}", first.headers["X-Request-ID"])
+    assert first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
+
+
+def test_the_failure_page_is_shown_even_when_pages_cant_be_rendered(
+    app, client, failing_route, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database is gone too")
+
+    monkeypatch.setattr("app.errors.render_error", broken)
+    response = client.get(failing_route)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert response.headers["X-Request-ID"] in page
+    assert "webmaster@example.org" in page
+
+
+def test_an_htmx_failure_gets_the_reference_in_its_fragment(client, failing_route):
+    response = client.get(failing_route, headers=HTMX)
+    assert response.status_code == 500
+    assert response.headers["X-Request-ID"] in response.get_data(as_text=True)
