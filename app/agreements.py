@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app import clock
+from app.concurrency import retry_on_conflict
 from app.eligibility import TOO_LITTLE_EXPERIENCE, roles_open_to
 from app.errors_domain import DomainError
 from app.extensions import db
@@ -72,6 +73,7 @@ def may_confirm_agreement(user: User, role: str) -> bool:
     return MENTOR in roles_open_to(user.profile.years_experience if user.profile else None)
 
 
+@retry_on_conflict
 def confirm_agreement(user: User, role: str) -> RoleAgreement:
     """Record that `user` read and accepts the current expectations of `role`.
 

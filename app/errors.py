@@ -2,7 +2,8 @@
 
 Every request has a reference (`request_reference`), sent in the X-Request-ID header. When
 something fails unexpectedly, the traceback is logged with it and the page shows it with the
-support contact, so that whoever answers the member finds what happened."""
+support contact, so that whoever answers the member finds what happened. A change that lost a
+race to another (see app.concurrency) is not a failure: its page says so and what to do."""
 
 import logging
 import secrets
@@ -12,6 +13,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from app.concurrency import is_conflict
 from app.extensions import db
 from app.htmx import is_htmx
 
@@ -32,6 +34,12 @@ MESSAGES = {
     405: (
         "That doesn't work here",
         "This page can't be used that way. Go back and use the buttons on the page.",
+    ),
+    409: (
+        "Someone changed this at the same moment",
+        "What you sent was not saved, because the same thing was being changed at the same "
+        "moment. Go back and reload the page to see it as it is now, then try again if you "
+        "still need to.",
     ),
     413: ("That file is too large", "Choose a smaller file and try again."),
     429: (
@@ -88,6 +96,15 @@ def register(app) -> None:
             return http_error(error)
         reference = request_reference()
         _roll_back()
+        if is_conflict(error):
+            log.warning(
+                "A race lost outside retry_on_conflict (reference %s) on %s %s: %s",
+                reference,
+                request.method,
+                request.path,
+                type(error).__name__,
+            )
+            return render_error(409, *MESSAGES[409])
         log.exception(
             "Unhandled error (reference %s) on %s %s", reference, request.method, request.path
         )

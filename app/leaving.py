@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select, update
 
 from app import clock
 from app.auth.passwords import verify_password
+from app.concurrency import retry_on_conflict
 from app.email import enqueue
 from app.errors_domain import DomainError
 from app.extensions import db
@@ -33,6 +34,7 @@ def is_deleted_account(user: User) -> bool:
     return user.email.endswith("@" + DELETED_EMAIL_DOMAIN) and not user.is_active_account
 
 
+@retry_on_conflict
 def delete_account(user: User, password: str) -> None:
     """Delete the member's personal data and close the account, after checking the password.
 

@@ -1,7 +1,7 @@
 """What comes from outside, cleaned in one place: control characters in typed text (refused
 with the field's message, the rest of the text kept), searches (stripped), days (1900 to 2100),
-numbers and addresses in query strings; and the page of an unexpected failure (its reference,
-logged with the traceback)."""
+numbers and addresses in query strings; lost races (retried, else refused with the state as it
+is now); and the page of an unexpected failure (its reference, logged with the traceback)."""
 
 import html
 import logging
@@ -9,15 +9,20 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.datastructures import MultiDict
 from wtforms import PasswordField, StringField, TextAreaField
 
 import app as app_package
-from app import clock
+from app import clock, concurrency
 from app.committee.settings.forms import limits_form_class
+from app.concurrency import CHANGED_MEANWHILE, GONE_MEANWHILE, ConcurrentChange
+from app.errors_domain import DomainError
 from app.extensions import db
 from app.forms import PortalForm
+from app.mentorships import check_ins
 from app.models import CheckIn, ContactMethod, Intake, Profile, User
 from app.text import (
     CONTROL_CHARACTERS_MESSAGE,
@@ -334,6 +339,130 @@ def test_a_resend_from_an_odd_place_goes_back_to_the_request(committee, back, ma
     assert response.headers["Location"] == f"/committee/requests/{request.id}"
 
 
+# --- races -------------------------------------------------------------------------------------
+
+
+class _Orig(Exception):
+    def __init__(self, sqlstate: str):
+        super().__init__(f"sqlstate {sqlstate}")
+        self.sqlstate = sqlstate
+
+
+def deadlock() -> OperationalError:
+    return OperationalError("UPDATE ...", {}, _Orig("40P01"))
+
+
+def test_a_lost_race_is_run_again(app, monkeypatch):
+    monkeypatch.setattr(concurrency.time, "sleep", lambda seconds: None)
+    calls = []
+
+    @concurrency.retry_on_conflict
+    def operation(value):
+        calls.append(value)
+        if len(calls) < 3:
+            raise deadlock()
+        return value * 2
+
+    assert operation(21) == 42
+    assert calls == [21, 21, 21]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        deadlock(),
+        OperationalError("...", {}, _Orig("40001")),
+        IntegrityError("INSERT ...", {}, _Orig("23505")),
+        IntegrityError("INSERT ...", {}, Exception("UNIQUE constraint failed: users.email")),
+        OperationalError("...", {}, Exception("database is locked")),
+        StaleDataError("UPDATE statement on table 'check_ins' expected to update 1 row(s)"),
+    ],
+)
+def test_a_race_lost_every_time_is_refused_cleanly(app, monkeypatch, error):
+    monkeypatch.setattr(concurrency.time, "sleep", lambda seconds: None)
+    calls = []
+
+    @concurrency.retry_on_conflict
+    def operation():
+        calls.append(1)
+        raise error
+
+    with pytest.raises(ConcurrentChange) as refused:
+        operation()
+    assert refused.value.message == CHANGED_MEANWHILE
+    assert isinstance(refused.value, DomainError)
+    assert len(calls) == concurrency.ATTEMPTS
+
+
+def test_a_row_deleted_meanwhile_is_refused_at_once(app):
+    calls = []
+
+    @concurrency.retry_on_conflict
+    def operation():
+        calls.append(1)
+        raise ObjectDeletedError(db.inspect(User(email="x", name="x")), None)
+
+    with pytest.raises(ConcurrentChange, match=GONE_MEANWHILE):
+        operation()
+    assert calls == [1]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ValueError("a bug"),
+        IntegrityError("INSERT ...", {}, _Orig("23502")),  # a NOT NULL violation: a bug
+        OperationalError("...", {}, _Orig("08006")),  # the connection is gone
+    ],
+)
+def test_other_errors_are_not_retried(app, error):
+    calls = []
+
+    @concurrency.retry_on_conflict
+    def operation():
+        calls.append(1)
+        raise error
+
+    with pytest.raises(type(error)):
+        operation()
+    assert calls == [1]
+
+
+def test_only_the_outermost_operation_retries(app, monkeypatch):
+    monkeypatch.setattr(concurrency.time, "sleep", lambda seconds: None)
+    inner_calls, outer_calls = [], []
+
+    @concurrency.retry_on_conflict
+    def inner():
+        inner_calls.append(1)
+        raise deadlock()
+
+    @concurrency.retry_on_conflict
+    def outer():
+        outer_calls.append(1)
+        inner()
+
+    with pytest.raises(ConcurrentChange):
+        outer()
+    assert len(outer_calls) == len(inner_calls) == concurrency.ATTEMPTS
+
+
+def test_a_check_in_deleted_while_it_is_edited_is_refused_with_what_happened(app, pair):
+    add_check_in(app, pair)
+    check_in = only_check_in()
+    changes = check_ins.CheckInChanges(
+        met_on=check_in.met_on,
+        method_id=check_in.method_id,
+        minutes=20,
+        how_it_is_going=3,
+    )
+    with db.engine.begin() as other_browser:  # the author's other tab deletes it meanwhile
+        other_browser.execute(delete(CheckIn).where(CheckIn.id == check_in.id))
+    with pytest.raises(ConcurrentChange, match=GONE_MEANWHILE):
+        check_ins.update_check_in(check_in, pair.mentee, changes)
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 0
+
+
 # --- the page of an unexpected failure ----------------------------------------------------------
 
 
@@ -379,6 +508,16 @@ def test_the_failure_page_is_shown_even_when_pages_cant_be_rendered(
     assert response.status_code == 500
     assert response.headers["X-Request-ID"] in page
     assert "webmaster@example.org" in page
+
+
+def test_a_race_lost_outside_the_services_is_a_clear_409(app, client):
+    @app.route("/race")
+    def race():
+        raise deadlock()
+
+    response = client.get("/race")
+    assert response.status_code == 409
+    assert "Someone changed this at the same moment" in unescaped_html(response)
 
 
 def test_an_htmx_failure_gets_the_reference_in_its_fragment(client, failing_route):

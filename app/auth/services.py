@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.auth.passwords import hash_password, password_problem, spend_equal_time, verify_password
+from app.concurrency import retry_on_conflict
 from app.email import absolute_url, enqueue
 from app.errors_domain import DomainError
 from app.extensions import db
@@ -27,6 +28,7 @@ def _check_new_password(password: str, email: str, name: str) -> None:
         raise DomainError(problem, field="password")
 
 
+@retry_on_conflict
 def register(name: str, email: str, password: str) -> User | None:
     """Create an account and send the verification link.
 
@@ -121,6 +123,7 @@ def inspect_verification(token: str) -> VerificationLink:
     return VerificationLink("invalid")
 
 
+@retry_on_conflict
 def verify_email(token: str) -> VerificationLink:
     """Confirm the address the link was sent to. Repeating it changes nothing."""
     link = inspect_verification(token)
@@ -218,6 +221,7 @@ def user_for_reset_token(token: str) -> User:
     return user
 
 
+@retry_on_conflict
 def reset_password(token: str, new_password: str) -> User:
     """Set a new password from a reset link; the link is spent and every session ends."""
     user = user_for_reset_token(token)
@@ -232,6 +236,7 @@ def reset_password(token: str, new_password: str) -> User:
     return user
 
 
+@retry_on_conflict
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Change the password; other browsers are signed out, this one stays signed in."""
     if not verify_password(user.password_hash, current_password):
@@ -247,6 +252,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     db.session.commit()
 
 
+@retry_on_conflict
 def request_email_change(user: User, new_email: str, current_password: str) -> None:
     """Send a confirmation link to the new address; the old one stays until it is confirmed."""
     if not verify_password(user.password_hash, current_password):

@@ -4,6 +4,7 @@ by either and confirmed by each (a change asks both to confirm again)."""
 from dataclasses import dataclass, field
 
 from app import clock
+from app.concurrency import retry_on_conflict
 from app.email import absolute_url, enqueue
 from app.errors_domain import DomainError, FieldErrors
 from app.extensions import db
@@ -45,6 +46,7 @@ def agreement_changes_from(agreement: MentorshipAgreement | None) -> AgreementCh
     )
 
 
+@retry_on_conflict
 def save_agreement(mentorship: Mentorship, user: User, changes: AgreementChanges):
     """Save the pair's agreement as `user` wrote it.
 
@@ -109,6 +111,7 @@ def _same(a: AgreementChanges, b: AgreementChanges) -> bool:
     )
 
 
+@retry_on_conflict
 def confirm_agreement(mentorship: Mentorship, user: User) -> MentorshipAgreement:
     """Record that `user` agrees to the agreement as it stands (it must be complete)."""
     check_writable(mentorship)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app import clock
+from app.concurrency import retry_on_conflict
 from app.email import absolute_url, enqueue
 from app.errors_domain import DomainError, FieldErrors
 from app.extensions import db
@@ -75,6 +76,7 @@ def _checked_check_in(mentorship: Mentorship, changes: CheckInChanges) -> dict:
     }
 
 
+@retry_on_conflict
 def add_check_in(mentorship: Mentorship, user: User, changes: CheckInChanges) -> CheckIn:
     """Log a meeting. The partner is told by e-mail at most once a day, unless they turned
     those e-mails off for this mentorship. The e-mail holds no notes."""
@@ -129,6 +131,7 @@ def may_change_check_in(check_in: CheckIn, user: User) -> bool:
     return check_in.mentorship.is_active and check_in.may_change(user.id, clock.utcnow())
 
 
+@retry_on_conflict
 def update_check_in(check_in: CheckIn, user: User, changes: CheckInChanges) -> CheckIn:
     """The author changes their check-in, within 14 days of adding it."""
     if check_in.author_id != user.id:
@@ -142,6 +145,7 @@ def update_check_in(check_in: CheckIn, user: User, changes: CheckInChanges) -> C
     return check_in
 
 
+@retry_on_conflict
 def delete_check_in(check_in: CheckIn, user: User) -> None:
     """The author deletes their check-in, within 14 days of adding it."""
     if check_in.author_id != user.id:
@@ -157,6 +161,7 @@ def check_in_emails_on(mentorship: Mentorship, user: User) -> bool:
     return preference is None or preference.check_in_emails
 
 
+@retry_on_conflict
 def set_check_in_emails(mentorship: Mentorship, user: User, on: bool) -> None:
     """Turn `user`'s e-mails about their partner's check-ins on or off (allowed also after
     the mentorship ended: it only concerns the member's own mailbox)."""

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.clock import add_months
+from app.concurrency import retry_on_conflict
 from app.email import absolute_url, enqueue
 from app.errors_domain import DomainError, FieldErrors
 from app.extensions import db
@@ -116,6 +117,7 @@ def _mail_closed(mentorship: Mentorship, actor: User, template: str, subject: st
     )
 
 
+@retry_on_conflict
 def complete(mentorship: Mentorship, actor: User) -> Mentorship:
     """Mark the mentorship completed: possible once the six months are reached (and any time
     after an extension). The partner is told by e-mail; both are asked for feedback."""
@@ -143,6 +145,7 @@ def clean_end_note(note: str | None) -> str | None:
     return clean_text(note)
 
 
+@retry_on_conflict
 def end_early(mentorship: Mentorship, actor: User, reason: str | None, note: str | None):
     """End the mentorship before the six months, with a reason (one of
     Mentorship.END_REASONS) and an optional note for the committee (at most END_NOTE_LIMIT
@@ -175,6 +178,7 @@ def end_early(mentorship: Mentorship, actor: User, reason: str | None, note: str
     return mentorship
 
 
+@retry_on_conflict
 def extend(mentorship: Mentorship, actor: User, months) -> Mentorship:
     """Carry on past six months: the next review ("complete or extend?") is `months` (1 to 6)
     from today. Completing stays possible at any time. The partner is told."""
@@ -251,6 +255,7 @@ def _score(value) -> int | None:
     return int(text) if text in {"1", "2", "3", "4", "5"} else None
 
 
+@retry_on_conflict
 def give_feedback(
     mentorship: Mentorship, user: User, scores: dict, would_recommend, comment: str | None
 ) -> ClosingFeedback:

@@ -7,6 +7,7 @@ import icalendar
 from flask import current_app
 
 from app import clock
+from app.concurrency import retry_on_conflict
 from app.email import absolute_url
 from app.errors_domain import FieldErrors
 from app.extensions import db
@@ -25,6 +26,7 @@ PROGRAM_TIMEZONE = ZoneInfo("America/Toronto")
 MEETING_LENGTH = timedelta(hours=1)
 
 
+@retry_on_conflict
 def set_next_meeting(
     mentorship: Mentorship, user: User, on: date | None, at: time | None
 ) -> MentorshipAgreement:

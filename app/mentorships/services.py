@@ -14,6 +14,7 @@ from datetime import date, time
 from sqlalchemy import or_, select
 
 from app import clock
+from app.concurrency import retry_on_conflict
 from app.errors_domain import DomainError, FieldErrors
 from app.extensions import db
 from app.models import (
@@ -148,6 +149,7 @@ def too_long(text: str | None, limit: int) -> bool:
     return text is not None and len(text) > limit
 
 
+@retry_on_conflict
 def add_goal(mentorship: Mentorship, user: User, text: str | None, objective_id: int | None):
     """Add a goal of the relationship, optionally tied to one of the program's objectives."""
     check_writable(mentorship)
@@ -181,6 +183,7 @@ def goal_of(mentorship: Mentorship, goal_id: int) -> Goal | None:
     return goal if goal is not None and goal.mentorship_id == mentorship.id else None
 
 
+@retry_on_conflict
 def set_goal_done(goal: Goal, done: bool) -> Goal:
     """Mark a goal done or not done (either of the pair)."""
     check_writable(goal.mentorship)

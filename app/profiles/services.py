@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app import clock
+from app.concurrency import retry_on_conflict
 from app.eligibility.members import active_mentorships_as_mentor
 from app.errors_domain import FieldErrors
 from app.extensions import db
@@ -251,6 +252,7 @@ class _ProfileCheck:
         return found[0]
 
 
+@retry_on_conflict
 def save_profile(user: User, changes: ProfileChanges) -> Profile:
     """Check every field of `changes` and save them all, or raise FieldErrors and save none.
 

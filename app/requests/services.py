@@ -8,6 +8,10 @@ function each.
 `accept_request` and `decline_request` take the acting member: from a decision link
 (app/respond) the actor is the mentor the token names, and `expected_nonce` binds the change
 to the state the link was made for.
+
+Decisions arrive together (two links, a link and the requests page, a withdrawal): each
+operation that changes a request runs again when it loses a race to the database
+(`retry_on_conflict`), and then answers with what the winner did.
 """
 
 from dataclasses import dataclass
@@ -18,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.clock import add_months
+from app.concurrency import retry_on_conflict
 from app.eligibility.members import (
     active_mentorships_as_mentee,
     mentor_is_eligible,
@@ -83,6 +88,7 @@ def lock_profiles(*user_ids: int) -> None:
         )
 
 
+@retry_on_conflict
 def create_request(
     mentee: User, mentor: User, message, objective_ids, contact_method_id
 ) -> MentorshipRequest:
@@ -249,6 +255,7 @@ def _refuse_if_answered(request: MentorshipRequest, actor: User) -> None:
         raise DomainError(no_longer_pending_message(request, actor))
 
 
+@retry_on_conflict
 def withdraw_request(request: MentorshipRequest, actor: User) -> MentorshipRequest:
     """The mentee takes back a pending request; the mentor is told no answer is needed."""
     if actor.id != request.mentee_id:
@@ -260,6 +267,7 @@ def withdraw_request(request: MentorshipRequest, actor: User) -> MentorshipReque
     return request
 
 
+@retry_on_conflict
 def accept_request(
     request: MentorshipRequest,
     actor: User,
@@ -381,6 +389,7 @@ def _supersede_other_requests(accepted: MentorshipRequest, now: datetime) -> Non
             mail_superseded(other)
 
 
+@retry_on_conflict
 def decline_request(
     request: MentorshipRequest,
     actor: User,
@@ -401,6 +410,10 @@ def decline_request(
         raise DomainError("Only the mentor a request was sent to can decline it.")
     text_note = clean_note(note)
     _refuse_if_answered(request, actor)
+    # Decisions on one mentor's requests take the mentor's profile first, as accepting does:
+    # declining the others or closing the list touches rows a concurrent decision holds, and
+    # the same order means they wait for each other instead of deadlocking.
+    lock_profiles(request.mentor_id)
     now = _leave_pending(
         request, MentorshipRequest.DECLINED, actor, expected_nonce, decline_note=text_note
     )

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.committee.audit import trail
 from app.committee.settings.services import apply_changes, changed_values
+from app.concurrency import retry_on_conflict
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import Intake, ProgramSettings, User
@@ -68,6 +69,7 @@ def _lock_intakes() -> None:
     )
 
 
+@retry_on_conflict
 def add_intake(actor: User, name: str | None, opens_on: date | None, closes_on: date | None):
     """Add an intake. Refused: no name, a duplicate name, closing before opening, or dates that
     overlap another intake (the message names it)."""
@@ -86,6 +88,7 @@ def add_intake(actor: User, name: str | None, opens_on: date | None, closes_on: 
     return intake
 
 
+@retry_on_conflict
 def change_intake(
     actor: User, intake: Intake, name: str | None, opens_on: date | None, closes_on: date | None
 ) -> bool:
@@ -109,6 +112,7 @@ def change_intake(
     return True
 
 
+@retry_on_conflict
 def delete_intake(actor: User, intake: Intake) -> None:
     """Delete an intake (requests already sent are not affected)."""
     trail.record(

@@ -14,6 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from app.committee.audit import trail
 from app.committee.settings.texts import TEXTS, check_text, unsafe_markup
+from app.concurrency import retry_on_conflict
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import ProgramSettings, User
@@ -108,6 +109,7 @@ def apply_changes(record, changes: dict[str, list]) -> None:
         setattr(record, name, new)
 
 
+@retry_on_conflict
 def _save(actor: User, action: str, values: dict, detail: Callable[[dict], dict]) -> bool:
     """Save the `values` that differ from the settings, record `action` with the names of the
     changed fields and `detail(changes)` (what the audit event may say of them), and commit.
