@@ -103,6 +103,7 @@ def register(app) -> None:
                 request.method,
                 request.path,
                 type(error).__name__,
+                exc_info=error,
             )
             return render_error(409, *MESSAGES[409])
         log.exception(

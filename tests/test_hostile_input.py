@@ -463,6 +463,15 @@ def test_a_check_in_deleted_while_it_is_edited_is_refused_with_what_happened(app
     assert db.session.scalar(select(func.count(CheckIn.id))) == 0
 
 
+def test_a_check_in_deleted_twice_at_once_is_deleted_once(app, pair):
+    add_check_in(app, pair)
+    check_in = only_check_in()
+    with db.engine.begin() as other_browser:  # the author's other tab deletes it first
+        other_browser.execute(delete(CheckIn).where(CheckIn.id == check_in.id))
+    with pytest.raises(DomainError, match="This check-in was deleted a moment ago."):
+        check_ins.delete_check_in(check_in, pair.mentee)
+
+
 # --- the page of an unexpected failure ----------------------------------------------------------
 
 

@@ -5,6 +5,8 @@ e-mail ever contains a note)."""
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import delete
+
 from app import clock
 from app.concurrency import retry_on_conflict
 from app.email import absolute_url, enqueue
@@ -151,7 +153,11 @@ def delete_check_in(check_in: CheckIn, user: User) -> None:
     if check_in.author_id != user.id:
         raise DomainError("Only the person who added a check-in can delete it.")
     check_editable(check_in)
-    db.session.delete(check_in)
+    # One DELETE that says whether it found the row: the author's other tab may have deleted
+    # it a moment ago.
+    if db.session.execute(delete(CheckIn).where(CheckIn.id == check_in.id)).rowcount == 0:
+        db.session.rollback()
+        raise DomainError("This check-in was deleted a moment ago.")
     db.session.commit()
 
 

@@ -280,7 +280,9 @@ def check_in_edit(mentorship_id: int, check_in_id: int):
             return _refuse(error, mentorship)
         else:
             flash("Check-in saved.", "success")
-            return redirect(_show_url(mentorship, f"check-in-{check_in.id}"))
+            # The id from the address: reading the saved row again could find it deleted
+            # already, by the author's other tab.
+            return redirect(_show_url(mentorship, f"check-in-{check_in_id}"))
     return render_template(
         "mentorships/check_in_edit.html",
         mentorship=mentorship,
