@@ -34,9 +34,11 @@ from app.models import (
     MentorshipRequest,
     OutboxEmail,
     ProgramSettings,
+    User,
 )
 from app.requests.links import make_link_token
 from app.requests.services import accept_request
+from app.tokens import make_token
 from tests.factories import agree, ask, mentee_profile, mentor_profile
 from tests.support import DEFAULT_PASSWORD, csrf_token_from
 
@@ -434,3 +436,35 @@ def test_saving_the_program_status_twenty_times_at_once(server, make_member):
     assert {a.status for a in answers} <= {302, 409}
     db.session.expire_all()
     assert db.session.scalar(select(func.count(ProgramSettings.id))) == 1
+
+
+def test_two_accounts_confirming_the_same_new_address_at_once(server, make_member):
+    """Both asked to move to one address; their confirmation links are clicked together, ten
+    times each: one account gets the address, the other is told it is taken."""
+
+    ada = make_member(email="ada@example.org")
+    bob = make_member(email="bob@example.org")
+    for user in (ada, bob):
+        user.pending_email = "shared@example.org"
+    db.session.commit()
+    paths = [
+        "/auth/verify/" + make_token("verify-email", {"u": user.id, "e": "shared@example.org"})
+        for user in (ada, bob)
+    ]
+    db.session.remove()
+    actions = []
+    for number in range(20):
+        browser, path = Browser(server), paths[number % 2]
+        form = {"csrf_token": browser.csrf_from(path)}
+        actions.append(lambda b=browser, p=path, f=form: b.post(p, f))
+
+    answers, _ = at_the_same_moment(actions)
+
+    no_server_errors(answers)
+    assert {a.status for a in answers} <= {200, 302}
+    db.session.expire_all()
+    owners = db.session.scalars(select(User).where(User.email == "shared@example.org")).all()
+    assert len(owners) == 1
+    assert (
+        db.session.scalar(select(func.count(User.id)).where(User.pending_email.is_not(None))) == 0
+    )
