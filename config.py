@@ -35,6 +35,7 @@ ENVIRONMENT_SETTINGS = {
     "MAIL_PASSWORD": str,
     "MAIL_DEFAULT_SENDER": str,
     "MAIL_TIMEOUT": float,
+    "OUTBOX_WORKER_TIMEOUT": float,
     "RATELIMIT_STORAGE_URI": str,
     "RATELIMIT_ENABLED": _as_bool,
     "SESSION_COOKIE_SECURE": _as_bool,
@@ -63,6 +64,9 @@ class Config:
     MAIL_DEFAULT_SENDER = "Mentor Match <mentoring@example.org>"
     MAIL_TIMEOUT = 10.0
     MAIL_SUPPRESS_SEND = False
+    # An outbox worker whose heartbeat (every sixth of this) is older than this many seconds is
+    # taken for dead: the messages it claimed are offered to the other workers.
+    OUTBOX_WORKER_TIMEOUT = 30.0
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True

@@ -20,7 +20,7 @@ from app.models.mentorship import (
     MentorshipPreference,
     MentorshipRequest,
 )
-from app.models.outbox import OutboxEmail
+from app.models.outbox import OutboxEmail, OutboxWorker
 from app.models.profiles import (
     ContactMethod,
     ExpertiseArea,
@@ -56,6 +56,7 @@ __all__ = [
     "MentorshipRequest",
     "Objective",
     "OutboxEmail",
+    "OutboxWorker",
     "Profile",
     "ProgramSettings",
     "Region",

@@ -36,9 +36,32 @@ class OutboxEmail(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=_now)
     claimed_at: Mapped[datetime | None]
+    # The worker holding the claim (an OutboxWorker's id, or None for a claim made before
+    # workers had an identity). Not a foreign key: a claim outlives a worker that died, and
+    # the worker's row being gone is one of the ways its claims are known to be free.
+    claimed_by: Mapped[int | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=_now)
     sent_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
         return f"<OutboxEmail {self.id} {self.template} to {self.recipient} {self.status}>"
+
+
+class OutboxWorker(db.Model):
+    """A running outbox worker: its identity for the claims it holds, and its heartbeat.
+
+    A worker refreshes `heartbeat_at` every few seconds while its process lives, whatever it is
+    doing (a slow SMTP server included); a worker whose heartbeat is older than
+    OUTBOX_WORKER_TIMEOUT is taken for dead, and its claimed messages are offered to the others.
+    """
+
+    __tablename__ = "outbox_workers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))  # host and process id, for people
+    started_at: Mapped[datetime] = mapped_column(default=_now)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=_now)
+
+    def __repr__(self) -> str:
+        return f"<OutboxWorker {self.id} {self.name} beat {self.heartbeat_at:%H:%M:%S}>"

@@ -15,7 +15,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import event, func, select, update
 
-from app.email import absolute_url, enqueue
+from app.email import absolute_url, delivery, enqueue
 from app.email.delivery import (
     FIRST_RETRY,
     LONGEST_RETRY,
@@ -23,10 +23,11 @@ from app.email.delivery import (
     STALE_CLAIM,
     deliver_due,
     retry_delay,
+    Worker,
     run_worker,
 )
 from app.extensions import db
-from app.models import OutboxEmail
+from app.models import OutboxEmail, OutboxWorker
 from tests.support import body_html, body_text, free_port, links_in
 
 T0 = datetime(2026, 12, 1, 9, 0)
@@ -651,9 +652,21 @@ def test_two_workers_that_select_the_same_rows_send_each_once(app, members, mail
             local.waited = True
             both_selected.wait()
 
+    both_registered = threading.Barrier(2, timeout=10)
+
+    def registered_then_deliver():
+        # Both workers exist before either selects: on SQLite a worker registering (a write)
+        # waits for the other's SELECT, which waits here for the first.
+        worker = Worker().register()
+        both_registered.wait()
+        try:
+            return deliver_due(worker=worker)
+        finally:
+            worker.retire()
+
     event.listen(db.engine, "after_cursor_execute", wait_for_the_other)
     try:
-        reports = in_threads(app, 2, deliver_due)
+        reports = in_threads(app, 2, registered_then_deliver)
     finally:
         event.remove(db.engine, "after_cursor_execute", wait_for_the_other)
 
@@ -719,27 +732,45 @@ def test_flask_outbox_worker_delivers(app, make_member, runner, mail_server, clo
     assert recipients(mail_server) == [user.email]
 
 
-def test_the_worker_survives_a_failing_pass(app, make_member, mail_server, clock_at, caplog):
-    """A pass that raises (here: a broken setting) is logged; the next passes go on."""
+def test_the_worker_survives_a_failing_pass(
+    app, make_member, mail_server, clock_at, caplog, monkeypatch
+):
+    """A pass that raises (here: a broken setting) is logged; the next passes go on, and take
+    again at once what the broken pass had claimed (no claim of its own waits for a timeout)."""
     clock_at(T0)
     user = make_member()
     message_id = enqueue_for(user).id
-    app.config["MAIL_TIMEOUT"] = "soon"
+    failures = []
+    configure_host = delivery.SmtpConnection.configure_host
 
-    run_worker(interval=0, passes=2)
+    def broken_twice(self):
+        if len(failures) < 2:
+            failures.append(self)
+            raise RuntimeError("a broken setting")
+        return configure_host(self)
 
-    assert "outbox: delivery pass failed" in caplog.text
-    assert the_row(message_id).status == "sending"  # claimed when the pass broke
-    assert mail_server.received == []
+    monkeypatch.setattr(delivery.SmtpConnection, "configure_host", broken_twice)
+    run_worker(interval=0, passes=3)
 
-    app.config["MAIL_TIMEOUT"] = 5.0
-    run_worker(interval=0, passes=1)
-    assert mail_server.received == []  # not before the claim is stale
-    clock_at.advance(STALE_CLAIM)
-    run_worker(interval=0, passes=1)
+    assert caplog.text.count("outbox: delivery pass failed") == 2
     assert recipients(mail_server) == [user.email]
     assert the_row(message_id).status == "sent"
     assert db.session.scalar(select(func.count(OutboxEmail.id))) == 1
+
+
+def test_a_worker_that_stops_hands_back_what_a_failed_pass_claimed(
+    app, make_member, mail_server, clock_at
+):
+    clock_at(T0)
+    message_id = enqueue_for(make_member()).id
+    app.config["MAIL_TIMEOUT"] = "soon"
+
+    run_worker(interval=0, passes=1)
+
+    row = the_row(message_id)
+    assert (row.status, row.claimed_by, row.attempts) == ("pending", None, 0)
+    assert db.session.scalar(select(func.count(OutboxWorker.id))) == 0  # it is gone
+    assert mail_server.received == []
 
 
 def test_failed_mail_is_listed_and_can_be_offered_again(
