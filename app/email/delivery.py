@@ -193,10 +193,14 @@ class Worker:
                     # the other workers take the claims, as they should.
                     log.warning("outbox: heartbeat of worker %s failed", self.id, exc_info=True)
 
-    def retire(self) -> None:
+    def stop_beating(self) -> None:
         self._retired.set()
         if self._thread is not None:
             self._thread.join(30)
+            self._thread = None
+
+    def retire(self) -> None:
+        self.stop_beating()
         if self.id is None:
             return
         try:

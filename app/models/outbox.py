@@ -57,6 +57,9 @@ class OutboxWorker(db.Model):
     """
 
     __tablename__ = "outbox_workers"
+    # Ids are never reused (SQLite reuses the highest rowid otherwise): a new worker must not
+    # inherit, as its own, the claims of a dead one whose row was removed.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))  # host and process id, for people

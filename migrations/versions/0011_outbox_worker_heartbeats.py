@@ -31,6 +31,7 @@ def upgrade():
         sa.Column("started_at", sa.DateTime(), nullable=False),
         sa.Column("heartbeat_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_workers")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("outbox_emails") as batch_op:
         batch_op.add_column(sa.Column("claimed_by", sa.Integer(), nullable=True))

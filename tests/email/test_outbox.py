@@ -21,9 +21,9 @@ from app.email.delivery import (
     LONGEST_RETRY,
     MAX_ATTEMPTS,
     STALE_CLAIM,
+    Worker,
     deliver_due,
     retry_delay,
-    Worker,
     run_worker,
 )
 from app.extensions import db
@@ -660,7 +660,7 @@ def test_two_workers_that_select_the_same_rows_send_each_once(app, members, mail
         worker = Worker().register()
         both_registered.wait()
         try:
-            return deliver_due(worker=worker)
+            return deliver_due(batch_size=MESSAGES, worker=worker)
         finally:
             worker.retire()
 
