@@ -16,7 +16,15 @@ from app.clock import add_months
 from app.eligibility.sql import eligible_mentee_conditions, listed_mentor_conditions
 from app.email.delivery import message_id
 from app.extensions import db
-from app.models import Mentorship, MentorshipRequest, Objective, OutboxEmail, Profile, User
+from app.models import (
+    Mentorship,
+    MentorshipRequest,
+    Objective,
+    OutboxEmail,
+    OutboxWorker,
+    Profile,
+    User,
+)
 from app.models.profiles import BOTH, MENTEE, MENTOR, RoleAgreement
 from app.requests.rules import contact_methods_offered
 from app.requests.services import accept_request, create_request
@@ -249,6 +257,16 @@ def expected_message_ids() -> dict[str, int]:
 
 def message_ids_in(status: str) -> list[str]:
     rows = db.session.scalars(select(OutboxEmail).where(OutboxEmail.status == status)).all()
+    return [message_id(row) for row in rows]
+
+
+def claims_of(worker_name: str) -> list[str]:
+    """The Message-IDs of the messages that a worker (by its name, host:pid) holds claimed."""
+    rows = db.session.scalars(
+        select(OutboxEmail)
+        .join(OutboxWorker, OutboxWorker.id == OutboxEmail.claimed_by)
+        .where(OutboxWorker.name == worker_name, OutboxEmail.status == OutboxEmail.SENDING)
+    ).all()
     return [message_id(row) for row in rows]
 
 
