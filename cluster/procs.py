@@ -74,11 +74,13 @@ class Processes:
         if process.poll() is None:
             os.killpg(process.pid, number)
 
-    def stop(self, name: str, number: int = signal.SIGTERM, timeout: float = 20.0) -> int:
-        """Send `number` to the process (and its group); wait, then kill what is left."""
+    def stop(self, name: str, number: int | None = signal.SIGTERM, timeout: float = 20.0) -> int:
+        """Send `number` to the process (and its group; None: it was sent already); wait, then
+        kill what is left."""
         process = self.running.pop(name)
         if process.poll() is None:
-            os.killpg(process.pid, number)
+            if number is not None:
+                os.killpg(process.pid, number)
             try:
                 process.wait(timeout)
             except subprocess.TimeoutExpired:

@@ -93,7 +93,8 @@ class Kill:
     host: str
     signal: int
     at: float  # seconds into the load
-    wall_time: float  # time.time(), comparable with the sink's received_at
+    wall_time: float  # time.time() just before the signal, comparable with the sink's times
+    signalled: float  # time.time() just after it
     was_sending: bool
     exit_code: int | None
     took: float
@@ -102,6 +103,23 @@ class Kill:
     # answer and the worker's commit, and the message will be sent again (same Message-ID).
     in_doubt: list[str] = field(default_factory=list)
     log_tail: str = ""
+
+    def when_accepted(self, records: list[dict]) -> Counter:
+        """Where the kill fell for each message in doubt: the sink accepted it after the
+        signal (the worker had sent the whole message and was waiting for the answer: no
+        sender can tell whether it got through), before it (the worker had the answer and had
+        not committed yet: the window a sender can shrink), or in the instant between."""
+        first = {}
+        for record in records:
+            first.setdefault(record["message_id"], record["received_at"])
+        return Counter(
+            "before the answer"
+            if first[mid] > self.signalled
+            else "after the answer"
+            if first[mid] < self.wall_time
+            else "at the signal"
+            for mid in self.in_doubt
+        )
 
     @property
     def name(self) -> str:
@@ -637,8 +655,11 @@ def stop_worker(run: Run, host: str, number: int, started: float) -> Kill:
     while time.monotonic() < deadline and not sending_to(worker.pid, run.ports["sink"]):
         time.sleep(0.002)
     was_sending = sending_to(worker.pid, run.ports["sink"])
-    at, wall_time, stopping = time.monotonic() - started, time.time(), time.monotonic()
-    exit_code = run.procs.stop(f"worker-{host}", number, timeout=30)
+    at, stopping = time.monotonic() - started, time.monotonic()
+    wall_time = time.time()
+    run.procs.send(f"worker-{host}", number)
+    signalled = time.time()
+    exit_code = run.procs.stop(f"worker-{host}", None, timeout=30)
     took = time.monotonic() - stopping
     time.sleep(0.3)  # PostgreSQL sees the connection gone and rolls back what was open
     claimed = run.in_app(scenario.claims_of, f"{socket.gethostname()}:{worker.pid}")
@@ -648,6 +669,7 @@ def stop_worker(run: Run, host: str, number: int, started: float) -> Kill:
         number,
         at,
         wall_time,
+        signalled,
         was_sending,
         exit_code,
         took,
@@ -807,6 +829,16 @@ def drain_and_count(run: Run) -> None:
         "worker was killed"
         + (f"; a receiver keeping one per Message-ID delivers {len(received)}" if twice else ""),
     )
+    landed = sum((kill.when_accepted(records) for kill in run.kills), Counter())
+    run.figure(
+        "e-mails: kills in doubt",
+        f"{sum(1 for k in run.kills if k.in_doubt)} of "
+        f"{sum(1 for k in run.kills if k.signal == signal.SIGKILL)} SIGKILLs fell while the "
+        "sink had a message its worker had not recorded: "
+        + (", ".join(f"{n} {when}" for when, n in sorted(landed.items())) or "none")
+        + " (before the answer: the worker had sent it and was waiting for the 250; after it: "
+        "the answer had arrived, the COMMIT not yet sent)",
+    )
     run.figure(
         "e-mails: outbox",
         ", ".join(f"{k} {n}" for k, n in sorted(statuses.items()))
@@ -827,7 +859,13 @@ def drain_and_count(run: Run) -> None:
                 else "none to deliver"
             )
             + (f", {never} not after the kill" if never else "")
-            + (f"; {len(kill.in_doubt)} already accepted (sent again)" if kill.in_doubt else ""),
+            + (
+                f"; {len(kill.in_doubt)} already accepted by the sink, so sent again (the kill "
+                + ", ".join(f"{n} {when}" for when, n in kill.when_accepted(records).items())
+                + ")"
+                if kill.in_doubt
+                else ""
+            ),
         )
     run.check(
         "every e-mail delivered, each Message-ID once (raw copies only from a kill after the "
