@@ -74,6 +74,9 @@ WORKER_FAULTS = (
 FIRST_FAULT_AFTER_SINK_UP = 3.0
 WORKER_RESTART_AFTER = 3.0
 LONGEST_WAIT_FOR_SENDING = 8.0
+# A message the sink accepts this soon after its worker's kill was sent by that worker.
+ACCEPTED_AT_THE_KILL = 5.0
+KILL_SPREAD = 0.15  # seconds: a batch of CLAIM_BATCH messages takes about twice that here
 LONGEST_DRAIN = 240.0
 MIX = {"directory": 30, "request": 20, "accept": 15, "check-in": 20, "dashboard": 15}
 LIMIT_PER_ACCOUNT = 10  # LOGIN_LIMIT_PER_ACCOUNT: "10 per 15 minutes"
@@ -99,26 +102,33 @@ class Kill:
     exit_code: int | None
     took: float
     claimed: list[str] = field(default_factory=list)  # Message-IDs it held claimed
-    # Of those, the ones the sink had already accepted: the kill fell between the server's
-    # answer and the worker's commit, and the message will be sent again (same Message-ID).
-    in_doubt: list[str] = field(default_factory=list)
     log_tail: str = ""
 
-    def when_accepted(self, records: list[dict]) -> Counter:
-        """Where the kill fell for each message in doubt: the sink accepted it after the
-        signal (the worker had sent the whole message and was waiting for the answer: no
-        sender can tell whether it got through), before it (the worker had the answer and had
-        not committed yet: the window a sender can shrink), or in the instant between."""
-        first = {}
+    def in_doubt(self, records: list[dict]) -> dict[str, float]:
+        """The claimed messages that the sink accepted from the killed worker itself (at the
+        moment of the kill, long before the others could take them), with when it did: the
+        worker had sent the whole message and died before its COMMIT, so another worker sends
+        it again, with the same Message-ID."""
+        first: dict[str, float] = {}
         for record in records:
             first.setdefault(record["message_id"], record["received_at"])
+        return {
+            mid: first[mid]
+            for mid in self.claimed
+            if mid in first and first[mid] < self.wall_time + ACCEPTED_AT_THE_KILL
+        }
+
+    def when_accepted(self, records: list[dict]) -> Counter:
+        """When the sink accepted each message in doubt: after the signal had been sent (the
+        worker was waiting for the answer, or dying, while the server finished), before it
+        (the answer was on its way or had arrived, the COMMIT not sent yet), or in between."""
         return Counter(
-            "before the answer"
-            if first[mid] > self.signalled
-            else "after the answer"
-            if first[mid] < self.wall_time
-            else "at the signal"
-            for mid in self.in_doubt
+            "accepted after the signal"
+            if accepted > self.signalled
+            else "accepted before the signal"
+            if accepted < self.wall_time
+            else "accepted at the signal"
+            for accepted in self.in_doubt(records).values()
         )
 
     @property
@@ -652,9 +662,16 @@ def stop_worker(run: Run, host: str, number: int, started: float) -> Kill:
     note what it held claimed at that moment."""
     worker = run.procs.running[f"worker-{host}"]
     deadline = time.monotonic() + LONGEST_WAIT_FOR_SENDING
-    while time.monotonic() < deadline and not sending_to(worker.pid, run.ports["sink"]):
-        time.sleep(0.002)
-    was_sending = sending_to(worker.pid, run.ports["sink"])
+    chance = random.Random(len(run.kills))
+    was_sending = False
+    while time.monotonic() < deadline and not was_sending:
+        if sending_to(worker.pid, run.ports["sink"]):
+            # A random instant of its sending: looking for the connection takes about as long
+            # each time, which alone would put every kill at the same point of a message.
+            time.sleep(chance.uniform(0, KILL_SPREAD))
+            was_sending = sending_to(worker.pid, run.ports["sink"])
+        else:
+            time.sleep(0.002)
     at, stopping = time.monotonic() - started, time.monotonic()
     wall_time = time.time()
     run.procs.send(f"worker-{host}", number)
@@ -663,7 +680,6 @@ def stop_worker(run: Run, host: str, number: int, started: float) -> Kill:
     took = time.monotonic() - stopping
     time.sleep(0.3)  # PostgreSQL sees the connection gone and rolls back what was open
     claimed = run.in_app(scenario.claims_of, f"{socket.gethostname()}:{worker.pid}")
-    at_the_sink = {record["message_id"] for record in run.sink_records()}
     return Kill(
         host,
         number,
@@ -674,7 +690,6 @@ def stop_worker(run: Run, host: str, number: int, started: float) -> Kill:
         exit_code,
         took,
         claimed,
-        [mid for mid in claimed if mid in at_the_sink],
         run.procs.log(f"worker-{host}")[-2000:],
     )
 
@@ -800,7 +815,7 @@ def redelivery(kill: Kill, records: list[dict]) -> tuple[list[float], int]:
     first_after: dict[str, float] = {}
     for record in records:
         mid = record["message_id"]
-        if mid in kill.claimed and record["received_at"] > kill.wall_time:
+        if mid in kill.claimed and record["received_at"] > kill.wall_time + ACCEPTED_AT_THE_KILL:
             first_after.setdefault(mid, record["received_at"] - kill.wall_time)
     return sorted(first_after.values()), len(set(kill.claimed) - set(first_after))
 
@@ -814,7 +829,7 @@ def drain_and_count(run: Run) -> None:
     twice = {mid: n for mid, n in received.items() if n > 1}
     missing = [mid for mid in expected if mid not in received]
     strangers = [mid for mid in received if mid not in expected]
-    in_doubt = {mid for kill in run.kills for mid in kill.in_doubt}
+    in_doubt = {mid for kill in run.kills for mid in kill.in_doubt(records)}
     unexplained = {mid: n for mid, n in twice.items() if mid not in in_doubt or n > 2}
     retried = run.in_app(scenario.retried_messages)
     copies = sum(n - 1 for n in twice.values())
@@ -832,12 +847,13 @@ def drain_and_count(run: Run) -> None:
     landed = sum((kill.when_accepted(records) for kill in run.kills), Counter())
     run.figure(
         "e-mails: kills in doubt",
-        f"{sum(1 for k in run.kills if k.in_doubt)} of "
+        f"{sum(1 for k in run.kills if k.in_doubt(records))} of "
         f"{sum(1 for k in run.kills if k.signal == signal.SIGKILL)} SIGKILLs fell while the "
         "sink had a message its worker had not recorded: "
         + (", ".join(f"{n} {when}" for when, n in sorted(landed.items())) or "none")
-        + " (before the answer: the worker had sent it and was waiting for the 250; after it: "
-        "the answer had arrived, the COMMIT not yet sent)",
+        + " (the worker had sent the whole message and had not sent its COMMIT: after the "
+        "signal, the server finished accepting it while the worker died; before it, the answer "
+        "was on its way)",
     )
     run.figure(
         "e-mails: outbox",
@@ -860,10 +876,11 @@ def drain_and_count(run: Run) -> None:
             )
             + (f", {never} not after the kill" if never else "")
             + (
-                f"; {len(kill.in_doubt)} already accepted by the sink, so sent again (the kill "
+                f"; {len(kill.in_doubt(records))} accepted by the sink from the killed worker, "
+                "so sent again ("
                 + ", ".join(f"{n} {when}" for when, n in kill.when_accepted(records).items())
                 + ")"
-                if kill.in_doubt
+                if kill.in_doubt(records)
                 else ""
             ),
         )
