@@ -143,6 +143,8 @@ class Worker:
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
         self.id: int | None = None
         self.timeout = timedelta(seconds=float(current_app.config["OUTBOX_WORKER_TIMEOUT"]))
+        if self.timeout <= timedelta(0):
+            raise ValueError("OUTBOX_WORKER_TIMEOUT must be a number of seconds above 0")
         self._app = current_app._get_current_object()
         self._retired = threading.Event()
         self._thread: threading.Thread | None = None

@@ -377,3 +377,10 @@ def test_postgresql_locks_the_message_on_the_wire_with_its_sent_mark_written(
     assert deliver_due().sent == 1
     # Locked by the worker, and to any other transaction still "sending" until the COMMIT.
     assert seen == {"locked": True, "status": "sending"}
+
+
+@pytest.mark.parametrize("timeout", [0, -5])
+def test_a_timeout_of_no_time_is_refused(app, timeout):
+    app.config["OUTBOX_WORKER_TIMEOUT"] = timeout
+    with pytest.raises(ValueError, match="OUTBOX_WORKER_TIMEOUT"):
+        Worker()
