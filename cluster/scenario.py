@@ -255,11 +255,6 @@ def expected_message_ids() -> dict[str, int]:
     return {message_id(row): row.id for row in rows}
 
 
-def message_ids_in(status: str) -> list[str]:
-    rows = db.session.scalars(select(OutboxEmail).where(OutboxEmail.status == status)).all()
-    return [message_id(row) for row in rows]
-
-
 def claims_of(worker_name: str) -> list[str]:
     """The Message-IDs of the messages that a worker (by its name, host:pid) holds claimed."""
     rows = db.session.scalars(
