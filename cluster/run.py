@@ -885,15 +885,16 @@ def drain_and_count(run: Run) -> None:
             ),
         )
     run.check(
-        "every e-mail delivered, each Message-ID once (raw copies only from a kill after the "
-        "server's answer)",
+        "every e-mail delivered, each Message-ID once (a raw copy only of a message the sink "
+        "accepted from a worker as it was killed)",
         expected
         and not missing
         and not strangers
         and not unexplained
         and set(statuses) == {"sent"},
         f"{len(expected)} in the outbox, {sum(received.values())} received, {len(received)} "
-        f"distinct; {len(twice)} twice ({len(unexplained)} not from a kill after the answer), "
+        f"distinct; {len(twice)} twice ({len(unexplained)} not a killed worker's last "
+        "message), "
         f"{len(missing)} missing, {len(strangers)} unknown; outbox {statuses}",
     )
     limit = run.worker_timeout + 2 * float(WORKER_INTERVAL) + 5
