@@ -68,14 +68,27 @@ class Config:
     # taken for dead: the messages it claimed are offered to the other workers.
     OUTBOX_WORKER_TIMEOUT = 30.0
 
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Counted in the database (one count for every worker and host), or redis://host:6379.
+    RATELIMIT_STORAGE_URI = "database://"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
-    # Sign-in and password-reset limits, per client address and per account.
+    # When a shared store (Redis) can't be reached, each process counts on its own until it is
+    # back: the limits still apply, per process, and signing in keeps working.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Limits of the account forms, per client address and per account (the e-mail address
+    # typed, or the member signed in).
     LOGIN_LIMIT_PER_IP = "20 per minute"
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
     RESET_LIMIT_PER_IP = "10 per hour"
     RESET_LIMIT_PER_ACCOUNT = "3 per hour"
+    REGISTER_LIMIT_PER_IP = "20 per hour"
+    REGISTER_LIMIT_PER_ACCOUNT = "5 per hour"
+    RESEND_LIMIT_PER_IP = "20 per hour"
+    RESEND_LIMIT_PER_ACCOUNT = "5 per hour"
+    SECOND_FACTOR_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+    # At most one e-mail of each kind to an address in this time, however often it is asked for.
+    VERIFY_EMAIL_INTERVAL = timedelta(minutes=10)
+    ALREADY_REGISTERED_EMAIL_INTERVAL = timedelta(hours=1)
 
     # scrypt with N=2^16, r=8, p=1.
     PASSWORD_HASH_METHOD = "scrypt:65536:8:1"

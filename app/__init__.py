@@ -55,6 +55,14 @@ def _refuse_unsafe_production(app: Flask) -> None:
         raise RuntimeError(
             "Refusing to start in production without SECRET_KEY: set it to a long random value."
         )
+    if app.config["RATELIMIT_ENABLED"] and app.config["RATELIMIT_STORAGE_URI"].startswith(
+        "memory://"
+    ):
+        raise RuntimeError(
+            "Refusing to start in production with RATELIMIT_STORAGE_URI=memory://: each "
+            "gunicorn worker would count on its own, multiplying every limit. Leave it unset "
+            "(the database counts) or use redis://."
+        )
     if app.config["BASE_URL"] == Config.BASE_URL:
         raise RuntimeError(
             "Refusing to start in production without BASE_URL: set it to the site's public "
@@ -63,12 +71,18 @@ def _refuse_unsafe_production(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from app import rate_limits  # noqa: F401  (registers the "database://" rate-limit storage)
     from app.extensions import csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     mail.init_app(app)
     csrf.init_app(app)
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        # A Redis that is down or unreachable is noticed within a second, not a TCP timeout.
+        app.config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1}
+        )
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

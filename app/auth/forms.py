@@ -1,11 +1,35 @@
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    ValidationError,
+)
 
 from app.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from app.forms import PortalForm
 
 
-def email_field(label: str = "Email") -> EmailField:
+UNMAILABLE_ADDRESS = (
+    "We can't send e-mail to an address with accented letters, emoji or other special "
+    "characters. Use another address (for a domain name with accents, its xn-- form works)."
+)
+
+
+def mailable_address(form, field) -> None:
+    """An address we can send to: our mail goes out without SMTPUTF8, whose servers refuse
+    (and whose library can't even write) a non-ASCII address, so an account created with one
+    could never be confirmed."""
+    if field.data and not field.data.isascii():
+        raise ValidationError(UNMAILABLE_ADDRESS)
+
+
+def email_field(label: str = "Email", new_address: bool = False) -> EmailField:
+    """An e-mail address; `new_address` for one we are about to write to (registering,
+    changing it), which must be one we can send to. Signing in and asking for a reset take
+    any address an account may already have."""
     return EmailField(
         label,
         validators=[
@@ -14,6 +38,7 @@ def email_field(label: str = "Email") -> EmailField:
             Email(
                 message="Enter an e-mail address like name@example.org.", check_deliverability=False
             ),
+            *([mailable_address] if new_address else []),
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
@@ -27,7 +52,8 @@ def new_password_fields(label: str = "Password"):
             Length(min=MIN_LENGTH, message=f"Use at least {MIN_LENGTH} characters."),
             Length(max=MAX_LENGTH, message=f"Use at most {MAX_LENGTH} characters."),
         ],
-        description="At least 8 characters. A few unrelated words make a strong password.",
+        description=f"At least {MIN_LENGTH} characters. A few unrelated words make a strong "
+        "password.",
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -50,7 +76,7 @@ class RegisterForm(PortalForm):
         ],
         render_kw={"autocomplete": "name"},
     )
-    email = email_field()
+    email = email_field(new_address=True)
     password, confirm = new_password_fields()
     consent = BooleanField(
         "I have read the privacy notice and agree that my information is used to run the "
@@ -95,7 +121,7 @@ class ChangePasswordForm(PortalForm):
 
 
 class ChangeEmailForm(PortalForm):
-    new_email = email_field("New email")
+    new_email = email_field("New email", new_address=True)
     current_password = PasswordField(
         "Current password",
         validators=[InputRequired(message="Enter your current password."), Length(max=MAX_LENGTH)],

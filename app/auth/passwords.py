@@ -1,4 +1,6 @@
-"""Password policy (NIST SP 800-63B): length, not composition; common passwords refused.
+"""Password policy (NIST SP 800-63B, and OWASP ASVS Level 2's twelve characters): length, not
+composition; common passwords refused. The policy applies when a password is set (registration,
+reset, change): a member whose older password is shorter still signs in with it.
 
 common-passwords.txt.gz is the list Django ships (BSD licence): 20,000 passwords most often
 found in breaches.
@@ -11,7 +13,7 @@ from pathlib import Path
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-MIN_LENGTH = 8
+MIN_LENGTH = 12
 MAX_LENGTH = 128
 
 _COMMON_PASSWORDS_FILE = Path(__file__).with_name("common-passwords.txt.gz")

@@ -49,11 +49,27 @@ def _account_key() -> str:
     return "account:" + normalise_email(request.form.get("email", ""))
 
 
+def _member_key() -> str:
+    return f"member:{current_user.id}" if current_user.is_authenticated else "anonymous"
+
+
 def _limit(setting: str):
     return lambda: current_app.config[setting]
 
 
+@bp.after_request
+def keep_links_private(response):
+    """The verification and reset pages carry their token in the address: never send it on as
+    a Referer, and never let a cache keep the page."""
+    if request.endpoint in ("auth.verify_email", "auth.reset_password"):
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_limit("REGISTER_LIMIT_PER_IP"), methods=["POST"])
+@limiter.limit(_limit("REGISTER_LIMIT_PER_ACCOUNT"), key_func=_account_key, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -76,7 +92,7 @@ def check_inbox():
 @bp.route("/verify/<token>", methods=["GET", "POST"])
 def verify_email(token):
     form = ConfirmForm()
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD as GET without the body
         link = services.inspect_verification(token)
         return render_template("auth/verify.html", link=link, form=form)
     if not form.validate_on_submit():
@@ -98,6 +114,8 @@ def verify_email(token):
 
 @bp.post("/resend-verification")
 @login_required
+@limiter.limit(_limit("RESEND_LIMIT_PER_IP"))
+@limiter.limit(_limit("RESEND_LIMIT_PER_ACCOUNT"), key_func=_member_key)
 def resend_verification():
     try:
         services.resend_verification(current_user)

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app import clock
 from app.auth.passwords import hash_password, password_problem, spend_equal_time, verify_password
 from app.concurrency import retry_on_conflict
-from app.email import absolute_url, enqueue
+from app.email import absolute_url, enqueue, enqueue_at_most_every
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import LoginSession, User
@@ -33,12 +33,14 @@ def register(name: str, email: str, password: str) -> User | None:
     """Create an account and send the verification link.
 
     If the address is already registered, nothing is created and the owner is told by e-mail
-    instead, so the page can't be used to find out who has an account. Returns the new user,
-    or None in that case.
+    instead (at most once per ALREADY_REGISTERED_EMAIL_INTERVAL), so the page can't be used to
+    find out who has an account: both ways hash the password, which is most of the time either
+    takes. Returns the new user, or None in that case.
     """
     email = normalise_email(email)
     name = name.strip()
     _check_new_password(password, email, name)
+    password_hash = hash_password(password)
     existing = find_user_by_email(email)
     if existing is not None:
         _enqueue_already_registered(existing)
@@ -48,7 +50,7 @@ def register(name: str, email: str, password: str) -> User | None:
     user = User(
         name=name,
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         privacy_notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
         privacy_accepted_at=now,
         created_at=now,
@@ -66,7 +68,8 @@ def register(name: str, email: str, password: str) -> User | None:
 
 
 def _enqueue_already_registered(user: User) -> None:
-    enqueue(
+    enqueue_at_most_every(
+        current_app.config["ALREADY_REGISTERED_EMAIL_INTERVAL"],
         user.email,
         "already_registered",
         "You already have a Mentor Match account",
@@ -76,10 +79,16 @@ def _enqueue_already_registered(user: User) -> None:
     )
 
 
-def send_verification(user: User, address: str) -> None:
-    """Enqueue a link that confirms `address` belongs to `user` (caller commits)."""
+def send_verification(user: User, address: str) -> bool:
+    """Enqueue a link that confirms `address` belongs to `user` (caller commits). False when
+    one went to `address` less than VERIFY_EMAIL_INTERVAL ago: nothing is enqueued then, and
+    the earlier link still works.
+
+    The address is not confirmed yet, so the message carries nothing its recipient did not
+    choose: no name (whoever typed the address typed the name too)."""
     token = make_token("verify-email", {"u": user.id, "e": address})
-    enqueue(
+    message = enqueue_at_most_every(
+        current_app.config["VERIFY_EMAIL_INTERVAL"],
         address,
         "verify_email",
         "Confirm your e-mail address for Mentor Match",
@@ -87,13 +96,22 @@ def send_verification(user: User, address: str) -> None:
         verify_url=absolute_url("auth.verify_email", token=token),
         max_age_days=current_app.config["VERIFY_EMAIL_MAX_AGE"].days,
     )
+    return message is not None
+
+
+RESENT_TOO_SOON = (
+    "We sent you a confirmation link a few minutes ago. It may take a little while to arrive: "
+    "look in your inbox and your spam folder. If it is not there, ask again a little later."
+)
 
 
 def resend_verification(user: User) -> None:
+    """Send the confirmation link again (at most once per VERIFY_EMAIL_INTERVAL)."""
     address = user.pending_email or (None if user.email_verified else user.email)
     if address is None:
         raise DomainError("Your e-mail address is already confirmed.")
-    send_verification(user, address)
+    if not send_verification(user, address):
+        raise DomainError(RESENT_TOO_SOON)
     db.session.commit()
 
 

@@ -8,12 +8,15 @@ E-mail is rendered the same way in a request, a CLI command or a scheduled job: 
 pages' context processors (which need a request), and with links built from BASE_URL.
 """
 
+import hashlib
+from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app import clock
 from app.extensions import db
 from app.models import OutboxEmail
 
@@ -49,6 +52,24 @@ def enqueue(
     except IntegrityError:
         return None
     return message
+
+
+def enqueue_at_most_every(
+    interval: timedelta, recipient: str, template: str, subject: str, **context
+) -> OutboxEmail | None:
+    """`enqueue`, unless a message of `template` went to `recipient` less than `interval` ago
+    (then None): whoever can make us write to an address can't flood it.
+
+    Time is cut in windows of `interval`; a message takes its window's dedupe key, and none is
+    sent while the key of this window or the one before exists, so two of them are at least
+    one interval apart, also when many requests try at the same moment (the key is unique).
+    The address is hashed into the key, which keeps it short and out of the key's text."""
+    window = int(clock.utcnow().replace(tzinfo=UTC).timestamp() // interval.total_seconds())
+    digest = hashlib.sha256(f"{template}:{recipient}".encode()).hexdigest()[:32]
+    keys = [f"every:{digest}:{int(interval.total_seconds())}:{w}" for w in (window - 1, window)]
+    if db.session.scalar(select(OutboxEmail.id).where(OutboxEmail.dedupe_key.in_(keys))):
+        return None
+    return enqueue(recipient, template, subject, dedupe_key=keys[1], **context)
 
 
 def _render(name: str, context: dict) -> str:

@@ -1,7 +1,8 @@
 """All models, imported here so that Alembic and the app see every table."""
 
-from app.models.accounts import LoginSession, User
+from app.models.accounts import LoginSession, RecoveryCode, User
 from app.models.audit import AuditEvent, RosterImport
+from app.models.limits import RateLimitCounter
 from app.models.matching import (
     IntakeWaitlistEntry,
     MatchingExclusion,
@@ -59,6 +60,8 @@ __all__ = [
     "OutboxWorker",
     "Profile",
     "ProgramSettings",
+    "RateLimitCounter",
+    "RecoveryCode",
     "Region",
     "RoleAgreement",
     "RosterImport",

@@ -32,8 +32,16 @@ class User(UserMixin, db.Model):
     privacy_accepted_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
     last_login_at: Mapped[datetime | None]
+    # Two-step sign-in (TOTP, RFC 6238): the shared secret (base32) once the member turned it
+    # on, and the last time step a code was accepted for, so that a code works once.
+    totp_secret: Mapped[str | None] = mapped_column(String(32))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
     login_sessions: Mapped[list["LoginSession"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
 
@@ -50,6 +58,10 @@ class User(UserMixin, db.Model):
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None
 
     def get_id(self) -> str | None:
         """Flask-Login keeps this in the session cookie: the server-side session id, not the
@@ -78,8 +90,31 @@ class LoginSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
     expires_at: Mapped[datetime]
     remember: Mapped[bool] = mapped_column(default=False)
+    # The last request of this browser (kept to the minute), for the committee's idle limit.
+    last_seen_at: Mapped[datetime | None] = mapped_column(default=clock.utcnow)
 
     user: Mapped[User] = relationship(back_populates="login_sessions", lazy="joined")
+
+    def ended_for_committee(self, now: datetime, lifetime: timedelta, idle: timedelta) -> bool:
+        """A committee member's session ends `lifetime` after sign-in and after `idle` without
+        a request, whatever "remember me" said: their pages hold every member's data."""
+        last_seen = self.last_seen_at or self.created_at
+        return now >= self.created_at + lifetime or now >= last_seen + idle
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that signs in instead of the authenticator app (a lost phone). Only its
+    hash is kept; the member saw the code once, when it was made."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")
 
 
 @login_manager.user_loader

@@ -28,7 +28,14 @@ class RespondForm(PortalForm):
             )
 
     @property
+    def both_chosen(self) -> bool:
+        """Both buttons at once: no browser sends that, and neither can be assumed."""
+        return bool(self.accept.data and self.decline.data)
+
+    @property
     def decision(self) -> str | None:
+        if self.both_chosen:
+            return None
         if self.accept.data:
             return "accept"
         if self.decline.data:

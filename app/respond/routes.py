@@ -55,7 +55,8 @@ def decide(token: str):
     form = RespondForm()  # CSRF is checked before this view (CSRFProtect): 400 without it
     if not form.validate() or form.decision is None:
         page = services.open_link(token)
-        return _render(page, form, status=422 if form.errors else 400)
+        error = "Choose one answer: Accept or Decline." if form.both_chosen else None
+        return _render(page, form, error=error, status=422 if form.errors else 400)
     outcome = services.decide(
         token,
         form.decision,

@@ -93,9 +93,9 @@ def test_register_with_a_taken_address_looks_the_same_and_tells_the_owner(
         ({"name": "x" * 121}, "name", "at most 120"),
         ({"email": "not-an-address"}, "email", "Enter an e-mail address like"),
         ({"email": "a" * 250 + "@example.org"}, "email", "at most 254"),
-        ({"password": "short", "confirm": "short"}, "password", "at least 8"),
+        ({"password": "short", "confirm": "short"}, "password", "at least 12"),
         ({"password": "x" * 129, "confirm": "x" * 129}, "password", "at most 128"),
-        ({"password": "password1", "confirm": "password1"}, "password", "too common"),
+        ({"password": "qwerty123456", "confirm": "qwerty123456"}, "password", "too common"),
         (
             {"password": "ada.reader@example.org", "confirm": "ada.reader@example.org"},
             "password",
@@ -360,7 +360,7 @@ def test_reset_refuses_a_weak_new_password_and_keeps_the_link_usable(
     make_member(email="reader@example.org")
     forms.post("/auth/reset", {"email": "reader@example.org"})
     link = the_link(mail_server, deliver_mail, "reader@example.org", "/auth/reset/")
-    response = forms.post(link, {"password": "qwerty123", "confirm": "qwerty123"})
+    response = forms.post(link, {"password": "qwerty123456", "confirm": "qwerty123456"})
     assert response.status_code == 200
     assert "too common" in response.get_data(as_text=True)
     assert forms.get(link).status_code == 200

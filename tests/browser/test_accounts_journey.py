@@ -126,7 +126,7 @@ def test_form_errors_are_summarised_focused_and_tied_to_their_fields(site, page,
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link")).to_have_text(
         [
-            "Password: Use at least 8 characters.",
+            "Password: Use at least 12 characters.",
             "Confirm password: The two passwords are not the same.",
             re.compile(r"^I have read the privacy notice.*: Please read and accept"),
         ]
@@ -146,8 +146,8 @@ def test_form_errors_are_summarised_focused_and_tied_to_their_fields(site, page,
     expect(confirm).to_be_focused()
 
     # The passwords now match and are long enough, but too common.
-    page.get_by_label("Password", exact=True).fill("qwerty123")
-    confirm.fill("qwerty123")
+    page.get_by_label("Password", exact=True).fill("qwerty123456")
+    confirm.fill("qwerty123456")
     consent.check()
     with site.navigates():
         page.get_by_role("button", name="Create account").click()
@@ -159,7 +159,7 @@ def test_form_errors_are_summarised_focused_and_tied_to_their_fields(site, page,
     password = page.get_by_label("Password", exact=True)
     expect(password).to_have_attribute("aria-invalid", "true")
     expect(password).to_have_accessible_description(
-        re.compile(r"At least 8 characters\..*too common")
+        re.compile(r"At least 12 characters\..*too common")
     )
     expect(page.get_by_label("Full name")).to_have_value("Grace Hopper")
     expect(page.get_by_label("Email")).to_have_value("grace@example.org")
