@@ -101,6 +101,12 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # A session without "remember me" ends after this much time.
     SESSION_LIFETIME = timedelta(hours=12)
+    # A committee member's session ends this long after signing in, or after this long without
+    # a request, "remember me" or not (ASVS Level 2's re-authentication).
+    COMMITTEE_SESSION_LIFETIME = timedelta(hours=12)
+    COMMITTEE_IDLE_TIMEOUT = timedelta(minutes=30)
+    # Time to type the code of two-step sign-in after the password.
+    SECOND_STEP_MAX_AGE = timedelta(minutes=5)
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024

@@ -5,6 +5,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from app import clock
+from app.auth.two_factor import remove_second_factor
 from app.email.delivery import (
     deliver_due,
     failed_messages,
@@ -62,6 +63,21 @@ def demote(email):
     user.is_committee = False
     db.session.commit()
     click.echo(f"{user.email} is no longer a committee member.")
+
+
+@users.command(
+    "two-step-off",
+    help="Turn two-step sign-in off for an account whose owner lost both their phone and "
+    "their recovery codes (check who is asking first); the owner is told by e-mail.",
+)
+@click.argument("email")
+def two_step_off(email):
+    user = _user_or_fail(email)
+    if not user.has_second_factor:
+        raise click.ClickException(f"{user.email} does not use two-step sign-in.")
+    remove_second_factor(user)
+    db.session.commit()
+    click.echo(f"Two-step sign-in is off for {user.email}; they sign in with their password.")
 
 
 @click.group(help="Send the e-mail waiting in the outbox.")

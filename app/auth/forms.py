@@ -11,7 +11,6 @@ from wtforms.validators import (
 from app.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from app.forms import PortalForm
 
-
 UNMAILABLE_ADDRESS = (
     "We can't send e-mail to an address with accented letters, emoji or other special "
     "characters. Use another address (for a domain name with accents, its xn-- form works)."
@@ -96,8 +95,66 @@ class LoginForm(PortalForm):
         ],
         render_kw={"autocomplete": "current-password"},
     )
-    remember = BooleanField("Keep me signed in on this device for 30 days")
+    remember = BooleanField(
+        "Keep me signed in on this device for 30 days",
+        description="Not for committee members: they sign in again after 30 minutes without "
+        "activity, and 12 hours after signing in.",
+    )
     submit = SubmitField("Sign in")
+
+
+def code_field(label: str = "Code") -> StringField:
+    return StringField(
+        label,
+        validators=[
+            DataRequired(message="Type the code."),
+            Length(max=20, message="A code has 6 digits (a recovery code 12 letters and digits)."),
+        ],
+        description="The 6 digits your authenticator app shows now, or one of your recovery codes.",
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"},
+    )
+
+
+def current_password_field() -> PasswordField:
+    return PasswordField(
+        "Current password",
+        validators=[InputRequired(message="Enter your current password."), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class SecondStepForm(PortalForm):
+    code = code_field()
+    submit = SubmitField("Sign in")
+
+
+class TwoFactorOnForm(PortalForm):
+    code = StringField(
+        "Code from the app",
+        validators=[
+            DataRequired(message="Type the code the app shows."),
+            Length(max=20, message="A code has 6 digits."),
+        ],
+        description="After adding the account to the app, type the 6 digits it shows.",
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "spellcheck": "false",
+        },
+    )
+    current_password = current_password_field()
+    submit = SubmitField("Turn on two-step sign-in")
+
+
+class TwoFactorOffForm(PortalForm):
+    code = code_field()
+    current_password = current_password_field()
+    submit = SubmitField("Turn off two-step sign-in")
+
+
+class RecoveryCodesForm(PortalForm):
+    code = code_field("Code from the app")
+    submit = SubmitField("Make new recovery codes")
 
 
 class ResetRequestForm(PortalForm):

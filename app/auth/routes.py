@@ -1,7 +1,9 @@
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -12,15 +14,20 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import services
+from app import clock
+from app.auth import services, two_factor
 from app.auth.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     ConfirmForm,
     LoginForm,
+    RecoveryCodesForm,
     RegisterForm,
     ResetPasswordForm,
     ResetRequestForm,
+    SecondStepForm,
+    TwoFactorOffForm,
+    TwoFactorOnForm,
 )
 from app.errors_domain import DomainError, show_on_form
 from app.extensions import limiter
@@ -51,6 +58,19 @@ def _account_key() -> str:
 
 def _member_key() -> str:
     return f"member:{current_user.id}" if current_user.is_authenticated else "anonymous"
+
+
+def _second_step_key() -> str:
+    pending = session.get("second_step") or {}
+    return f"member:{pending.get('user')}"
+
+
+@bp.before_app_request
+def load_the_member_first():
+    """Read the sign-in session before any view runs: the loader ends a committee member's
+    idle session and notes the request's time, and its commit must hold nothing else."""
+    if request.endpoint != "static":
+        current_user.is_authenticated  # noqa: B018  (loading is the point)
 
 
 def _limit(setting: str):
@@ -143,11 +163,61 @@ def login():
             ]
         else:
             session.clear()  # a new session at sign-in: nothing carried over from before
-            services.sign_in(user, remember=form.remember.data)
-            login_user(user, remember=form.remember.data)
-            flash(f"Welcome back, {user.name}.", "success")
-            return redirect(next_page or url_for("main.index"))
+            remember = services.may_remember(user, form.remember.data)
+            if user.has_second_factor:
+                session["second_step"] = {
+                    "user": user.id,
+                    "remember": remember,
+                    "next": next_page,
+                    "since": clock.utcnow().isoformat(),
+                }
+                return redirect(url_for("auth.second_step"))
+            return _signed_in(user, remember, next_page)
     return render_template("auth/login.html", form=form, next_page=next_page)
+
+
+def _signed_in(user, remember: bool, next_page: str | None):
+    session.clear()
+    services.sign_in(user, remember=remember)
+    login_user(user, remember=remember)
+    flash(f"Welcome back, {user.name}.", "success")
+    return redirect(next_page or url_for("main.index"))
+
+
+def _pending_second_step() -> dict | None:
+    """The sign-in waiting for its code, if it is recent enough."""
+    pending = session.get("second_step")
+    if not isinstance(pending, dict) or not isinstance(pending.get("user"), int):
+        return None
+    try:
+        since = datetime.fromisoformat(pending.get("since", ""))
+    except (TypeError, ValueError):
+        return None
+    if clock.utcnow() - since > current_app.config["SECOND_STEP_MAX_AGE"]:
+        return None
+    return pending
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_limit("LOGIN_LIMIT_PER_IP"), methods=["POST"])
+@limiter.limit(
+    _limit("SECOND_FACTOR_LIMIT_PER_ACCOUNT"), key_func=_second_step_key, methods=["POST"]
+)
+def second_step():
+    pending = _pending_second_step()
+    if pending is None:
+        session.pop("second_step", None)
+        flash("Sign in again: the time to type the code ran out.", "info")
+        return redirect(url_for("auth.login"))
+    form = SecondStepForm()
+    if form.validate_on_submit():
+        try:
+            user = two_factor.second_step(pending["user"], form.code.data)
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            return _signed_in(user, bool(pending.get("remember")), safe_next(pending.get("next")))
+    return render_template("auth/second_step.html", form=form)
 
 
 @bp.post("/logout")
@@ -205,6 +275,100 @@ def account():
         password_form=ChangePasswordForm(prefix="pw"),
         email_form=ChangeEmailForm(prefix="em"),
     )
+
+
+def _may_use_second_factor() -> None:
+    if not (current_user.is_committee or current_user.has_second_factor):
+        abort(404)
+
+
+def _two_factor_page(on_form=None, off_form=None, codes_form=None, recovery_codes=None):
+    """The two-step sign-in page: how to turn it on (a secret kept in the session until a code
+    proves the app has it), or, once on, how to turn it off and make new recovery codes."""
+    setup = None
+    if not current_user.has_second_factor:
+        secret = session.get("totp_setup")
+        if not isinstance(secret, str):
+            secret = session["totp_setup"] = two_factor.new_secret()
+        uri = two_factor.provisioning_uri(secret, current_user.email)
+        setup = {
+            "secret": two_factor.grouped(secret),
+            "uri": uri,
+            "qr": two_factor.qr_code_data_uri(uri),
+        }
+    return render_template(
+        "auth/two_factor.html",
+        setup=setup,
+        on_form=on_form or TwoFactorOnForm(prefix="on", formdata=None),
+        off_form=off_form or TwoFactorOffForm(prefix="off", formdata=None),
+        codes_form=codes_form or RecoveryCodesForm(prefix="rc", formdata=None),
+        recovery_codes=recovery_codes,
+        unused_codes=two_factor.unused_recovery_codes(current_user)
+        if current_user.has_second_factor
+        else 0,
+    )
+
+
+@bp.get("/account/two-step")
+@login_required
+def two_factor_settings():
+    _may_use_second_factor()
+    return _two_factor_page()
+
+
+@bp.post("/account/two-step/on")
+@login_required
+@limiter.limit(_limit("SECOND_FACTOR_LIMIT_PER_ACCOUNT"), key_func=_member_key)
+def two_factor_on():
+    _may_use_second_factor()
+    form = TwoFactorOnForm(prefix="on")
+    secret = session.get("totp_setup")
+    if form.validate_on_submit() and isinstance(secret, str):
+        try:
+            codes = two_factor.turn_on(
+                current_user, secret, form.code.data, form.current_password.data
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            session.pop("totp_setup", None)
+            flash("Two-step sign-in is on. Keep your recovery codes somewhere safe.", "success")
+            return _two_factor_page(recovery_codes=codes)
+    return _two_factor_page(on_form=form), 422
+
+
+@bp.post("/account/two-step/off")
+@login_required
+@limiter.limit(_limit("SECOND_FACTOR_LIMIT_PER_ACCOUNT"), key_func=_member_key)
+def two_factor_off():
+    _may_use_second_factor()
+    form = TwoFactorOffForm(prefix="off")
+    if form.validate_on_submit():
+        try:
+            two_factor.turn_off(current_user, form.code.data, form.current_password.data)
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            flash("Two-step sign-in is off: your password alone signs you in.", "success")
+            return redirect(url_for("auth.account"))
+    return _two_factor_page(off_form=form), 422
+
+
+@bp.post("/account/two-step/recovery-codes")
+@login_required
+@limiter.limit(_limit("SECOND_FACTOR_LIMIT_PER_ACCOUNT"), key_func=_member_key)
+def two_factor_recovery_codes():
+    _may_use_second_factor()
+    form = RecoveryCodesForm(prefix="rc")
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.replace_recovery_codes(current_user, form.code.data)
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            flash("Your new recovery codes are below; the old ones no longer work.", "success")
+            return _two_factor_page(recovery_codes=codes)
+    return _two_factor_page(codes_form=form), 422
 
 
 @bp.post("/account/password")

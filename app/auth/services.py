@@ -180,13 +180,19 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def may_remember(user: User, asked: bool) -> bool:
+    """ "Keep me signed in" is for members; a committee member's session ends after
+    COMMITTEE_SESSION_LIFETIME, or COMMITTEE_IDLE_TIMEOUT without a request, whatever they
+    ask (see load_user)."""
+    return bool(asked) and not user.is_committee
+
+
 def sign_in(user: User, remember: bool) -> LoginSession:
     """Open a new server-side session for `user` (the route hands it to Flask-Login)."""
-    lifetime = (
-        current_app.config["REMEMBER_COOKIE_DURATION"]
-        if remember
-        else current_app.config["SESSION_LIFETIME"]
-    )
+    config = current_app.config
+    lifetime = config["REMEMBER_COOKIE_DURATION"] if remember else config["SESSION_LIFETIME"]
+    if user.is_committee:
+        lifetime = min(lifetime, config["COMMITTEE_SESSION_LIFETIME"])
     login_session = user.start_session(remember, lifetime)
     user.last_login_at = clock.utcnow()
     db.session.execute(

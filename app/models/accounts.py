@@ -3,6 +3,7 @@
 import secrets
 from datetime import datetime, timedelta
 
+from flask import current_app, flash
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -117,13 +118,39 @@ class RecoveryCode(db.Model):
     user: Mapped[User] = relationship(back_populates="recovery_codes")
 
 
+# How stale a session's `last_seen_at` may get before a request writes it again.
+LAST_SEEN_PRECISION = timedelta(minutes=1)
+
+
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
+    """The member of this browser's session, if it is still open. Called at the start of each
+    request (app.auth.routes loads it before the view), so its commit holds nothing else."""
     login_session = db.session.scalar(select(LoginSession).where(LoginSession.id == session_id))
-    if login_session is None or login_session.expires_at <= clock.utcnow():
+    now = clock.utcnow()
+    if login_session is None or login_session.expires_at <= now:
         return None
     user = login_session.user
     if not user.is_active:
         return None
+    config = current_app.config
+    if user.is_committee and login_session.ended_for_committee(
+        now, config["COMMITTEE_SESSION_LIFETIME"], config["COMMITTEE_IDLE_TIMEOUT"]
+    ):
+        db.session.delete(login_session)
+        db.session.commit()
+        minutes = int(config["COMMITTEE_IDLE_TIMEOUT"].total_seconds() // 60)
+        hours = int(config["COMMITTEE_SESSION_LIFETIME"].total_seconds() // 3600)
+        flash(
+            f"For the security of members' data, committee members sign in again after "
+            f"{minutes} minutes without activity, and {hours} hours after signing in.",
+            "info",
+        )
+        return None
+    if login_session.last_seen_at is None or now - login_session.last_seen_at >= (
+        LAST_SEEN_PRECISION
+    ):
+        login_session.last_seen_at = now
+        db.session.commit()
     user.current_session_id = login_session.id
     return user
