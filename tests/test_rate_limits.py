@@ -283,9 +283,7 @@ class Site:
     def __init__(self, app, storage_uri: str, log: Path):
         self.port = free_port()
         self.log = log
-        env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "RATELIMIT_"))
-        }
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "RATELIMIT_"))}
         env.update(
             {
                 "APP_ENV": "production",
@@ -455,19 +453,14 @@ def test_four_workers_share_each_limit(site, app, make_member, capsys):
 
     visitors = [site.visitor("/auth/login", f"10.3.0.{n}") for n in range(48)]
     burst = at_the_same_moment(
-        [
-            lambda v=v: v.post({"email": "target@example.org", "password": "wrong"})
-            for v in visitors
-        ]
+        [lambda v=v: v.post({"email": "target@example.org", "password": "wrong"}) for v in visitors]
     )
     assert statuses(burst) == {200: login_limit, 429: 48 - login_limit}
 
     sequential = []
     for number in range(login_limit + 1):
         visitor = site.visitor("/auth/login", f"10.4.0.{number}")
-        sequential.append(
-            visitor.post({"email": "steady@example.org", "password": "wrong"}).status
-        )
+        sequential.append(visitor.post({"email": "steady@example.org", "password": "wrong"}).status)
     assert sequential == [200] * login_limit + [429]
 
     resets = at_the_same_moment(

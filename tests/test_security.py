@@ -182,3 +182,30 @@ def test_oversized_requests_are_refused(client):
 def test_get_never_changes_state(client, app):
     for path in ("/auth/logout", "/auth/resend-verification"):
         assert client.get(path).status_code == 405
+
+
+def test_e_mail_link_pages_are_never_cached_nor_sent_on(app, client, make_member):
+    from app.tokens import fingerprint, make_token
+
+    user = make_member(verified=False)
+    verify = "/auth/verify/" + make_token("verify-email", {"u": user.id, "e": user.email})
+    reset = "/auth/reset/" + make_token(
+        "reset-password", {"u": user.id, "p": fingerprint(user.password_hash)}
+    )
+    for path in (verify, reset, "/auth/verify/not-a-token", "/auth/reset/not-a-token"):
+        for method in ("GET", "HEAD"):
+            response = client.open(path, method=method)
+            assert response.headers["Cache-Control"] == "no-store", (method, path)
+            assert response.headers["Referrer-Policy"] == "no-referrer", (method, path)
+
+
+def test_head_of_a_verification_link_answers_as_get_and_changes_nothing(app, client, make_member):
+    from app.tokens import make_token
+
+    user = make_member(verified=False)
+    path = "/auth/verify/" + make_token("verify-email", {"u": user.id, "e": user.email})
+    head = client.head(path)
+    assert head.status_code == client.get(path).status_code == 200
+    assert head.get_data() == b""
+    db.session.refresh(user)
+    assert not user.email_verified

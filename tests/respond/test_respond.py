@@ -250,6 +250,17 @@ def test_post_without_a_button_changes_nothing(app, client, pending):
     assert snapshot() == before
 
 
+def test_a_post_with_both_buttons_is_refused_and_changes_nothing(app, client, pending):
+    request, _, _ = pending
+    path = path_of(request)
+    token = csrf_token_from(client.get(path).get_data(as_text=True))
+    before = snapshot()
+    both = client.post(path, data={"csrf_token": token, "accept": "Accept", "decline": "Decline"})
+    assert both.status_code == 400
+    assert "Choose one answer: Accept or Decline." in text_of(both)
+    assert snapshot() == before
+
+
 def test_accepting_supersedes_the_mentees_other_requests(
     app, client, pending, make_mentor, deliver_mail, mail_server
 ):
