@@ -357,7 +357,7 @@ class Site:
             response = connection.getresponse()
             return Answer(
                 response.status,
-                {name: value for name, value in response.getheaders()},
+                dict(response.getheaders()),
                 response.headers.get_all("Set-Cookie") or [],
                 response.read().decode("utf-8", "replace"),
             )
@@ -463,13 +463,9 @@ def test_four_workers_share_each_limit(site, app, make_member, capsys):
         sequential.append(visitor.post({"email": "steady@example.org", "password": "wrong"}).status)
     assert sequential == [200] * login_limit + [429]
 
+    reset_visitors = [site.visitor("/auth/reset", f"10.5.0.{n}") for n in range(12)]
     resets = at_the_same_moment(
-        [
-            lambda v=site.visitor("/auth/reset", f"10.5.0.{n}"): v.post(
-                {"email": "reset@example.org"}
-            )
-            for n in range(12)
-        ]
+        [lambda v=v: v.post({"email": "reset@example.org"}) for v in reset_visitors]
     )
     assert statuses(resets) == {302: reset_limit, 429: 12 - reset_limit}
 
@@ -480,11 +476,9 @@ def test_four_workers_share_each_limit(site, app, make_member, capsys):
         "confirm": "lighthouse in the fog",
         "consent": "y",
     }
+    register_visitors = [site.visitor("/auth/register", f"10.6.0.{n}") for n in range(30)]
     registrations = at_the_same_moment(
-        [
-            lambda v=site.visitor("/auth/register", f"10.6.0.{n}"): v.post(registration)
-            for n in range(30)
-        ]
+        [lambda v=v: v.post(registration) for v in register_visitors]
     )
     assert statuses(registrations) == {302: register_limit, 429: 30 - register_limit}
 
