@@ -366,6 +366,64 @@ def test_opening_links_while_they_are_decided_never_fails(server, crowd):
     assert {a.status for a in answers} <= {200, 303, 409}
 
 
+def test_two_declines_that_also_decline_the_others_never_deadlock(
+    server, make_member, caplog, capsys
+):
+    """A mentor's two decision links, each "Decline" with "also decline my other pending
+    requests", pressed at the same moment, four times over (a new mentor each time): both
+    take the mentor's profile first, as accepting does, so the second waits for the first
+    instead of deadlocking. No 500, no deadlock to retry, every request declined and mailed
+    once."""
+    rounds = []
+    for number in range(4):
+        mentor = agree(
+            make_member(
+                email=f"decliner{number}@example.org", profile=mentor_profile(mentor_capacity=2)
+            ),
+            "mentor",
+        )
+        requests = [
+            ask(
+                agree(
+                    make_member(
+                        email=f"asker{number}-{index}@example.org", profile=mentee_profile()
+                    ),
+                    "mentee",
+                ),
+                mentor,
+            )
+            for index in range(4)
+        ]
+        rounds.append([make_link_token(r) for r in (requests[0], requests[-1])])
+    db.session.remove()
+
+    caplog.set_level(logging.INFO, logger="app.concurrency")
+    outcomes = []
+    for tokens in rounds:
+        actions = []
+        for token in tokens:
+            browser, path = Browser(server), f"/respond/{token}"
+            form = {
+                "csrf_token": browser.csrf_from(path),
+                "decline": "Decline",
+                "decline_others": "y",
+            }
+            actions.append(lambda b=browser, p=path, f=form: b.post(p, f))
+        answers, _ = at_the_same_moment(actions)
+        no_server_errors(answers)
+        outcomes.append(sorted(a.status for a in answers))
+
+    deadlocks = [r.getMessage() for r in caplog.records if "lost a race" in r.getMessage()]
+    assert deadlocks == []
+    requests_now = fresh_requests()
+    assert {r.status for r in requests_now.values()} == {MentorshipRequest.DECLINED}
+    each_decision_mailed_once(requests_now)
+    for statuses in outcomes:
+        assert statuses in ([303, 303], [303, 409])
+    with capsys.disabled():
+        print(f"\n2 concurrent declines with the others, 4 rounds: answers {outcomes}, 0 deadlocks")
+
+
 # --- a mentorship's check-ins, and the program settings -----------------------------------------
 
 
