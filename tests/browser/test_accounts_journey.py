@@ -194,3 +194,43 @@ def test_a_forgotten_password_is_reset_by_mail(site, page, live_server, mail_ser
     )
     sign_in(site, page, "rita@example.org", NEW_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Rita Reader")
+
+
+def test_a_committee_member_turns_on_two_step_sign_in_and_signs_in_with_a_code(
+    site, page, live_server, make_member
+):
+    import pyotp
+
+    make_member(email="chair@example.org", name="Chair Person", committee=True)
+    site.goto("/auth/login")
+    sign_in(site, page, "chair@example.org", DEFAULT_PASSWORD)
+    site.goto("/auth/account")
+    with site.navigates():
+        page.get_by_role("link", name="Turn on two-step sign-in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-step sign-in")
+    expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
+    secret = page.locator("code.secret").first.inner_text().replace(" ", "")
+    totp = pyotp.TOTP(secret)
+
+    page.get_by_label("Code from the app").fill(totp.now())
+    page.get_by_label("Current password").fill(DEFAULT_PASSWORD)
+    with site.navigates():
+        page.get_by_role("button", name="Turn on two-step sign-in").click()
+    codes = page.get_by_role("region", name="Your recovery codes").get_by_role("listitem")
+    expect(codes).to_have_count(10)
+    recovery = codes.first.inner_text()
+
+    with site.navigates():
+        page.get_by_role("button", name="Sign out").click()
+    site.goto("/auth/login")
+    sign_in(site, page, "chair@example.org", DEFAULT_PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Type your code")
+    page.get_by_label("Code").fill("000000" if totp.now() != "000000" else "111111")
+    with site.navigates():
+        page.get_by_role("button", name="Sign in").click()
+    summary = page.get_by_role("alert").filter(has_text="Please correct")
+    expect(summary).to_be_focused()
+    page.get_by_label("Code").fill(recovery)
+    with site.navigates():
+        page.get_by_role("button", name="Sign in").click()
+    expect(flash(page)).to_contain_text("Welcome back, Chair Person.")
