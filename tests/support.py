@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from sqlalchemy import event, select
 
 from app.extensions import db
-from app.models import AuditEvent, Profile
+from app.models import AuditEvent, OutboxEmail, Profile
 
 # The members the tests make all have this password.
 DEFAULT_PASSWORD = "correct horse battery staple"
@@ -131,7 +131,21 @@ def audit_events(action: str | None = None) -> list[AuditEvent]:
     return list(db.session.scalars(query))
 
 
+def limit_of(app, setting: str) -> int:
+    """The number of attempts a rate limit setting allows ("10 per 15 minutes": 10)."""
+    return int(app.config[setting].split()[0])
+
+
 # --- e-mail ---------------------------------------------------------------------------------
+
+
+def outbox(template: str | None = None) -> list[OutboxEmail]:
+    """The outbox as stored now, oldest first (of one template, if given)."""
+    db.session.expire_all()
+    query = select(OutboxEmail).order_by(OutboxEmail.id)
+    if template:
+        query = query.where(OutboxEmail.template == template)
+    return list(db.session.scalars(query))
 
 
 def free_port() -> int:

@@ -424,6 +424,35 @@ def test_two_declines_that_also_decline_the_others_never_deadlock(
         print(f"\n2 concurrent declines with the others, 4 rounds: answers {outcomes}, 0 deadlocks")
 
 
+def test_one_recovery_code_sent_ten_times_at_once_signs_in_once(server, make_member):
+    """Ten browsers past the password of one committee member send the same recovery code at
+    the same moment: one is signed in, nine are told the code is used."""
+    from app.auth.two_factor import _new_recovery_codes
+
+    chair = make_member(email="guarded@example.org", committee=True)
+    chair.totp_secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    code = _new_recovery_codes(chair)[0]
+    db.session.commit()
+    db.session.remove()
+    actions = []
+    for _ in range(10):
+        browser = Browser(server)
+        token = browser.csrf_from("/auth/login")
+        answer = browser.post(
+            "/auth/login",
+            {"csrf_token": token, "email": "guarded@example.org", "password": DEFAULT_PASSWORD},
+        )
+        assert answer.location.endswith("/auth/login/code")
+        form = {"csrf_token": browser.csrf_from("/auth/login/code"), "code": code}
+        actions.append(lambda b=browser, f=form: b.post("/auth/login/code", f))
+
+    answers, _ = at_the_same_moment(actions)
+
+    no_server_errors(answers)
+    assert sorted(a.status for a in answers) == [200] * 9 + [302]
+    assert all("That code is not right" in a.text for a in answers if a.status == 200)
+
+
 # --- a mentorship's check-ins, and the program settings -----------------------------------------
 
 

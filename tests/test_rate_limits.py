@@ -29,15 +29,17 @@ from app import create_app
 from app.extensions import db, limiter
 from app.models import OutboxEmail, RateLimitCounter, User
 from app.rate_limits import DatabaseStorage
-from tests.support import DEFAULT_PASSWORD, FormClient, csrf_token_from, free_port
+from tests.support import (
+    DEFAULT_PASSWORD,
+    FormClient,
+    csrf_token_from,
+    free_port,
+    limit_of,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 WORKERS = 4
-
-
-def limit_of(app, setting: str) -> int:
-    return int(app.config[setting].split()[0])
 
 
 # --- the database storage ----------------------------------------------------------------------

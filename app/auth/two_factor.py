@@ -17,7 +17,7 @@ from datetime import UTC
 
 import pyotp
 import segno
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 
 from app import clock
 from app.auth.passwords import verify_password
@@ -103,22 +103,32 @@ def unused_recovery_codes(user: User) -> int:
 
 def _use_code(user: User, code: str) -> bool:
     """Spend `code` for `user`: a TOTP code not used before, or an unused recovery code
-    (caller commits). False when it is neither."""
+    (caller commits). False when it is neither. Each is spent by a conditional UPDATE, so of
+    two requests sending the same code at the same moment only one gets in."""
     step = matching_step(user.totp_secret, code, after_step=user.totp_last_step)
     if step is not None:
-        user.totp_last_step = step
-        return True
-    recovery = db.session.scalar(
-        select(RecoveryCode).where(
+        spent = db.session.execute(
+            update(User)
+            .where(
+                User.id == user.id,
+                or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+            )
+            .values(totp_last_step=step)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.refresh(user)
+        return spent.rowcount == 1
+    spent = db.session.execute(
+        update(RecoveryCode)
+        .where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == _recovery_hash(code),
             RecoveryCode.used_at.is_(None),
         )
+        .values(used_at=clock.utcnow())
+        .execution_options(synchronize_session=False)
     )
-    if recovery is None:
-        return False
-    recovery.used_at = clock.utcnow()
-    return True
+    return spent.rowcount == 1
 
 
 def _check_password(user: User, password: str) -> None:

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from app.auth import passwords
 from app.extensions import db
-from app.models import OutboxEmail, User
-from tests.support import FormClient, body_html, body_text, sign_in
+from app.models import User
+from tests.support import FormClient, body_html, body_text, limit_of, outbox, sign_in
 
 EVIL_NAME = "URGENT: your library card is suspended, log in at http://evil.example/ola"
 T0 = datetime(2026, 12, 2, 9, 0)
@@ -37,18 +37,6 @@ def register_from(app, address: str, **overrides):
     return FormClient(app.test_client()).post(
         "/auth/register", registration(**overrides), environ_base={"REMOTE_ADDR": address}
     )
-
-
-def outbox(template: str | None = None) -> list[OutboxEmail]:
-    db.session.expire_all()
-    query = select(OutboxEmail).order_by(OutboxEmail.id)
-    if template:
-        query = query.where(OutboxEmail.template == template)
-    return list(db.session.scalars(query))
-
-
-def limit_of(app, setting: str) -> int:
-    return int(app.config[setting].split()[0])
 
 
 # --- limits -----------------------------------------------------------------------------------

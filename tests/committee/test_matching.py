@@ -23,14 +23,13 @@ from app.models import (
     MatchingRun,
     Mentorship,
     MentorshipRequest,
-    OutboxEmail,
     ProgramSettings,
     User,
 )
 from app.models.profiles import MENTEE, MENTOR
 from app.program import get_settings
 from tests.factories import NOW, TODAY, add_mentorship, add_request
-from tests.support import audit_events, client_for, statements_for, unescaped_html
+from tests.support import audit_events, client_for, outbox, statements_for, unescaped_html
 
 pytestmark = pytest.mark.usefixtures("fixed_time")  # today is 30 November 2026
 
@@ -91,14 +90,6 @@ def figure(page: str, label: str) -> str:
     match = re.search(rf"<dt>{label}</dt>\s*<dd><span class=\"figure-value\">([^<]+)<", page)
     assert match, f"no figure {label!r}"
     return match.group(1)
-
-
-def outbox(template: str | None = None) -> list[OutboxEmail]:
-    db.session.expire_all()
-    query = select(OutboxEmail).order_by(OutboxEmail.id)
-    if template:
-        query = query.where(OutboxEmail.template == template)
-    return list(db.session.scalars(query))
 
 
 # --- the pool -------------------------------------------------------------------------------
