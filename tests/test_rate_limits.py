@@ -8,6 +8,7 @@ configuration, with `deploy/gunicorn.conf.py`; Redis is Debian's `redis-server` 
 loopback port (the Redis tests skip without it, except under CI=true).
 """
 
+import hashlib
 import os
 import shutil
 import signal
@@ -95,7 +96,9 @@ def test_sign_in_attempts_are_counted_in_the_database_by_default(app, make_membe
     forms = FormClient(app.test_client())
     forms.post("/auth/login", {"email": "target@example.org", "password": "wrong"})
     keys = db.session.scalars(select(RateLimitCounter.key)).all()
-    assert any("account:target@example.org" in key for key in keys)
+    digest = hashlib.sha256(b"target@example.org").hexdigest()[:32]
+    assert any(f"account:{digest}" in key for key in keys)
+    assert not any("target@example.org" in key for key in keys)  # no address kept
 
 
 def test_waiting_for_the_window_lets_a_member_sign_in_again(app, make_member, clock_at):

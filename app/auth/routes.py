@@ -1,3 +1,4 @@
+import hashlib
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -53,7 +54,10 @@ def safe_next(target: str | None) -> str | None:
 
 
 def _account_key() -> str:
-    return "account:" + normalise_email(request.form.get("email", ""))
+    """The account an attempt is for, by a digest of the address typed: the counters (in the
+    database or Redis) never hold an address, so deleting an account leaves none behind."""
+    address = normalise_email(request.form.get("email", ""))
+    return "account:" + hashlib.sha256(address.encode()).hexdigest()[:32]
 
 
 def _member_key() -> str:

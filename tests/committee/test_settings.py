@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Intake, ProgramSettings
 from app.program import requests_blocked_reason
 from tests.factories import NOW, TODAY
-from tests.support import FormClient
+from tests.support import FormClient, sign_in
 from tests.support import audit_events as events
 from tests.support import unescaped_html as text_of
 
@@ -553,7 +553,8 @@ def test_the_audit_log_lists_and_filters_events(committee, make_member, clock_at
     forms, chair = committee
     other = make_member(committee=True, name="Other Chair")
     forms.post("/committee/settings/status", {"status": "paused"})
-    clock_at(NOW + timedelta(hours=10))  # the next day (a sign-in lasts 12 hours)
+    clock_at(NOW + timedelta(hours=10))  # the next day
+    sign_in(forms.client, chair.email)  # a committee session ends after 30 minutes idle
     forms.post("/committee/intakes", intake_form())
     audit.record(other, audit.INTAKE_DELETED, ("intake", 77), name="Old")
     db.session.commit()
