@@ -6,8 +6,8 @@ without the authenticator app), new columns on `users` (`totp_secret`, `totp_ena
 `totp_last_step`: two-step sign-in with a TOTP app) and on `login_sessions` (`last_seen_at`: a
 committee member's session ends after 30 minutes without a request).
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-02 18:00:00
 
 """
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
