@@ -5,6 +5,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app import clock
 from app.extensions import db, limiter
+from app.main import accessibility
 from app.main.services import next_actions
 from app.models import OutboxEmail
 from app.profiles.checklist import eligibility_overview
@@ -24,6 +25,21 @@ def index():
 @bp.route("/privacy")
 def privacy():
     return render_template("main/privacy.html")
+
+
+@bp.route("/accessibility")
+def accessibility_statement():
+    return render_template(
+        "main/accessibility.html",
+        standard=accessibility.STANDARD,
+        level=accessibility.LEVEL,
+        tested_on=accessibility.TESTED_ON,
+        tested_with=accessibility.TESTED_WITH,
+        journeys=accessibility.JOURNEYS,
+        known_issues=accessibility.KNOWN_ISSUES,
+        narrowest_width=accessibility.NARROWEST_WIDTH_PX,
+        text_zoom=accessibility.TEXT_ZOOM_PERCENT,
+    )
 
 
 @bp.route("/healthz")

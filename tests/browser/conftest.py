@@ -9,7 +9,8 @@ marker, so `-m "not browser"` leaves them out.
   server of `mail_server`, CSRF and rate limits on) on 127.0.0.1 with BASE_URL pointing at
   itself, so links in e-mail open in the browser. `live_server.deliver_mail()` runs the outbox.
 - `site` (and `page`, its page) is how a test uses the browser, and every page it shows is
-  checked, once HTMX is idle: axe-core must find no WCAG 2.0/2.1 A or AA violation, the browser
+  checked, once HTMX is idle: axe-core must find no WCAG 2.0/2.1/2.2 A or AA violation (the
+  2.2 target-size rule, off in axe by default, switched on), the browser
   console no error and no Content-Security-Policy violation, the page no uncaught exception, and
   the server must log no error (the app logs the exceptions it turns into 500 pages). Expected
   errors are allowed by pattern: `site.allow_console_error(r"status of 404")`.
@@ -49,7 +50,9 @@ from tests.support import DEFAULT_PASSWORD
 
 BROWSER_TESTS = Path(__file__).resolve().parent
 AXE_SOURCE = BROWSER_TESTS / "vendor" / "axe-4.14.1.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Rules run on top of the tags, whatever axe's defaults: 2.5.8's minimum target size.
+AXE_RULES = {"target-size": {"enabled": True}}
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 # The machine has no network: without these Chromium tries to reach Google's services.
@@ -270,9 +273,10 @@ _WAIT_FOR_HTMX = """
 """
 
 _RUN_AXE = """
-async (tags) => {
+async ([tags, rules]) => {
   const results = await window.axe.run(document, {
     runOnly: {type: "tag", values: tags},
+    rules,
     resultTypes: ["violations"],
   });
   return {
@@ -302,7 +306,7 @@ def run_axe(page: Page) -> dict:
     """axe-core on the page as it is: {document, url, swaps, violations}."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source())
-    return page.evaluate(_RUN_AXE, AXE_TAGS)
+    return page.evaluate(_RUN_AXE, [AXE_TAGS, AXE_RULES])
 
 
 def describe_violations(url: str, violations: list[dict]) -> str:
@@ -322,7 +326,7 @@ def describe_violations(url: str, violations: list[dict]) -> str:
 
 @pytest.fixture
 def axe() -> Callable[[Page], None]:
-    """`axe(page)`: fail the test if axe finds WCAG 2.0/2.1 A or AA violations on the page."""
+    """`axe(page)`: fail the test if axe finds WCAG 2.0-2.2 A or AA violations on the page."""
 
     def check(page: Page) -> None:
         __tracebackhide__ = True

@@ -1,0 +1,112 @@
+"""What the accessibility statement says, in one place, so that it stays true.
+
+The statement page renders these lists; the keyboard browser tests import `JOURNEYS` and walk
+each of them (a test fails when a journey here has no keyboard test, or a keyboard test walks a
+journey not listed), and a browser test compares `TESTED_WITH` with the versions of axe-core,
+Playwright and Chromium it actually ran, and `TESTED_ON` with the day the suite last changed
+these facts. No Flask here: the tests read it without an application.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+STANDARD = "WCAG 2.2"
+LEVEL = "AA"
+# The day the keyboard, zoom and reflow tests and axe-core last ran green against this code.
+TESTED_ON = date(2026, 12, 3)
+# The tools of the browser test suite (tests/browser); a test checks each one it runs.
+TESTED_WITH = (
+    ("axe-core", "4.14.1"),
+    ("Playwright for Python", "1.65.2"),
+    ("Chromium", "150"),
+)
+# The widths and zoom levels the reflow tests use.
+NARROWEST_WIDTH_PX = 320
+TEXT_ZOOM_PERCENT = 200
+
+
+@dataclass(frozen=True)
+class Journey:
+    key: str  # the keyboard test that walks it is marked with this key
+    title: str
+    steps: str
+
+
+JOURNEYS = (
+    Journey(
+        "register",
+        "Join and confirm your e-mail address",
+        "create an account, correct the errors the form reports, open the confirmation link, "
+        "sign in",
+    ),
+    Journey(
+        "profile",
+        "Write your profile",
+        "open your profile, edit it, correct an error, save it",
+    ),
+    Journey(
+        "directory-request",
+        "Find a mentor and ask them",
+        "search and filter the mentor directory, open a mentor's page, send a request",
+    ),
+    Journey(
+        "decision",
+        "Answer a request from the e-mail link",
+        "open the link a mentor receives, read the request, accept it, without signing in",
+    ),
+    Journey(
+        "check-in",
+        "Keep a mentorship going",
+        "open your mentorship, log a check-in, tick off a goal",
+    ),
+    Journey(
+        "committee-dashboard",
+        "Read the committee dashboard",
+        "choose a period, read the figures, the charts and their data tables",
+    ),
+    Journey(
+        "matching",
+        "Match mentees with mentors (committee)",
+        "open the matching workbench, set the criteria, propose pairs",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class KnownIssue:
+    criterion: str  # WCAG success criterion number and name
+    problem: str
+    plan: str
+
+
+KNOWN_ISSUES = (
+    KnownIssue(
+        "1.4.10 Reflow",
+        "Wide tables on committee pages (the roster, the members list, exports previews) scroll "
+        "sideways inside their own box on narrow screens; the page itself does not.",
+        "Tables of two dimensions may scroll under 1.4.10. We will offer a stacked "
+        "layout for the roster on phones.",
+    ),
+    KnownIssue(
+        "1.1.1 Non-text Content",
+        "The dashboard's charts are pictures described in words; the exact figures are in the "
+        "data table below each chart, collapsed until you open it.",
+        "We will keep the table next to every chart we add and test that each chart has one.",
+    ),
+    KnownIssue(
+        "3.3.8 Accessible Authentication (Minimum)",
+        "Signing in asks for a password; password managers and pasting work, and committee "
+        "members' two-step codes may be pasted too. We have not tested every password manager.",
+        "We will test the sign-in forms with the password managers members tell us they use.",
+    ),
+    KnownIssue(
+        "4.1.2 Name, Role, Value",
+        "Names, roles and states are checked by axe-core in Chromium only: we have not yet "
+        "tested the journeys with NVDA, JAWS, VoiceOver or TalkBack ourselves.",
+        "We will walk every journey above with NVDA and VoiceOver before the next intake opens.",
+    ),
+)
+
+
+def journey_keys() -> list[str]:
+    return [journey.key for journey in JOURNEYS]
