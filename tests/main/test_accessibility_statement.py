@@ -37,7 +37,9 @@ def test_the_statement_names_each_journey_tool_issue_and_the_date(client):
     assert titles == [journey.title for journey in accessibility.JOURNEYS], (
         "the page lists the journeys the keyboard tests walk, and only those"
     )
-    tools = re.findall(r"<li>(.*?)</li>", re.search(r'class="tested-with">(.*?)</ul>', page, re.S)[1])
+    tools = re.findall(
+        r"<li>(.*?)</li>", re.search(r'class="tested-with">(.*?)</ul>', page, re.S)[1]
+    )
     assert tools == [f"{tool} {version}" for tool, version in accessibility.TESTED_WITH]
     for issue in accessibility.KNOWN_ISSUES:
         assert f"<strong>{issue.criterion}:</strong>" in page

@@ -1,0 +1,290 @@
+"""Every journey of the product done with the keyboard alone (Tab, Shift+Tab, Enter, Space and
+typing; no click), with a visible focus indicator on everything reached (see keyboard.py), focus
+put somewhere sensible after each HTMX swap and on each error summary. The accessibility
+statement names exactly the journeys walked here: `walks(key)` marks a test with the keys of
+`app.main.accessibility.JOURNEYS` it walks, and a test fails when the two lists differ.
+
+Every page and swap is also checked by axe (WCAG 2.0-2.2 A and AA) as everywhere (conftest.py).
+"""
+
+import re
+from datetime import timedelta
+
+from playwright.sync_api import expect
+
+from app import clock
+from app.main.accessibility import JOURNEYS
+from app.models.profiles import MENTEE, MENTOR
+from tests.browser.keyboard import press_on, tab_to, type_into
+from tests.factories import GOALS, add_mentorship
+from tests.support import DEFAULT_PASSWORD, links_in
+
+WALKED: dict[str, str] = {}
+PASSWORD = "lighthouse marmalade quietly"
+
+
+def walks(*keys: str):
+    """Mark a test as walking these journeys of the accessibility statement."""
+
+    def mark(test):
+        for key in keys:
+            WALKED[key] = test.__name__
+        return test
+
+    return mark
+
+
+def main_nav(page, name):
+    return page.get_by_role("navigation", name="Main").get_by_role("link", name=name)
+
+
+def keyboard_sign_in(site, page, email, password=DEFAULT_PASSWORD):
+    site.goto("/auth/login")
+    type_into(page, page.get_by_label("Email"), email)
+    type_into(page, page.get_by_label("Password", exact=True), password)
+    with site.navigates():
+        press_on(page, page.get_by_role("button", name="Sign in"))
+
+
+@walks("register")
+def test_joining_with_the_keyboard(site, page, live_server, mail_server):
+    site.allow_console_error(r"status of 422")  # a refused form
+    site.goto("/")
+    with site.navigates():
+        press_on(page, main_nav(page, "Join"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Join Mentor Match")
+    type_into(page, page.get_by_label("Full name"), "Ada Lovelace")
+    type_into(page, page.get_by_label("Email"), "ada@example.org")
+    type_into(page, page.get_by_label("Password", exact=True), "short")
+    with site.navigates():  # the form comes back, with its errors
+        press_on(page, page.get_by_role("button", name="Create account"))
+
+    # The error summary has focus; its links lead to the fields.
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    press_on(page, summary.get_by_role("link").first)
+    type_into(page, page.get_by_label("Password", exact=True), PASSWORD)
+    type_into(page, page.get_by_label("Confirm password"), PASSWORD)
+    consent = page.get_by_label(re.compile("I have read the privacy notice"))
+    press_on(page, consent, "Space")
+    expect(consent).to_be_checked()
+    with site.navigates():
+        press_on(page, page.get_by_role("button", name="Create account"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+
+    live_server.deliver_mail()
+    (message,) = mail_server.to("ada@example.org")
+    site.goto(next(link for link in links_in(message) if "/auth/verify/" in link))
+    with site.navigates():
+        press_on(page, page.get_by_role("button", name="Confirm my e-mail address"))
+    type_into(page, page.get_by_label("Email"), "ada@example.org")
+    type_into(page, page.get_by_label("Password", exact=True), PASSWORD)
+    with site.navigates():
+        press_on(page, page.get_by_role("button", name="Sign in"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Ada Lovelace")
+
+
+@walks("profile")
+def test_editing_the_profile_with_the_keyboard(site, page, people):
+    site.allow_console_error(r"status of 422")
+    mentor = people("Rowan Reader", MENTOR, position="Branch Manager")
+    keyboard_sign_in(site, page, mentor.email)
+    with site.navigates():
+        press_on(page, main_nav(page, "Profile"))
+    with site.navigates():
+        press_on(page, page.get_by_role("link", name="Edit your profile"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Edit your profile")
+    capacity = page.get_by_label("Mentees at once")
+    type_into(page, capacity, "")
+    with site.navigates(status=422):
+        press_on(page, page.get_by_role("button", name="Save profile"))
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#error-summary")).to_contain_text("how many mentees")
+    type_into(page, page.get_by_label("Mentees at once"), "2")
+    with site.navigates():
+        press_on(page, page.get_by_role("button", name="Save profile"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
+
+
+@walks("directory-request", "decision")
+def test_finding_a_mentor_asking_and_answering_with_the_keyboard(
+    site, page, new_site, live_server, mail_server, people
+):
+    mentor = people("Alex Archivist", MENTOR, position="Archivist", sectors=("archives",))
+    people("Casey Children", MENTOR, position="Children's Librarian", sectors=("public",))
+    mentee = people("Sam Mentee", MENTEE, employer="Brantford Public Library")
+    keyboard_sign_in(site, page, mentee.email)
+    with site.navigates():
+        press_on(page, main_nav(page, "Find a mentor"))
+    search = page.get_by_label("Search mentors")
+    with site.swaps():
+        type_into(page, search, "archivist")
+    expect(search).to_be_focused()  # typing is not interrupted by the results changing
+    expect(page.locator("#mentor-count")).to_have_text("1 mentor found.")
+    with site.navigates():
+        press_on(page, page.locator("#mentor-results").get_by_role("link", name="Alex Archivist"))
+    with site.navigates():
+        press_on(page, page.get_by_role("link", name="Request mentorship"))
+    type_into(page, page.get_by_label("Your message to the mentor"), "Help me find my way.")
+    objectives = page.get_by_role("group", name="What you would like help with")
+    press_on(page, objectives.get_by_role("checkbox").first, "Space")
+    methods = page.get_by_role("group", name="How you would like to meet")
+    press_on(page, methods.get_by_role("radio").first, "Space")
+    site.allow_console_error(r"status of 422")
+    with site.navigates(status=422):
+        press_on(page, page.get_by_role("button", name="Send request"))
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Write at least 50 characters")
+    type_into(page, page.get_by_label("Your message to the mentor"), GOALS)
+    with site.navigates():
+        press_on(page, page.get_by_role("button", name="Send request"))
+    expect(page.locator("#flash-messages")).to_contain_text("on its way to Alex Archivist")
+
+    # The mentor answers from the e-mail's link, in a browser of their own, not signed in.
+    live_server.deliver_mail()
+    (message,) = mail_server.to(mentor.email)
+    link = next(url for url in links_in(message) if "/respond/" in url)
+    mentor_site = new_site()
+    mentor_page = mentor_site.page
+    mentor_site.goto(link)
+    type_into(mentor_page, mentor_page.get_by_label("Note to the mentee (optional)"), "Gladly!")
+    with mentor_site.navigates():
+        press_on(mentor_page, mentor_page.get_by_role("button", name="Accept"))
+    expect(mentor_page.get_by_role("heading", level=1)).to_have_text("Request accepted")
+
+
+@walks("check-in")
+def test_keeping_a_mentorship_going_with_the_keyboard(new_site, people):
+    today = clock.today()
+    mentor = people("Morgan Mentor", MENTOR)
+    mentee = people("Emery Mentee", MENTEE)
+    add_mentorship(mentor, mentee, today - timedelta(days=20))
+    # A known locale, so the date is typed in a known order of its parts.
+    site = new_site(locale="en-US")
+    page = site.page
+    keyboard_sign_in(site, page, mentee.email)
+    with site.navigates():
+        press_on(page, main_nav(page, "Mentorships"))
+    with site.navigates():
+        press_on(page, page.get_by_role("main").get_by_role("link", name="Morgan Mentor"))
+
+    # Sent empty: the errors come back in place, with focus on their summary.
+    form = page.locator("#check-in-form")
+    with site.swaps():
+        press_on(page, form.get_by_role("button", name="Add the check-in"))
+    summary = page.locator("#check-in-form .error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Enter the date you met.")
+
+    tab_to(page, form.get_by_label("Date you met"))
+    page.keyboard.type(f"{today:%m%d%Y}")
+    expect(form.get_by_label("Date you met")).to_have_value(today.isoformat())
+    tab_to(page, form.get_by_label("How you met"))
+    page.keyboard.type("Video")
+    expect(form.get_by_label("How you met")).to_have_value(re.compile(r"\d+"))
+    type_into(page, form.get_by_label("Minutes"), "45")
+    # A group of radio buttons is one Tab stop; the arrow keys move within it.
+    scores = form.get_by_role("group", name="How is it going?").get_by_role("radio")
+    press_on(page, scores.first, "Space")
+    page.keyboard.press("ArrowRight")
+    expect(scores.nth(1)).to_be_checked()
+    with site.swaps():
+        press_on(page, form.get_by_role("button", name="Add the check-in"))
+    expect(page.locator("#check-in-form")).not_to_contain_text("Please correct")
+    new_entry = page.locator("#timeline .check-in-heading").first
+    expect(new_entry).to_be_focused()
+    expect(page.locator("#check-in-announcement")).to_have_text("Check-in added.")
+
+    # A goal, added and ticked off with the keyboard; focus stays where the user is.
+    goals = page.locator("#goals")
+    type_into(page, goals.get_by_label("New goal"), "Practise a panel interview", backwards=True)
+    with site.swaps():
+        press_on(page, goals.get_by_role("button", name="Add the goal"))
+    expect(goals.get_by_label("New goal")).to_be_focused()
+    goal = goals.get_by_role("button", name="Practise a panel interview")
+    with site.swaps():
+        press_on(page, goal, "Space", backwards=True)
+    expect(goal).to_have_attribute("aria-pressed", "true")
+    expect(goal).to_be_focused()
+
+
+@walks("committee-dashboard")
+def test_reading_the_dashboard_with_the_keyboard(site, page, make_member, people):
+    make_member(email="chair@example.org", name="Chair Person", committee=True)
+    mentor = people("Ada Mentor", MENTOR)
+    mentee = people("Mo Mentee", MENTEE)
+    add_mentorship(mentor, mentee, clock.today() - timedelta(days=40))
+    keyboard_sign_in(site, page, "chair@example.org")
+    with site.navigates():
+        press_on(page, main_nav(page, "Committee"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Committee dashboard")
+    with site.swaps():
+        press_on(page, page.get_by_role("button", name="Show figures"))
+    expect(page.locator("#dashboard-status")).to_contain_text("Dashboard updated")
+    expect(page.locator(":focus")).not_to_have_count(0)  # focus was not lost with the swap
+
+    # Every chart has a name, a description and the table of its data, reached by keyboard.
+    charts = page.locator("svg[role=img]")
+    assert charts.count() >= 1
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        name = chart.evaluate(
+            "svg => svg.getAttribute('aria-labelledby').split(' ')"
+            ".map(id => document.getElementById(id).textContent).join(' ')"
+        )
+        assert name.strip(), "a chart without a name"
+        box = chart.locator("xpath=ancestor::figure[1]")
+        toggle = box.locator("summary")
+        press_on(page, toggle)
+        table = box.get_by_role("table")
+        expect(table).to_be_visible()
+        expect(table.get_by_role("row")).not_to_have_count(0)
+    site.check()
+
+
+@walks("matching")
+def test_matching_with_the_keyboard(site, page, make_member, people):
+    make_member(email="chair@example.org", name="Chair Person", committee=True)
+    for name in ("Ada Reader", "Bo Reader"):
+        people(name, MENTEE, employer=f"{name} Library", sectors=("public",))
+    people("Oz Mentor", MENTOR, employer="Oz Library", sectors=("public",), mentor_capacity=2)
+    keyboard_sign_in(site, page, "chair@example.org")
+    site.goto("/committee/")
+    with site.navigates():
+        press_on(
+            page,
+            page.get_by_role("navigation", name="Committee").get_by_role("link", name="Matching"),
+        )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Matching workbench")
+    type_into(page, page.get_by_label("Sector: weight when preferred"), "9")
+    with site.navigates():
+        press_on(page, page.get_by_role("button", name="Run the matching"))
+    expect(page.locator(".pairs-table tbody tr")).to_have_count(2)
+    press_on(page, page.get_by_role("checkbox", name="Bo Reader"), "Space")
+    with site.swaps():
+        press_on(page, page.get_by_role("button", name="Remove the pairs ticked"))
+    expect(page.get_by_role("heading", name="Pairs", exact=True)).to_be_focused()
+    expect(page.locator(".pairs-table tbody tr")).to_have_count(1)
+
+
+def test_the_statement_names_exactly_the_journeys_walked_here():
+    assert sorted(WALKED) == sorted(journey.key for journey in JOURNEYS)
+
+
+def test_the_focus_check_refuses_a_faint_thin_or_missing_ring():
+    from tests.browser.keyboard import _rings, contrast
+
+    def style(outline="none", width=0.0, colour="rgb(0, 0, 0)", shadow="none"):
+        return {
+            "outlineStyle": outline,
+            "outlineWidth": width,
+            "outlineColor": colour,
+            "boxShadow": shadow,
+        }
+
+    assert round(contrast("rgb(255, 191, 71)", "rgb(255, 255, 255)"), 1) == 1.6  # our yellow
+    assert _rings(style()) == []
+    assert _rings(style("solid", 3, "rgb(255, 191, 71)")) == [("rgb(255, 191, 71)", 3)]
+    assert _rings(style(shadow="rgb(27, 27, 27) 0px 0px 0px 5px")) == [("rgb(27, 27, 27)", 5)]
+    assert _rings(style(shadow="rgb(27, 27, 27) 0px 2px 4px 0px")) == []  # a drop shadow
