@@ -13,6 +13,8 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page
 
+from tests.support import DEFAULT_PASSWORD
+
 MAX_PRESSES = 100
 MIN_INDICATOR_PX = 2
 MIN_CONTRAST = 3.0
@@ -148,3 +150,12 @@ def type_into(page: Page, target: Locator, text: str, backwards: bool = False) -
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.press("Backspace")
     page.keyboard.type(text)
+
+
+def keyboard_sign_in(site, page: Page, email: str, password: str = DEFAULT_PASSWORD) -> None:
+    """Sign in on the login page with the keyboard alone."""
+    site.goto("/auth/login")
+    type_into(page, page.get_by_label("Email"), email)
+    type_into(page, page.get_by_label("Password", exact=True), password)
+    with site.navigates():
+        press_on(page, page.get_by_role("button", name="Sign in"))

@@ -15,9 +15,9 @@ from playwright.sync_api import expect
 from app import clock
 from app.main.accessibility import JOURNEYS
 from app.models.profiles import MENTEE, MENTOR
-from tests.browser.keyboard import press_on, tab_to, type_into
+from tests.browser.keyboard import keyboard_sign_in, press_on, tab_to, type_into
 from tests.factories import GOALS, add_mentorship
-from tests.support import DEFAULT_PASSWORD, links_in
+from tests.support import links_in
 
 WALKED: dict[str, str] = {}
 PASSWORD = "lighthouse marmalade quietly"
@@ -36,14 +36,6 @@ def walks(*keys: str):
 
 def main_nav(page, name):
     return page.get_by_role("navigation", name="Main").get_by_role("link", name=name)
-
-
-def keyboard_sign_in(site, page, email, password=DEFAULT_PASSWORD):
-    site.goto("/auth/login")
-    type_into(page, page.get_by_label("Email"), email)
-    type_into(page, page.get_by_label("Password", exact=True), password)
-    with site.navigates():
-        press_on(page, page.get_by_role("button", name="Sign in"))
 
 
 @walks("register")

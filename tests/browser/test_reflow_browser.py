@@ -1,0 +1,116 @@
+"""The pages of every journey at 320 CSS px wide (WCAG 1.4.10 Reflow: a phone, or 1280 px zoomed
+to 400%) and with the text at 200% (1.4.4 Resize Text): no sideways scrolling of the page, and
+nothing cut off at its edge. Only a wide table or chart may scroll, inside its own box.
+
+Each page is also checked by axe at that size (target sizes included) and its statuses are
+never told by colour alone: every coloured badge carries its words.
+"""
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from app import clock
+from app.main.accessibility import NARROWEST_WIDTH_PX, TEXT_ZOOM_PERCENT
+from app.models import MentorshipRequest
+from app.models.profiles import MENTEE, MENTOR
+from app.requests.links import make_link_token
+from tests.browser.keyboard import keyboard_sign_in
+from tests.factories import add_mentorship, add_request
+
+# Elements past the right edge (or the left), outside a box that scrolls on its own.
+_CUT_OFF = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (el) => {
+    for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+      const overflow = getComputedStyle(node).overflowX;
+      if (overflow === "auto" || overflow === "scroll") return true;
+    }
+    return false;
+  };
+  const out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const rect = el.getBoundingClientRect();
+    if (!rect.width || !rect.height) continue;
+    if (el.closest(".visually-hidden, .skip-link")) continue;
+    if ((rect.right > width + 1 || rect.left < -1) && !scrolls(el)) {
+      out.push(`${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}`
+        + (typeof el.className === "string" && el.className ? "." + el.className.split(" ")[0] : "")
+        + ` (${Math.round(rect.left)}..${Math.round(rect.right)} of ${width})`);
+    }
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, width, out: out.slice(0, 10)};
+}"""
+
+_COLOUR_ONLY = """() => [...document.querySelectorAll(".badge, .outcome, [class*='status-']")]
+  .filter((el) => el.getClientRects().length && !el.textContent.trim())
+  .map((el) => el.outerHTML.slice(0, 80))"""
+
+MODES = {
+    "320px": {"viewport": {"width": NARROWEST_WIDTH_PX, "height": 640}, "zoom": 100},
+    "text-200%": {"viewport": {"width": 1280, "height": 800}, "zoom": TEXT_ZOOM_PERCENT},
+}
+
+
+def assert_reflows(site, path: str, zoom: int) -> None:
+    __tracebackhide__ = True
+    page = site.page
+    site.goto(path)
+    if zoom != 100:
+        # The root font size, as a browser's "text size" setting changes it: rem and em follow.
+        page.evaluate(f"() => {{ document.documentElement.style.fontSize = '{zoom}%'; }}")
+        site.check()
+    result = page.evaluate(_CUT_OFF)
+    assert result["scrollWidth"] <= result["width"], (
+        f"{path} scrolls sideways: {result['scrollWidth']} px wide in {result['width']}; "
+        f"past the edge: {result['out']}"
+    )
+    assert not result["out"], f"{path}: cut off at the edge: {result['out']}"
+    expect(page.get_by_role("heading", level=1)).to_be_in_viewport()
+    assert page.evaluate(_COLOUR_ONLY) == [], f"{path}: a status shown by colour alone"
+
+
+@pytest.fixture
+def world(make_member, people):
+    """A committee member, a pair with a mentorship, a mentee and a request waiting."""
+    now, today = clock.utcnow(), clock.today()
+    make_member(email="chair@example.org", name="Chair Person", committee=True)
+    mentor = people("Morgan Mentor", MENTOR, position="Reference and Instruction Librarian")
+    partner = people("Emery Mentee", MENTEE)
+    mentorship = add_mentorship(mentor, partner, today - timedelta(days=20))
+    other = people("Alex Archivist", MENTOR, position="Archivist")
+    mentee = people("Sam Mentee", MENTEE, employer="Brantford Public Library")
+    waiting = add_request(mentee, mentor, MentorshipRequest.PENDING, now - timedelta(days=1))
+    return {
+        "anonymous": [
+            "/",
+            "/auth/login",
+            "/auth/register",
+            "/accessibility",
+            "/privacy",
+            f"/respond/{make_link_token(waiting)}",
+        ],
+        mentee.email: [
+            "/",
+            "/profile",
+            "/profile/edit",
+            "/mentors",
+            f"/mentors/{other.id}",
+            f"/mentors/{other.id}/request",
+            "/requests",
+        ],
+        partner.email: ["/mentorships", f"/mentorships/{mentorship.id}"],
+        "chair@example.org": ["/committee/", "/committee/matching"],
+    }
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_journey_page_reflows_and_zooms_without_loss(new_site, world, mode):
+    settings = MODES[mode]
+    for visitor, paths in world.items():
+        site = new_site(viewport=settings["viewport"])
+        if visitor != "anonymous":
+            keyboard_sign_in(site, site.page, visitor)
+        for path in paths:
+            assert_reflows(site, path, settings["zoom"])
