@@ -82,10 +82,11 @@ class KnownIssue:
 KNOWN_ISSUES = (
     KnownIssue(
         "1.4.10 Reflow",
-        "Wide tables on committee pages (the roster, the members list, exports previews) scroll "
-        "sideways inside their own box on narrow screens; the page itself does not.",
-        "Tables of two dimensions may scroll under 1.4.10. We will offer a stacked "
-        "layout for the roster on phones.",
+        "Wide tables on committee pages (the roster and its preview, matching drafts, the "
+        "audit log) scroll sideways inside their own box on narrow screens; the page itself "
+        "does not.",
+        "Tables of two dimensions may scroll under 1.4.10. We will offer a stacked layout for "
+        "the roster on phones.",
     ),
     KnownIssue(
         "1.1.1 Non-text Content",

@@ -280,3 +280,18 @@ def test_the_focus_check_refuses_a_faint_thin_or_missing_ring():
     assert _rings(style("solid", 3, "rgb(255, 191, 71)")) == [("rgb(255, 191, 71)", 3)]
     assert _rings(style(shadow="rgb(27, 27, 27) 0px 0px 0px 5px")) == [("rgb(27, 27, 27)", 5)]
     assert _rings(style(shadow="rgb(27, 27, 27) 0px 2px 4px 0px")) == []  # a drop shadow
+
+
+def test_the_statement_names_the_tools_and_a_recent_date_of_this_suite(browser):
+    from datetime import date
+    from importlib.metadata import version
+
+    from app.main.accessibility import TESTED_ON, TESTED_WITH
+    from tests.browser.conftest import AXE_SOURCE
+
+    tools = dict(TESTED_WITH)
+    assert AXE_SOURCE.name == f"axe-{tools['axe-core']}.min.js"
+    assert version("playwright") == tools["Playwright for Python"]
+    assert browser.version.split(".")[0] == tools["Chromium"]
+    # Reviewed within the year, as a statement must be; never dated ahead of the tests.
+    assert 0 <= (date.today() - TESTED_ON).days <= 365

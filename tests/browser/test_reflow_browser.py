@@ -3,7 +3,8 @@ to 400%) and with the text at 200% (1.4.4 Resize Text): no sideways scrolling of
 nothing cut off at its edge. Only a wide table or chart may scroll, inside its own box.
 
 Each page is also checked by axe at that size (target sizes included) and its statuses are
-never told by colour alone: every coloured badge carries its words.
+never told by colour alone: every coloured badge carries its words. The stylesheet honours
+reduced motion and Windows contrast themes (forced colours).
 """
 
 from datetime import timedelta
@@ -16,7 +17,7 @@ from app.main.accessibility import NARROWEST_WIDTH_PX, TEXT_ZOOM_PERCENT
 from app.models import MentorshipRequest
 from app.models.profiles import MENTEE, MENTOR
 from app.requests.links import make_link_token
-from tests.browser.keyboard import keyboard_sign_in
+from tests.browser.keyboard import focus_style, keyboard_sign_in, tab_to
 from tests.factories import add_mentorship, add_request
 
 # Elements past the right edge (or the left), outside a box that scrolls on its own.
@@ -114,3 +115,30 @@ def test_every_journey_page_reflows_and_zooms_without_loss(new_site, world, mode
             keyboard_sign_in(site, site.page, visitor)
         for path in paths:
             assert_reflows(site, path, settings["zoom"])
+
+
+def test_reduced_motion_and_windows_contrast_themes_are_honoured(site, page):
+    site.goto("/auth/login")
+    transition = """() => {
+      const probe = document.createElement("span");
+      probe.className = "htmx-indicator";
+      document.body.append(probe);
+      const duration = getComputedStyle(probe).transitionDuration;
+      probe.remove();
+      return duration;
+    }"""
+    assert page.evaluate(transition) == "0.2s"
+    page.emulate_media(reduced_motion="reduce")
+    assert page.evaluate(transition) == "0s"
+
+    email = page.get_by_label("Email")
+    tab_to(page, email)
+    assert focus_style(email)["outlineColor"] == "rgb(255, 191, 71)"
+    page.emulate_media(forced_colors="active")
+    style = focus_style(email)
+    # The theme's own highlight colour, and a ring that does not rely on a box-shadow.
+    assert style["outlineColor"] != "rgb(255, 191, 71)" and style["outlineWidth"] >= 2
+    assert style["boxShadow"] == "none"
+    button = page.get_by_role("button", name="Sign in")
+    assert button.evaluate("el => getComputedStyle(el).borderTopStyle") == "solid"
+    site.check()
