@@ -55,6 +55,7 @@ def test_joining_with_the_keyboard(site, page, live_server, mail_server):
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
     press_on(page, summary.get_by_role("link").first)
+    expect(page.get_by_label("Password", exact=True)).to_be_focused()
     type_into(page, page.get_by_label("Password", exact=True), PASSWORD)
     type_into(page, page.get_by_label("Confirm password"), PASSWORD)
     consent = page.get_by_label(re.compile("I have read the privacy notice"))
