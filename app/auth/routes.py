@@ -182,9 +182,13 @@ def login():
 
 def _signed_in(user, remember: bool, next_page: str | None):
     session.clear()
+    first_time = user.last_login_at is None  # read before sign_in records this one
     services.sign_in(user, remember=remember)
     login_user(user, remember=remember)
-    flash(f"Welcome back, {user.name}.", "success")
+    if first_time:
+        flash(f"Welcome to Mentor Match, {user.name}.", "success")
+    else:
+        flash(f"Welcome back, {user.name}.", "success")
     return redirect(next_page or url_for("main.index"))
 
 

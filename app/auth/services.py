@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.auth.passwords import hash_password, password_problem, spend_equal_time, verify_password
+from app.auth.welcome import enqueue_welcome
 from app.concurrency import retry_on_conflict
 from app.email import absolute_url, enqueue, enqueue_at_most_every
 from app.errors_domain import DomainError
@@ -163,6 +164,8 @@ def verify_email(token: str) -> VerificationLink:
             user=user,
             new_address=link.address,
         )
+    if user.email_verified_at is None:
+        enqueue_welcome(user)
     user.email_verified_at = clock.utcnow()
     db.session.commit()
     link.state = "done"
@@ -254,6 +257,7 @@ def reset_password(token: str, new_password: str) -> User:
     if not user.email_verified and user.pending_email is None:
         # The link reached this inbox, which proves the address.
         user.email_verified_at = clock.utcnow()
+        enqueue_welcome(user)
     end_all_sessions(user)
     enqueue(user.email, "password_changed", "Your Mentor Match password was changed", user=user)
     db.session.commit()

@@ -40,6 +40,10 @@ class NextActions:
     agreements_to_confirm: list[MentorshipAction] = field(default_factory=list)
     decisions_due: list[MentorshipAction] = field(default_factory=list)  # complete or extend
     feedback_to_give: list[MentorshipAction] = field(default_factory=list)
+    # The member's active mentorships, by the side they are on: a mentee who has a mentor is
+    # told about them, not to choose one.
+    my_mentors: list[MentorshipAction] = field(default_factory=list)
+    my_mentees: list[MentorshipAction] = field(default_factory=list)
     check_in_days: int = 30
 
     @property
@@ -121,6 +125,9 @@ def next_actions(user: User, today: date | None = None) -> NextActions:
             if not feedback_given:
                 actions.feedback_to_give.append(action)
             continue
+        (actions.my_mentees if mentorship.mentor_id == user.id else actions.my_mentors).append(
+            action
+        )
         if check_in_due(mentorship.started_on, last_met_on, today, actions.check_in_days):
             actions.check_ins_due.append(action)
         if (

@@ -30,11 +30,11 @@ def _not_yet(viewer):
 @login_required
 def index():
     vocab, viewer = _viewer()
-    if not viewer.may_request:
+    if not viewer.may_browse:
         return _not_yet(viewer)
     query = parse_query(request.args, vocab)
     result = services.search(viewer, query, vocab, clock.today())
-    context = {"result": result, "orders": services.ORDERS}
+    context = {"result": result, "orders": services.ORDERS, "viewer": viewer}
     if wants_fragment():
         # A page link asks for focus on the new results (a filter keeps it where it is).
         focus = wants_focus_on_results()
@@ -51,7 +51,7 @@ def index():
 @login_required
 def show(mentor_id):
     vocab, viewer = _viewer()
-    if not viewer.may_request:
+    if not viewer.may_browse:
         return _not_yet(viewer)
     mentor = services.mentor_for_viewer(viewer, mentor_id, vocab, clock.today())
     if mentor is None:
@@ -62,4 +62,5 @@ def show(mentor_id):
         "mentors/show.html",
         mentor=mentor,
         contact=contact,
+        viewer=viewer,
     )

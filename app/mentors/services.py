@@ -150,6 +150,12 @@ def load_vocabularies() -> Vocabularies:
     return Vocabularies(terms, active)
 
 
+# A member who entered their membership number and waits for the committee to verify it may
+# read the directory; a deactivated account or an unconfirmed address may not, nor a member
+# who has not entered a number yet or whose membership lapsed (they have something to do first).
+BROWSING_WHILE = frozenset({"membership_unverified"})
+BROWSING_NEVER = frozenset({"inactive", "email_unverified"})
+
 # --- the viewer ---------------------------------------------------------------------------------
 
 
@@ -164,6 +170,16 @@ class Viewer:
     @property
     def may_request(self) -> bool:
         return not self.reasons
+
+    @property
+    def may_browse(self) -> bool:
+        """May read the directory and the mentors' pages: a member who may request, or one
+        with a confirmed address who waits for the committee to verify their membership (they
+        read, and send their request once verified; `check_may_request` still refuses it)."""
+        if self.may_request:
+            return True
+        codes = {reason.code for reason in self.reasons}
+        return bool(codes & BROWSING_WHILE) and not codes & BROWSING_NEVER
 
 
 def _member_from(profile: Profile | None, user: User, vocab: Vocabularies) -> matching.Member:

@@ -67,7 +67,8 @@ def test_a_newcomer_joins_confirms_the_address_signs_in_and_out(
 
     expect(page).to_have_url(live_server.url + "/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Ada Lovelace")
-    expect(flash(page)).to_contain_text("Welcome back, Ada Lovelace.")
+    # Her first sign-in: not "welcome back".
+    expect(flash(page)).to_contain_text("Welcome to Mentor Match, Ada Lovelace.")
     expect(page.get_by_text("Please confirm your e-mail address")).to_have_count(0)
 
     with site.navigates():

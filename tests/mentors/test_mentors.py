@@ -74,7 +74,6 @@ def test_anonymous_visitors_are_asked_to_sign_in(client, path):
     [
         ({"agreement": False}, "mentee_agreement", "/profile/agreement?role=mentee"),
         ({"role": MENTOR}, "not_mentee", "/profile/edit"),
-        ({"membership_verified_at": None}, "membership_unverified", None),
         (
             {"membership_expires_on": clock.today() - timedelta(days=1)},
             "membership_expired",

@@ -10,6 +10,7 @@ touch the request.
 from datetime import date
 
 from app import clock
+from app.auth.welcome import enqueue_membership_verified
 from app.committee.audit import trail
 from app.errors_domain import DomainError
 from app.extensions import db
@@ -23,7 +24,7 @@ UNCHANGED = "unchanged"
 
 def verify_membership(actor: User, member: User, expires_on: date, today: date) -> str:
     """Mark `member`'s membership verified until `expires_on` (which may correct the date the
-    member entered). Returns NEWLY_VERIFIED, EXPIRY_CHANGED, or UNCHANGED when it was already
+    member entered), and tell them the first time (`enqueue_membership_verified`). Returns NEWLY_VERIFIED, EXPIRY_CHANGED, or UNCHANGED when it was already
     verified with that date (then nothing is written)."""
     profile = member.profile
     if profile is None or not (profile.membership_number or "").strip():
@@ -52,6 +53,7 @@ def verify_membership(actor: User, member: User, expires_on: date, today: date) 
         previous_expires_on=previous,
         via="member page",
     )
+    enqueue_membership_verified(member)
     db.session.commit()
     return EXPIRY_CHANGED if was_verified else NEWLY_VERIFIED
 

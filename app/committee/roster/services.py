@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import joinedload
 
 from app import clock
+from app.auth.welcome import enqueue_membership_verified
 from app.committee.audit import trail
 from app.committee.roster import comparison, parsing
 from app.committee.roster.comparison import RowOutcome
@@ -125,7 +127,8 @@ def recent_imports(now, limit: int = 10) -> list[RosterImport]:
 
 
 def apply_roster(actor: User, roster_import: RosterImport, fingerprint: str, today: date) -> dict:
-    """Verify the members the preview said it would, with the file's expiry dates.
+    """Verify the members the preview said it would, with the file's expiry dates; each is
+    told the first time their membership is verified (`enqueue_membership_verified`).
 
     `fingerprint` is the one the preview page showed; if applying now would do anything else
     (the members changed since, or the form was altered) PreviewOutOfDate is raised and nothing
@@ -162,7 +165,11 @@ def apply_roster(actor: User, roster_import: RosterImport, fingerprint: str, tod
         raise DomainError("This file was already applied. Nothing more was changed.")
 
     to_verify = {o.member_id: o for o in preview.outcomes if o.outcome == comparison.WILL_VERIFY}
-    profiles = db.session.scalars(select(Profile).where(Profile.user_id.in_(list(to_verify)))).all()
+    profiles = db.session.scalars(
+        select(Profile)
+        .options(joinedload(Profile.user))
+        .where(Profile.user_id.in_(list(to_verify)))
+    ).all()
     for profile in profiles:
         outcome = to_verify[profile.user_id]
         previous = profile.membership_expires_on
@@ -179,6 +186,7 @@ def apply_roster(actor: User, roster_import: RosterImport, fingerprint: str, tod
             roster_import=roster_import.id,
             row=outcome.row.line,
         )
+        enqueue_membership_verified(profile.user)
     counts = dict(preview.counts)
     roster_import.applied_at = now
     roster_import.applied_by_id = actor.id
