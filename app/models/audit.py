@@ -60,6 +60,10 @@ class RosterImport(db.Model):
     row_count: Mapped[int]
     # The parsed rows, [[line, membership number, e-mail, "YYYY-MM-DD"], ...]; None once applied.
     rows: Mapped[list | None] = mapped_column(JSON)
+    # The rows that could not be read, [[line, [problem, ...], number, e-mail], ...], listed on
+    # the preview; None once applied (only their number stays).
+    skipped_rows: Mapped[list | None] = mapped_column(JSON)
+    skipped_count: Mapped[int] = mapped_column(default=0, server_default="0")
     applied_at: Mapped[datetime | None]
     applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # The outcome counts when it was applied: {"will_verify": 3, "unknown": 40, ...}.

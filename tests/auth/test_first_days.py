@@ -140,7 +140,10 @@ def test_verifying_by_the_roster_tells_each_member_once(
         profile={"membership_number": "OLA-5151", "years_experience": 9, "role": BOTH},
     )
     expiry = (clock.today() + timedelta(days=365)).isoformat()
-    content = f"Number,Email,Expiry\nOLA-4242,wes@example.org,{expiry}\nOLA-5151,bo@example.org,{expiry}\n"
+    content = (
+        f"Number,Email,Expiry\nOLA-4242,wes@example.org,{expiry}\n"
+        f"OLA-5151,bo@example.org,{expiry}\n"
+    )
 
     def upload_and_apply():
         response = forms.post(

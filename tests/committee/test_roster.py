@@ -20,7 +20,14 @@ from app.committee.roster.comparison import (
     classify,
     count_outcomes,
 )
-from app.committee.roster.parsing import MAX_BYTES, RosterError, RosterRow, parse_roster
+from app.committee.roster.dates import DAY_FIRST, ISO, MONTH_FIRST
+from app.committee.roster.parsing import (
+    MAX_BYTES,
+    RosterError,
+    RosterRow,
+    parse_roster,
+    problem_text,
+)
 from app.extensions import db
 from app.models import AuditEvent, Profile, RosterImport
 from tests.factories import NOW, TODAY
@@ -30,7 +37,12 @@ pytestmark = pytest.mark.usefixtures("fixed_time")  # today is 30 November 2026
 
 
 def rows_of(text: str, filename: str = "roster.csv") -> list[RosterRow]:
-    return parse_roster(text.encode(), filename)
+    return parse_roster(text.encode(), filename).rows
+
+
+def skipped_of(text: str, order: str = ISO) -> list[str]:
+    """What is wrong with each row that can't be read, as the preview lists it."""
+    return [problem_text(row) for row in parse_roster(text.encode(), "roster.csv", order).skipped]
 
 
 def problems_of(data: bytes | str, filename: str = "roster.csv") -> list[str]:
@@ -95,7 +107,7 @@ def test_columns_may_come_in_any_order():
 
 def test_a_utf8_bom_and_windows_line_ends_are_accepted():
     data = "\ufeffMembership number,Email,Expiry\r\nOLA-1,ada@example.org,2027-03-31\r\n"
-    assert parse_roster(data.encode("utf-8"), "roster.csv")[0].membership_number == "OLA-1"
+    assert parse_roster(data.encode("utf-8"), "roster.csv").rows[0].membership_number == "OLA-1"
 
 
 def test_semicolons_are_accepted():
@@ -144,38 +156,98 @@ def test_missing_or_doubled_headers_are_named(data, expected):
     assert any(expected in problem for problem in problems_of(data))
 
 
-def test_bad_dates_are_listed_with_their_rows():
-    problems = problems_of(
+def test_bad_rows_are_listed_with_their_line_and_the_good_rows_are_read():
+    text = (
         "Number,Email,Expiry\n"
         "OLA-1,a@example.org,2027-03-31\n"
         "OLA-2,b@example.org,31/03/2027\n"
         "OLA-3,c@example.org,2027-02-30\n"
         "OLA-4,d@example.org,March 2027\n"
+        ",e@example.org,2027-03-31\n"
+        "OLA-6,not-an-address,2027-03-31\n"
+        "OLA-7,g@example.org\n"
     )
-    assert problems == [
-        'Row 3: "31/03/2027" is not a date in the form YYYY-MM-DD (for example 2027-03-31).',
-        'Row 4: "2027-02-30" is not a date in the form YYYY-MM-DD (for example 2027-03-31).',
-        'Row 5: "March 2027" is not a date in the form YYYY-MM-DD (for example 2027-03-31).',
+    assert [row.line for row in rows_of(text)] == [2]
+    assert skipped_of(text) == [
+        'Row 3: "31/03/2027" is not a date in the form YYYY-MM-DD (for example 2027-03-31). '
+        "If the file writes dates with the year last, choose its order on the upload form.",
+        'Row 4: "2027-02-30" is not a real date.',
+        'Row 5: "March 2027" is not a date we can read. Write it as YYYY-MM-DD (for example '
+        "2027-03-31).",
+        "Row 6: The membership number is empty.",
+        'Row 7: "not-an-address" is not an e-mail address.',
+        "Row 8: The expiry date is empty.",
     ]
 
 
-def test_empty_values_and_bad_addresses_are_listed():
-    problems = problems_of(
-        "Number,Email,Expiry\n,a@example.org,2027-03-31\nOLA-2,not-an-address,2027-03-31\nOLA-3,c@example.org\n"
-    )
-    assert problems == [
-        "Row 2: the membership number is empty.",
-        'Row 3: "not-an-address" is not an e-mail address.',
-        "Row 4: the expiry date is empty.",
-    ]
-
-
-def test_a_long_list_of_problems_is_cut_short():
+def test_a_file_without_one_readable_row_is_refused_with_its_problems():
     lines = "".join(f"OLA-{n},m{n}@example.org,someday\n" for n in range(30))
     with pytest.raises(RosterError) as caught:
         parse_roster(f"Number,Email,Expiry\n{lines}".encode(), "roster.csv")
-    assert len(caught.value.problems) == 20
+    problems = caught.value.problems
+    assert problems[0] == "Not one row of the file can be read."
+    assert problems[1].startswith('Row 2: "someday" is not a date we can read.')
+    assert len(problems) == 21
     assert caught.value.more == 10
+
+
+@pytest.mark.parametrize(
+    ("value", "order", "expected"),
+    [
+        ("2027-03-31", DAY_FIRST, date(2027, 3, 31)),
+        ("2027-03-31", MONTH_FIRST, date(2027, 3, 31)),
+        ("2027-03-31", ISO, date(2027, 3, 31)),
+        ("2027/3/31", ISO, date(2027, 3, 31)),
+        ("2027-03-31 00:00:00", ISO, date(2027, 3, 31)),
+        ("31/03/2027", DAY_FIRST, date(2027, 3, 31)),
+        ("03/04/2027", DAY_FIRST, date(2027, 4, 3)),
+        ("03/04/2027", MONTH_FIRST, date(2027, 3, 4)),
+        ("3/31/2027", MONTH_FIRST, date(2027, 3, 31)),
+        ("31-03-27", DAY_FIRST, date(2027, 3, 31)),
+        ("31.03.2027", DAY_FIRST, date(2027, 3, 31)),
+        ("31/03/2027 0:00", DAY_FIRST, date(2027, 3, 31)),
+        ("46477", ISO, date(2027, 3, 31)),  # an Excel serial number
+        ("46477.0", DAY_FIRST, date(2027, 3, 31)),
+        ("31 March 2027", ISO, date(2027, 3, 31)),
+        ("31-Mar-27", MONTH_FIRST, date(2027, 3, 31)),
+        ("March 31, 2027", DAY_FIRST, date(2027, 3, 31)),
+        ("Sept. 30, 2027", DAY_FIRST, date(2027, 9, 30)),
+        ("31 mars 2027", DAY_FIRST, date(2027, 3, 31)),
+    ],
+)
+def test_dates_as_spreadsheets_export_them(value, order, expected):
+    (row,) = parse_roster(
+        f'Number,Email,Expiry\nOLA-1,a@example.org,"{value}"\n'.encode(), "roster.csv", order
+    ).rows
+    assert row.expires_on == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "order", "expected"),
+    [
+        (
+            "31/03/2027",
+            MONTH_FIRST,
+            "not a date in the order you chose (month/day/year): there is no month 31",
+        ),
+        (
+            "03/31/2027",
+            DAY_FIRST,
+            "not a date in the order you chose (day/month/year): there is no month 31",
+        ),
+        ("31/02/2027", DAY_FIRST, '"31/02/2027" is not a real date.'),
+        ("123", DAY_FIRST, "is not a date we can read"),
+        ("99999", DAY_FIRST, "is a number, not a date"),
+        ("12345", DAY_FIRST, "is a number, not a date"),
+        ("31 Smarch 2027", DAY_FIRST, '"Smarch" is not the name of a month.'),
+        ("3000-01-01", DAY_FIRST, "too far in the past or the future"),
+    ],
+)
+def test_dates_that_can_not_be_read_say_why(value, order, expected):
+    text = f"Number,Email,Expiry\nOLA-1,a@example.org,2027-03-31\nOLA-2,b@example.org,{value}\n"
+    (problem,) = skipped_of(text, order)
+    assert problem.startswith("Row 3: ")
+    assert expected in problem
 
 
 @pytest.mark.parametrize(
@@ -234,7 +306,7 @@ def test_a_file_of_exactly_2_mb_is_read():
     padding = MAX_BYTES - len(header) - len(row)
     data = header + row + b"\n" * padding
     assert len(data) == MAX_BYTES
-    assert len(parse_roster(data, "roster.csv")) == 1
+    assert len(parse_roster(data, "roster.csv").rows) == 1
 
 
 # --- comparing with the members (pure) --------------------------------------------------------
@@ -381,14 +453,12 @@ GOOD_COUNTS = {
 }
 
 
-def upload(forms, content, filename="roster.csv", **kwargs):
+def upload(forms, content, filename="roster.csv", date_order=None, **kwargs):
     data = content if isinstance(content, bytes) else content.encode()
-    return forms.post(
-        "/committee/roster",
-        {"file": (io.BytesIO(data), filename)},
-        content_type="multipart/form-data",
-        **kwargs,
-    )
+    fields = {"file": (io.BytesIO(data), filename)}
+    if date_order is not None:
+        fields["date_order"] = date_order
+    return forms.post("/committee/roster", fields, content_type="multipart/form-data", **kwargs)
 
 
 def preview_counts(page: str) -> dict[str, int]:
@@ -620,10 +690,9 @@ def test_an_unknown_import_is_404(committee):
             "The first row must name the columns. Missing: membership number.",
         ),
         (
-            "Number,Email,Expiry\nOLA-1001,ada@example.org,31/03/2027\n",
+            "Number,Email,Expiry\nOLA-1001,ada@example.org,someday\n",
             "roster.csv",
-            "Row 2: &#34;31/03/2027&#34; is not a date in the form YYYY-MM-DD "
-            "(for example 2027-03-31).",
+            "Row 2: &#34;someday&#34; is not a date we can read.",
         ),
         (b"", "roster.csv", "The file is empty."),
         (b"Number,Email,Expiry\n", "roster.csv", "The file has no members"),
@@ -715,5 +784,100 @@ def test_bad_dates_list_every_row(committee, members):
         f"OLA-{n},m{n}@example.org,2027-13-{n:02d}\n" for n in range(1, 25)
     )
     page = upload(forms, content).get_data(as_text=True)
-    assert page.count("is not a date in the form YYYY-MM-DD") == 20
+    assert "Not one row of the file can be read." in page
+    assert page.count("is not a real date.") == 20
     assert "… and 4 more problems." in page
+
+
+# --- rows that can't be read, date orders, members not in the roster ------------------------
+
+
+def test_a_bad_row_is_listed_and_the_good_rows_are_applied(committee, members):
+    forms, _ = committee
+    content = (
+        "Number,Email,Expiry\n"
+        "OLA-1001,ada@example.org,31/03/2027\n"  # day first, as chosen
+        "OLA-1002,sam@example.org,not a date\n"  # left out, listed
+        "OLA-1003,kim@example.org,46477\n"  # an Excel serial: 2027-03-31, already verified
+    )
+    response = upload(forms, content, date_order=DAY_FIRST)
+    assert response.status_code == 302
+    (roster_import,) = db.session.scalars(select(RosterImport))
+    assert (roster_import.row_count, roster_import.skipped_count) == (2, 1)
+    page = forms.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 row could not be read" in page
+    assert '<th scope="row">3</th>' in page
+    assert "&#34;not a date&#34; is not a date we can read." in page
+    assert preview_counts(page)["will_verify"] == 1
+    assert preview_counts(page)["already_verified"] == 1
+
+    applied = forms.post(
+        f"/committee/roster/{roster_import.id}/apply", {"fingerprint": fingerprint_in(page)}
+    )
+    result = forms.get(applied.headers["Location"]).get_data(as_text=True)
+    assert "1 row of the file could not be read." in result
+    assert profile_of(members["ada"]).membership_expires_on == date(2027, 3, 31)
+    assert profile_of(members["sam"]).membership_verified_at is None
+    roster_import = db.session.get(RosterImport, roster_import.id)
+    assert roster_import.skipped_rows is None  # the association's data is not kept
+    assert roster_import.skipped_count == 1
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [(DAY_FIRST, date(2027, 4, 3)), (MONTH_FIRST, date(2027, 3, 4))],
+)
+def test_the_chosen_order_reads_ambiguous_dates(committee, members, order, expected):
+    forms, _ = committee
+    response = upload(
+        forms, "Number,Email,Expiry\nOLA-1002,sam@example.org,03/04/2027\n", date_order=order
+    )
+    page = forms.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"will be verified until {expected.isoformat()}" in page
+
+
+def test_an_unknown_date_order_is_a_field_error(committee, members):
+    forms, _ = committee
+    before = snapshot()
+    response = upload(
+        forms, "Number,Email,Expiry\nOLA-1002,sam@example.org,2027-03-04\n", date_order="ydm"
+    )
+    assert response.status_code == 422
+    assert "Choose one of the options shown." in response.get_data(as_text=True)
+    assert snapshot() == before
+
+
+def test_the_upload_form_offers_the_date_orders(committee):
+    forms, _ = committee
+    page = forms.get("/committee/roster").get_data(as_text=True)
+    assert "How the file writes dates like 03/04/2027" in page
+    assert (
+        'value="dmy" checked' in page
+        or 'checked value="dmy"' in page
+        or re.search(r'<input[^>]*value="dmy"[^>]*checked', page)
+    )
+    assert 'value="mdy"' in page and 'value="iso"' in page
+
+
+def test_members_with_an_active_membership_missing_from_the_roster_are_listed(committee, members):
+    forms, _ = committee
+    # Kim and Lee are verified and not expired; the file names Kim by number only.
+    response = upload(forms, "Number,Email,Expiry\nOLA-1003,kim.other@example.org,2027-03-31\n")
+    page = forms.get(response.headers["Location"]).get_data(as_text=True)
+    section = page.split('id="not-in-roster"')[1]
+    assert "Not in this roster (1)" in section
+    assert "lee@example.org" in section and "kim@example.org" not in section
+    assert f'href="/committee/members/{members["lee"].id}"' in section
+    # Listing them changes nothing, and applying the file leaves them verified.
+    forms.post(response.headers["Location"] + "/apply", {"fingerprint": fingerprint_in(page)})
+    assert profile_of(members["lee"]).membership_verified_at is not None
+
+
+def test_a_member_on_an_unreadable_row_is_not_listed_as_missing(committee, members):
+    forms, _ = committee
+    response = upload(
+        forms,
+        "Number,Email,Expiry\nOLA-1003,kim@example.org,2027-03-31\nOLA-1004,lee@example.org,soon\n",
+    )
+    page = forms.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Every member with an active membership is in this file." in page

@@ -24,8 +24,9 @@ UNCHANGED = "unchanged"
 
 def verify_membership(actor: User, member: User, expires_on: date, today: date) -> str:
     """Mark `member`'s membership verified until `expires_on` (which may correct the date the
-    member entered), and tell them the first time (`enqueue_membership_verified`). Returns NEWLY_VERIFIED, EXPIRY_CHANGED, or UNCHANGED when it was already
-    verified with that date (then nothing is written)."""
+    member entered), and tell them the first time (`enqueue_membership_verified`). Returns
+    NEWLY_VERIFIED, EXPIRY_CHANGED, or UNCHANGED when it was already verified with that date
+    (then nothing is written)."""
     profile = member.profile
     if profile is None or not (profile.membership_number or "").strip():
         raise DomainError(

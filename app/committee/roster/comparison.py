@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from app.committee.roster.parsing import RosterRow, normalise_number
+from app.committee.roster.parsing import RosterRow, SkippedRow, normalise_number
 
 # What applying a row would do, in the order the preview lists them.
 WILL_VERIFY = "will_verify"
@@ -58,6 +58,7 @@ class MemberRecord:
     membership_number: str | None
     expires_on: date | None
     verified: bool
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,35 @@ def classify(
             note = f"Not verified yet; will be verified until {row.expires_on.isoformat()}."
         outcomes.append(RowOutcome(row, WILL_VERIFY, note, member_id))
     return outcomes
+
+
+def not_in_roster(
+    rows: Iterable[RosterRow],
+    skipped: Iterable[SkippedRow],
+    members: Iterable[MemberRecord],
+    today: date,
+) -> list[MemberRecord]:
+    """Our members with an active membership (verified, not expired on `today`) whom no row
+    of the file names, by e-mail or by membership number (a row that could not be read counts:
+    its member is on the roster). If the file is the association's whole roster their
+    membership may have lapsed; the committee reviews them, nothing is changed for them."""
+    emails, numbers = set(), set()
+    for row in [*rows, *skipped]:
+        emails.add(row.email.lower())
+        numbers.add(normalise_number(row.membership_number))
+    numbers.discard("")
+    return sorted(
+        (
+            member
+            for member in members
+            if member.verified
+            and member.expires_on is not None
+            and member.expires_on >= today
+            and member.email not in emails
+            and normalise_number(member.membership_number) not in numbers
+        ),
+        key=lambda member: (member.name.lower(), member.email),
+    )
 
 
 def count_outcomes(outcomes: Iterable[RowOutcome]) -> dict[str, int]:

@@ -1,8 +1,10 @@
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SubmitField
+from wtforms.fields.choices import SelectChoice
 
-from app.committee.roster.parsing import DATE_FORMAT, MAX_BYTES
-from app.forms import PortalForm
+from app.committee.roster.dates import DATE_ORDERS, DAY_FIRST
+from app.committee.roster.parsing import MAX_BYTES
+from app.forms import ChoiceRadioField, PortalForm
 
 
 class RosterUploadForm(PortalForm):
@@ -11,10 +13,19 @@ class RosterUploadForm(PortalForm):
         validators=[FileRequired(message="Choose the roster file (a .csv file) to upload.")],
         description=(
             "A CSV file with a first row naming the columns: membership number, e-mail and "
-            f"expiry date ({DATE_FORMAT}). Other columns are ignored. At most "
+            "expiry date. Other columns are ignored. At most "
             f"{MAX_BYTES // (1024 * 1024)} MB."
         ),
         render_kw={"accept": ".csv,text/csv"},
+    )
+    date_order = ChoiceRadioField(
+        "How the file writes dates like 03/04/2027",
+        choices=[SelectChoice(code, label) for code, label in DATE_ORDERS.items()],
+        default=DAY_FIRST,
+        description=(
+            "YYYY-MM-DD dates, dates with the month's name and spreadsheet date numbers are "
+            "always read. A date like 03/04/2027 is read in the order chosen here."
+        ),
     )
     submit = SubmitField("Upload and preview")
 

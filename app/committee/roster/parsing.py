@@ -1,12 +1,16 @@
 """The association's member roster: reading the CSV file.
 
 Pure functions: no Flask, no database session. `parse_roster` turns the uploaded bytes into
-rows or raises `RosterError` with every problem found, each written for the committee
-(`app.committee.roster.comparison` then says what applying each row would do).
+the rows it could read and the rows it could not (each with its line and the reason, for the
+committee), or raises `RosterError` when the file as a whole can't be used: not a CSV file, no
+header naming the columns, or not one readable row (`app.committee.roster.comparison` then says
+what applying each row would do).
 
 The file has a header row naming at least three columns (in any order, extra columns ignored):
-the membership number, the e-mail address and the expiry date (YYYY-MM-DD). Commas or
-semicolons separate the columns; the file is UTF-8, with or without a byte-order mark.
+the membership number, the e-mail address and the expiry date (`app.committee.roster.dates`:
+ISO dates, month names and spreadsheet serials always, day/month/year or month/day/year in the
+order chosen on the upload form). Commas or semicolons separate the columns; the file is UTF-8,
+with or without a byte-order mark.
 """
 
 import csv
@@ -16,7 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from app.text import read_day
+from app.committee.roster.dates import ISO, DateProblem, read_date
 
 # The largest roster file accepted. (The app refuses any request over MAX_CONTENT_LENGTH,
 # 4 MB, before it reaches a view; files between the two get this module's message.)
@@ -95,6 +99,32 @@ class RosterRow:
     def from_json(cls, value: list) -> "RosterRow":
         line, number, email, expires_on = value
         return cls(line, number, email, date.fromisoformat(expires_on))
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    """A row of the file that could not be read: left out of the import, listed for the
+    committee. `email` and `membership_number` as the row has them (possibly empty), so that
+    its member is not also listed as missing from the roster."""
+
+    line: int
+    problems: tuple[str, ...]
+    membership_number: str = ""
+    email: str = ""
+
+    def as_json(self) -> list:
+        return [self.line, list(self.problems), self.membership_number, self.email]
+
+    @classmethod
+    def from_json(cls, value: list) -> "SkippedRow":
+        line, problems, number, email = value
+        return cls(line, tuple(problems), number, email)
+
+
+@dataclass(frozen=True)
+class ParsedRoster:
+    rows: list[RosterRow]
+    skipped: list[SkippedRow]
 
 
 def file_digest(data: bytes) -> str:
@@ -200,27 +230,19 @@ def _columns(header: list[str]) -> dict[str, int]:
     return positions
 
 
-def _read_date(value: str) -> date | None:
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        return None
-    try:
-        return read_day(value)
-    except ValueError:
-        return None
-
-
-def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
-    """The rows of a roster file, or RosterError listing every problem in it.
+def parse_roster(data: bytes, filename: str = "", date_order: str = ISO) -> ParsedRoster:
+    """The rows of a roster file that can be read, and those that can't, each with its reasons.
 
     Blank lines are skipped. Every row needs a membership number, an e-mail address and an
-    expiry date as YYYY-MM-DD. E-mail addresses are lowercased; numbers and e-mails are
-    stripped of surrounding spaces.
+    expiry date (read in `date_order` when it is numeric with the year last). E-mail addresses
+    are lowercased; numbers and e-mails are stripped of surrounding spaces. RosterError when the
+    file can't be used at all, or when none of its rows can be read (listing their problems).
     """
     text = decode(data, filename)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text))
     header = None
     rows: list[RosterRow] = []
-    problems: list[str] = []
+    skipped: list[SkippedRow] = []
     try:
         for cells in reader:
             if not any(cell.strip() for cell in cells):
@@ -237,28 +259,38 @@ def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
             row_problems = []
             for column, label in COLUMN_LABELS.items():
                 if not values[column]:
-                    row_problems.append(f"Row {line}: the {label} is empty.")
+                    row_problems.append(f"The {label} is empty.")
             if values[EMAIL] and not _EMAIL.match(values[EMAIL]):
-                row_problems.append(f'Row {line}: "{values[EMAIL]}" is not an e-mail address.')
-            expires_on = _read_date(values[EXPIRY]) if values[EXPIRY] else None
-            if values[EXPIRY] and expires_on is None:
-                row_problems.append(
-                    f'Row {line}: "{values[EXPIRY]}" is not a date in the form {DATE_FORMAT} '
-                    f"(for example {DATE_EXAMPLE})."
-                )
+                row_problems.append(f'"{values[EMAIL]}" is not an e-mail address.')
+            expires_on = None
+            if values[EXPIRY]:
+                try:
+                    expires_on = read_date(values[EXPIRY], date_order)
+                except DateProblem as problem:
+                    row_problems.append(str(problem))
             if row_problems:
-                problems.extend(row_problems)
+                skipped.append(
+                    SkippedRow(line, tuple(row_problems), values[NUMBER], values[EMAIL].lower())
+                )
                 continue
             rows.append(RosterRow(line, values[NUMBER], values[EMAIL].lower(), expires_on))
     except csv.Error as error:
         raise RosterError(
             [f"This is not a CSV file we can read (line {reader.line_num}: {error})."]
         ) from None
-    if problems:
+    if not rows and skipped:
+        problems = [problem_text(row) for row in skipped]
         listed = problems[:MAX_PROBLEMS_LISTED]
-        raise RosterError(listed, more=len(problems) - len(listed))
+        raise RosterError(
+            ["Not one row of the file can be read.", *listed], more=len(problems) - len(listed)
+        )
     if not rows:
         raise RosterError(
             ["The file has no members: below the row of column names there are no rows."]
         )
-    return rows
+    return ParsedRoster(rows, skipped)
+
+
+def problem_text(row: SkippedRow) -> str:
+    """What is wrong with a skipped row, in one sentence: "Row 3: the e-mail is empty. ..."."""
+    return f"Row {row.line}: " + " ".join(row.problems)

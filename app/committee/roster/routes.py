@@ -22,7 +22,9 @@ def roster():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            roster_import = services.upload_roster(current_user, upload.filename, upload.read())
+            roster_import = services.upload_roster(
+                current_user, upload.filename, upload.read(), form.date_order.data
+            )
         except RosterError as error:
             problem = error
             form.file.errors = [*form.file.errors, "Fix the file, then choose it again."]
@@ -82,7 +84,14 @@ def roster_apply(import_id):
         + ("membership" if verified == 1 else "memberships")
         + f" verified, {counts['already_verified']} already verified. Rows not applied: "
         f"{counts['mismatch']} mismatch, {counts['unknown']} unknown, "
-        f"{counts['expired']} expired, {counts['duplicate']} duplicate.",
+        f"{counts['expired']} expired, {counts['duplicate']} duplicate."
+        + _skipped_sentence(roster_import.skipped_count),
         "success",
     )
     return redirect(url_for("committee.roster_preview", import_id=roster_import.id))
+
+
+def _skipped_sentence(skipped: int) -> str:
+    if not skipped:
+        return ""
+    return f" {skipped} {'row' if skipped == 1 else 'rows'} of the file could not be read."

@@ -8,7 +8,7 @@ and a broken rule DomainError, with a message for the committee; nothing is writ
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from app import clock
@@ -31,6 +31,8 @@ class RosterPreview:
     outcomes: list[RowOutcome]
     counts: dict[str, int]
     fingerprint: str
+    skipped: list[parsing.SkippedRow]  # rows that could not be read, left out
+    missing: list[comparison.MemberRecord]  # active members no row names (to review)
 
 
 def _member_records() -> list[comparison.MemberRecord]:
@@ -41,6 +43,7 @@ def _member_records() -> list[comparison.MemberRecord]:
             Profile.membership_number,
             Profile.membership_expires_on,
             Profile.membership_verified_at,
+            func.coalesce(Profile.display_name, User.name),
         ).outerjoin(Profile, Profile.user_id == User.id)
     )
     return [
@@ -50,8 +53,9 @@ def _member_records() -> list[comparison.MemberRecord]:
             membership_number=number,
             expires_on=expires_on,
             verified=verified_at is not None,
+            name=name,
         )
-        for user_id, email, number, expires_on, verified_at in result
+        for user_id, email, number, expires_on, verified_at, name in result
     ]
 
 
@@ -65,14 +69,19 @@ def purge_expired_imports(now) -> None:
     )
 
 
-def upload_roster(actor: User, filename: str, data: bytes) -> RosterImport:
-    """Read a roster file and keep it for its preview.
+def upload_roster(
+    actor: User, filename: str, data: bytes, date_order: str = parsing.ISO
+) -> RosterImport:
+    """Read a roster file (numeric dates with the year last in `date_order`) and keep it for
+    its preview.
 
     Raises RosterError, listing the file's problems, when it can't be used; nothing is written
-    then. Otherwise the parsed rows are stored (not the file itself), previews older than
-    RosterImport.LIFETIME are deleted, and the upload is audited.
+    then. Otherwise the parsed rows, and the rows that could not be read with their reasons,
+    are stored (not the file itself), previews older than RosterImport.LIFETIME are deleted,
+    and the upload is audited.
     """
-    rows = parsing.parse_roster(data, filename)
+    parsed = parsing.parse_roster(data, filename, date_order)
+    rows = parsed.rows
     now = clock.utcnow()
     purge_expired_imports(now)
     roster_import = RosterImport(
@@ -82,6 +91,8 @@ def upload_roster(actor: User, filename: str, data: bytes) -> RosterImport:
         file_digest=parsing.file_digest(data),
         row_count=len(rows),
         rows=[row.as_json() for row in rows],
+        skipped_rows=[row.as_json() for row in parsed.skipped],
+        skipped_count=len(parsed.skipped),
     )
     db.session.add(roster_import)
     trail.record(
@@ -90,6 +101,7 @@ def upload_roster(actor: User, filename: str, data: bytes) -> RosterImport:
         roster_import,
         filename=roster_import.filename,
         rows=len(rows),
+        **({"skipped": len(parsed.skipped)} if parsed.skipped else {}),
     )
     db.session.commit()
     return roster_import
@@ -100,12 +112,16 @@ def preview_roster(roster_import: RosterImport, today: date) -> RosterPreview | 
     if roster_import.rows is None:
         return None
     rows = [parsing.RosterRow.from_json(value) for value in roster_import.rows]
-    outcomes = comparison.classify(rows, _member_records(), today)
+    skipped = [parsing.SkippedRow.from_json(value) for value in roster_import.skipped_rows or []]
+    members = _member_records()
+    outcomes = comparison.classify(rows, members, today)
     return RosterPreview(
         roster_import=roster_import,
         outcomes=outcomes,
         counts=comparison.count_outcomes(outcomes),
         fingerprint=comparison.preview_fingerprint(roster_import.file_digest, outcomes),
+        skipped=skipped,
+        missing=comparison.not_in_roster(rows, skipped, members, today),
     )
 
 
@@ -192,6 +208,7 @@ def apply_roster(actor: User, roster_import: RosterImport, fingerprint: str, tod
     roster_import.applied_by_id = actor.id
     roster_import.counts = counts
     roster_import.rows = None
+    roster_import.skipped_rows = None
     trail.record(
         actor,
         trail.ROSTER_APPLIED,
