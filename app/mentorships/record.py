@@ -1,5 +1,5 @@
-"""The participation record of a completed mentorship: a printable summary a
-participant can keep or show (e.g. for professional development hours).
+"""The participation record of a completed mentorship: a certificate a participant can print
+or save as a PDF, and keep or show (e.g. for professional development hours).
 
 Names, dates, how often and how long the pair met, and the objectives they covered (from their
 check-ins and the goals they reached). Never a note: neither shared nor private check-in notes,
@@ -27,6 +27,17 @@ class ParticipationRecord:
     hours_text: str
     objectives: list[str]
     goals_reached: list[str]
+    months: int  # whole months from start to completion, for "a mentorship of 7 months"
+
+    @property
+    def duration_text(self) -> str:
+        return f"{self.months} month{'' if self.months == 1 else 's'}"
+
+
+def whole_months(start: date, end: date) -> int:
+    """Whole calendar months from `start` to `end` (5 January to 6 July: 6)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return max(0, months - (1 if end.day < start.day else 0))
 
 
 def participation_record(mentorship: Mentorship, viewer: User) -> ParticipationRecord | None:
@@ -45,6 +56,7 @@ def participation_record(mentorship: Mentorship, viewer: User) -> ParticipationR
         if goal.objective is not None:
             covered[goal.objective.id] = goal.objective
     partner = services.partner_of(mentorship, viewer)
+    ended_on = mentorship.ended_on or mentorship.minimum_end_on
     return ParticipationRecord(
         holder_name=display_name(viewer),
         holder_role=services.role_of(mentorship, viewer),
@@ -52,9 +64,10 @@ def participation_record(mentorship: Mentorship, viewer: User) -> ParticipationR
         mentor_name=display_name(mentorship.mentor),
         mentee_name=display_name(mentorship.mentee),
         started_on=mentorship.started_on,
-        ended_on=mentorship.ended_on or mentorship.minimum_end_on,
+        ended_on=ended_on,
         meetings=progress.meetings,
         hours_text=progress.hours_text,
         objectives=[o.name for o in sorted(covered.values(), key=lambda o: (o.position, o.name))],
         goals_reached=[goal.text for goal in done_goals],
+        months=whole_months(mentorship.started_on, ended_on),
     )

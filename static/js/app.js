@@ -30,4 +30,12 @@
     var summary = document.getElementById("error-summary");
     if (summary) summary.focus();
   });
+
+  // A "Print" button (hidden without JavaScript, where the browser's own print command works).
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  });
 })();

@@ -413,6 +413,48 @@ def test_the_record_shows_the_figures_and_never_a_note(app, pair, clock_at):
     assert video  # (a second method exists; not used)
 
 
+def test_the_record_is_a_printable_certificate_offered_by_a_button(app, pair, clock_at):
+    clock_at(at(SIX_MONTHS + timedelta(days=1)))
+    closing.complete(fresh(Mentorship, pair.id), pair.mentor)
+    forms = client_for(app, pair.mentee)
+    mentorship_page = forms.get(pair.url("")).get_data(as_text=True)
+    assert (
+        f'<a class="button" href="/mentorships/{pair.id}/record">View and print your '
+        "certificate</a>" in mentorship_page
+    )
+    response = forms.get(pair.url("/record"))
+    html = response.get_data(as_text=True)
+    assert '<link rel="stylesheet" href="/static/css/certificate.css">' in html
+    assert 'style="' not in html and "<style" not in html
+    page = text_of(response)
+    assert "Ontario Library Association" in page
+    assert "Certificate of participation" in page
+    assert f"This certifies that {pair.mentee.name} took part in the mentoring program" in page
+    assert "6 months, from 5 January 2026 to 6 July 2026, with Morgan Mentor as mentor" in page
+    assert "Print or save as PDF" in page
+    css = app.static_folder + "/css/certificate.css"
+    with open(css, encoding="utf-8") as sheet:
+        rules = sheet.read()
+    assert "@media print" in rules and "@page" in rules
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "months"),
+    [
+        ("2026-01-05", "2026-07-06", 6),
+        ("2026-01-31", "2026-07-30", 5),
+        ("2026-01-05", "2027-01-05", 12),
+        ("2026-01-05", "2026-01-05", 0),
+    ],
+)
+def test_whole_months_of_a_certificate(start, end, months):
+    from datetime import date
+
+    from app.mentorships.record import whole_months
+
+    assert whole_months(date.fromisoformat(start), date.fromisoformat(end)) == months
+
+
 def test_the_record_of_a_mentorship_that_ended_early_is_not_offered(app, pair, clock_at):
     clock_at(at(START + timedelta(days=30)))
     closing.end_early(fresh(Mentorship, pair.id), pair.mentor, "personal", None)
