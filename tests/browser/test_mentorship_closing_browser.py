@@ -150,8 +150,9 @@ def test_a_mentor_completes_gives_feedback_and_prints_the_record(
     expect(page).to_have_url(f"{live_server.url}/mentorships/{mentorship_id}/record")
     expect(page.locator("#flash-messages")).to_contain_text("Thank you for your feedback")
 
-    record = page.get_by_role("article", name="Participation record")
-    expect(record).to_contain_text("Morgan Mentor took part in the mentoring program as a mentor")
+    record = page.get_by_role("article", name="Certificate of participation")
+    expect(record).to_contain_text("took part in the mentoring program as a mentor")
+    expect(record.locator(".certificate-name")).to_have_text("Morgan Mentor")
     expect(record.locator("dt:has-text('Meetings') + dd")).to_have_text("2")
     expect(record.locator("dt:has-text('Hours') + dd")).to_have_text("2.5")
     expect(record).to_contain_text(first.name)
