@@ -171,7 +171,7 @@ def test_the_committee_imports_a_roster_with_spreadsheet_dates_and_a_bad_row(
 
 
 def test_a_completed_mentorship_offers_a_printable_certificate(
-    site, page, make_mentee, make_mentor, width
+    site, page, make_mentee, make_mentor
 ):
     mentee = make_mentee("Emery Mentee", directory=True)
     mentor = make_mentor("Morgan Mentor", directory=True)
