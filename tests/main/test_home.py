@@ -88,3 +88,11 @@ def test_the_first_sign_in_is_a_welcome_and_the_next_a_welcome_back(app, make_me
     other = app.test_client()
     sign_in(other, user.email)
     assert "Welcome back, Nell New." in unescaped_html(other.get("/"))
+
+
+def test_a_member_waiting_for_verification_is_pointed_to_the_directory(app, make_mentee):
+    page = home_of(app, make_mentee("Wes Waiting", directory=True, membership_verified_at=None))
+    assert 'data-reason="membership_unverified"' in page
+    assert "We will e-mail you once the committee has verified your membership." in page
+    assert 'href="/mentors">read the mentors\' pages in the directory' in page
+    assert READY not in page
