@@ -60,13 +60,12 @@ def test_the_committee_previews_and_applies_a_roster(site, page, make_member):
     expect(page.get_by_role("alert")).to_contain_text("This is not a CSV file")
     expect(page.get_by_label("Roster file (CSV)")).to_have_attribute("aria-invalid", "true")
 
-    # A bad date.
-    choose_file(page, "roster.csv", b"Number,Email,Expiry\nOLA-1001,ada@example.org,31/03/2027\n")
+    # Not one row that can be read.
+    choose_file(page, "roster.csv", b"Number,Email,Expiry\nOLA-1001,ada@example.org,someday\n")
     with site.navigates(status=422):
         page.get_by_role("button", name="Upload and preview").click()
-    expect(page.get_by_role("alert")).to_contain_text(
-        'Row 2: "31/03/2027" is not a date in the form YYYY-MM-DD'
-    )
+    expect(page.get_by_role("alert")).to_contain_text("Not one row of the file can be read.")
+    expect(page.get_by_role("alert")).to_contain_text('Row 2: "someday" is not a date we can read')
 
     # A good file, with semicolons and a byte-order mark.
     expiry = (clock.today() + timedelta(days=400)).isoformat()
