@@ -42,6 +42,7 @@ ENVIRONMENT_SETTINGS = {
     "PASSWORD_HASH_METHOD": str,
     "PROGRAM_CONTACT_EMAIL": str,
     "SUPPORT_CONTACT_EMAIL": str,
+    "PROGRAM_TIME_ZONE": str,
     "LOG_LEVEL": str,
     "PROXY_FIX_X_FOR": int,
 }
@@ -118,6 +119,10 @@ class Config:
     # Shown in the footer until the committee sets them in the program settings.
     PROGRAM_CONTACT_EMAIL = "mentoring@example.org"
     SUPPORT_CONTACT_EMAIL = "webmaster@example.org"
+
+    # The program's days (today, a request's last day, this month) are counted in this IANA
+    # time zone until the committee chooses another in the program settings.
+    PROGRAM_TIME_ZONE = "America/Toronto"
 
     PRIVACY_NOTICE_VERSION = "2026-11"
     DEV_MAILBOX = False

@@ -26,6 +26,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_mapping(CONFIGS[config_name].from_environment())
     app.config.update(overrides)
     _refuse_unsafe_production(app)
+    _refuse_unknown_time_zone(app)
     logging.basicConfig(level=app.config["LOG_LEVEL"])
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if app.config["PROXY_FIX_X_FOR"]:
@@ -39,7 +40,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.url_map.converters["int"] = RecordIdConverter  # before any route is added
     _register_blueprints(app)
 
-    from app import cli, errors, security, templating
+    from app import cli, clock, errors, program, security, templating
+
+    clock.set_zone_source(program.time_zone)
 
     errors.register(app)
     security.register(app)
@@ -67,6 +70,17 @@ def _refuse_unsafe_production(app: Flask) -> None:
         raise RuntimeError(
             "Refusing to start in production without BASE_URL: set it to the site's public "
             "address (e.g. https://mentoring.example.org), which links in e-mail use."
+        )
+
+
+def _refuse_unknown_time_zone(app: Flask) -> None:
+    from app import clock
+
+    name = app.config["PROGRAM_TIME_ZONE"]
+    if not clock.is_time_zone_name(name):
+        raise RuntimeError(
+            f"Refusing to start with PROGRAM_TIME_ZONE={name!r}: use an IANA time zone name "
+            "such as America/Toronto."
         )
 
 

@@ -1,10 +1,12 @@
 """Reading the program settings (the row is created on first use) and its intakes."""
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
-from flask import current_app, g
+from flask import current_app, g, has_app_context
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import Intake, ProgramSettings
 
@@ -22,6 +24,37 @@ def get_settings() -> ProgramSettings:
             db.session.commit()
         g.program_settings = settings
     return g.program_settings
+
+
+def time_zone_name() -> str:
+    """The IANA name of the program's time zone: the committee's choice, else
+    PROGRAM_TIME_ZONE. Read once per request (or application context): from the settings when
+    they are loaded, otherwise by one small query whose answer is kept in `g`. Never creates
+    the settings row (it may be asked in the middle of another operation's transaction)."""
+    settings = g.get("program_settings")
+    if settings is not None:
+        name = settings.time_zone
+    else:
+        if "program_time_zone" not in g:
+            # No autoflush: the caller may hold objects it has not finished building.
+            with db.session.no_autoflush:
+                g.program_time_zone = db.session.scalar(
+                    select(ProgramSettings.time_zone).order_by(ProgramSettings.id).limit(1)
+                )
+        name = g.program_time_zone
+    return name or current_app.config["PROGRAM_TIME_ZONE"]
+
+
+def time_zone() -> ZoneInfo:
+    """The program's time zone (`clock.program_zone()` reads it here); outside an application,
+    clock.DEFAULT_TIME_ZONE. A name the zone database no longer knows falls back to
+    PROGRAM_TIME_ZONE rather than breaking every page."""
+    if not has_app_context():
+        return ZoneInfo(clock.DEFAULT_TIME_ZONE)
+    name = time_zone_name()
+    if not clock.is_time_zone_name(name):
+        name = current_app.config["PROGRAM_TIME_ZONE"]
+    return ZoneInfo(name)
 
 
 def program_contact_email() -> str:

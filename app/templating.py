@@ -6,9 +6,10 @@ import re
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from app import clock
 from app.htmx import is_htmx
 from app.program import get_settings, program_contact_email, support_contact_email
-from app.text import display_name, format_day
+from app.text import display_name, format_day, format_moment, program_day
 
 HTMX_VERSION = "2.0.11"
 
@@ -45,7 +46,13 @@ def number(value):
 def register(app) -> None:
     app.jinja_env.filters["linkify"] = linkify
     app.jinja_env.filters["number"] = number
-    app.jinja_env.globals.update(display_name=display_name, format_day=format_day)
+    app.jinja_env.globals.update(
+        display_name=display_name,
+        format_day=format_day,
+        format_moment=format_moment,
+        program_day=program_day,
+        answer_by_day=clock.last_day_before,
+    )
 
     @app.context_processor
     def inject_globals():

@@ -1,5 +1,6 @@
 """Text shown to and typed by members: one way to clean what they type, one way to name them,
-one way to write and to read a day.
+one way to write and to read a day, one way to write a moment (in program time: stored times
+are UTC, people read them as the program's clock shows them).
 
 Everything typed from outside (form fields, query strings) passes `without_control_characters`
 or `search_text` before it is used: nobody types a control character (NUL, escape, ...), they
@@ -82,8 +83,23 @@ def display_name(user) -> str:
     return (profile.display_name if profile is not None else None) or user.name
 
 
+def program_day(moment: date | datetime) -> date:
+    """The program day of a stored (naive UTC) moment; a date as it is."""
+    return clock.local_day(moment) if isinstance(moment, datetime) else moment
+
+
 def format_day(moment: date | datetime) -> str:
-    """ "3 March", with the year when it is not this year ("3 March 2025")."""
-    day = moment.date() if isinstance(moment, datetime) else moment
+    """ "3 March", with the year when it is not this year ("3 March 2025"). A moment is
+    written as the day it falls on in program time."""
+    day = program_day(moment)
     text = f"{day.day} {day:%B}"
     return text if day.year == clock.today().year else f"{text} {day.year}"
+
+
+def format_moment(moment: datetime | None, empty: str = "—") -> str:
+    """A stored (naive UTC) moment in program time, as the committee's pages and exports write
+    it: "2026-03-03 23:30 EST" (the zone's abbreviation says which clock). `empty` for None."""
+    if moment is None:
+        return empty
+    local = clock.local_time(moment)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"

@@ -91,7 +91,7 @@ def save_agreement(mentorship: Mentorship, user: User, changes: AgreementChanges
         partner.email,
         "mentorship_agreement_changed",
         f"{display_name(user)} updated your mentoring agreement",
-        dedupe_key=f"mentorship-agreement:{mentorship.id}:{partner.id}:{now.date().isoformat()}",
+        dedupe_key=f"mentorship-agreement:{mentorship.id}:{partner.id}:{clock.local_day(now).isoformat()}",
         partner_name=display_name(partner),
         author_name=display_name(user),
         confirmed_by_author=agreement.confirmed_at_for(user.id) is not None,

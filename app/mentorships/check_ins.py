@@ -95,7 +95,7 @@ def add_check_in(mentorship: Mentorship, user: User, changes: CheckInChanges) ->
             partner.email,
             "mentorship_check_in",
             f"{display_name(user)} logged a mentoring check-in",
-            dedupe_key=f"mentorship-check-in:{mentorship.id}:{partner.id}:{now.date().isoformat()}",
+            dedupe_key=f"mentorship-check-in:{mentorship.id}:{partner.id}:{clock.local_day(now).isoformat()}",
             partner_name=display_name(partner),
             author_name=display_name(user),
             met_on=check_in.met_on,

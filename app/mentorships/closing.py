@@ -235,7 +235,7 @@ def feedback_of(mentorship: Mentorship, user: User) -> ClosingFeedback | None:
 
 def _already_given(feedback: ClosingFeedback) -> DomainError:
     return DomainError(
-        f"You already gave your feedback on {_long_day(feedback.created_at.date())}. "
+        f"You already gave your feedback on {_long_day(clock.local_day(feedback.created_at))}. "
         "Thank you: it can't be changed now."
     )
 

@@ -53,9 +53,9 @@ def check_in_due(started_on: date, last_met_on: date | None, today: date, days: 
 
 
 def run_mentorship_reminders(now: datetime | None = None) -> ReminderReport:
-    """Send the reminders that are due today (see the module's doc)."""
+    """Send the reminders that are due today, a program day (see the module's doc)."""
     now = now or clock.utcnow()
-    today = now.date()
+    today = clock.local_day(now)
     days = get_settings().checkin_reminder_days
     report = ReminderReport()
     rows = db.session.execute(

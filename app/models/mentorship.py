@@ -91,6 +91,12 @@ class MentorshipRequest(db.Model):
     def by_committee(self) -> bool:
         return self.source == self.BY_COMMITTEE
 
+    @property
+    def answer_by(self) -> date:
+        """The mentor's last program day to answer: the day `expires_at` (the midnight that
+        ends it) closes."""
+        return clock.last_day_before(self.expires_at)
+
 
 class Mentorship(db.Model):
     """A mentor and a mentee working together for at least six months.

@@ -22,6 +22,8 @@ class ProgramSettings(db.Model):
     # Empty means: use PROGRAM_CONTACT_EMAIL / SUPPORT_CONTACT_EMAIL from the configuration.
     program_contact_email: Mapped[str | None] = mapped_column(String(254))
     support_contact_email: Mapped[str | None] = mapped_column(String(254))
+    # The IANA time zone the program's days are counted in; empty means: PROGRAM_TIME_ZONE.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     # Limits the committee can change (defaults from the program's practice).
     max_pending_requests_per_mentee: Mapped[int] = mapped_column(default=3)
     max_active_mentorships_per_mentee: Mapped[int] = mapped_column(default=1)

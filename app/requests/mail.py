@@ -34,7 +34,7 @@ def mail_new_request(request: MentorshipRequest, dedupe_key: str) -> OutboxEmail
         mentor_name=display_name(mentor),
         mentee_name=display_name(mentee),
         mentee_profile=mentee.profile,
-        expires_on=format_day(request.expires_at),
+        expires_on=format_day(request.answer_by),
         requests_url=absolute_url("requests.index"),
         decision_links=decision_links(request),
     )
@@ -152,7 +152,7 @@ def mail_committee_request(request: MentorshipRequest) -> None:
         False,
         "committee",
         f"The mentoring committee found you a mentor: {display_name(request.mentor)}",
-        expires_on=format_day(request.expires_at),
+        expires_on=format_day(request.answer_by),
         requests_url=absolute_url("requests.index"),
     )
 
@@ -205,7 +205,7 @@ def mail_reminder(request: MentorshipRequest) -> None:
         True,
         "reminder",
         f"Reminder: {display_name(request.mentee)} is waiting for your answer",
-        expires_on=format_day(request.expires_at),
+        expires_on=format_day(request.answer_by),
         requests_url=absolute_url("requests.index"),
     )
 

@@ -55,7 +55,7 @@ def new(mentor_id: int):
         else:
             flash(
                 f"Your request is on its way to {display_name(mentor)}. They have until "
-                f"{format_day(created.expires_at)} to answer; we will e-mail you as "
+                f"{format_day(created.answer_by)} to answer; we will e-mail you as "
                 "soon as they do.",
                 "success",
             )

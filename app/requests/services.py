@@ -124,9 +124,11 @@ def create_request(
 def _new_request(
     mentee: User, mentor: User, message: str, objectives, method, source: str, now=None
 ) -> MentorshipRequest:
-    """A pending request added to the session, expiring after the program's
-    `request_expiry_days` (from `now`, the present unless given)."""
+    """A pending request added to the session, expiring at the end of the program day
+    `request_expiry_days` after `now`'s (the present unless given): midnight program time, so
+    the day the mentee is told is the mentor's last whole day to answer."""
     now = now or clock.utcnow()
+    last_day = clock.local_day(now) + timedelta(days=get_settings().request_expiry_days)
     request = MentorshipRequest(
         mentee=mentee,
         mentor=mentor,
@@ -136,7 +138,7 @@ def _new_request(
         status=MentorshipRequest.PENDING,
         source=source,
         created_at=now,
-        expires_at=now + timedelta(days=get_settings().request_expiry_days),
+        expires_at=clock.end_of_day(last_day),
     )
     db.session.add(request)
     return request
@@ -246,7 +248,7 @@ def _refuse_if_expired(request: MentorshipRequest) -> None:
     """A pending request past its expiry (the daily job has not closed it yet) is over."""
     if request.expires_at <= clock.utcnow():
         raise DomainError(
-            f"This request expired on {format_day(request.expires_at)} without an answer."
+            f"This request expired on {format_day(request.answer_by)} without an answer."
         )
 
 
@@ -330,9 +332,9 @@ def accept_request(
 def start_mentorship(
     mentor: User, mentee: User, now: datetime, request: MentorshipRequest | None = None
 ) -> Mentorship:
-    """A mentorship of `mentor` and `mentee` starting on `now`'s day for at least
+    """A mentorship of `mentor` and `mentee` starting on `now`'s program day for at least
     MINIMUM_MONTHS (from `request`, if one was accepted), added to the caller's transaction."""
-    today = now.date()
+    today = clock.local_day(now)
     mentorship = Mentorship(
         mentor_id=mentor.id,
         mentee_id=mentee.id,

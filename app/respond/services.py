@@ -81,7 +81,7 @@ def _page(link: Link) -> LinkPage:
         return LinkPage(link, "This link is not valid.", title="This link is not valid")
     if link.state == EXPIRED:
         if request is not None and request.expires_at <= clock.utcnow():
-            message = f"This request expired on {format_day(request.expires_at)}."
+            message = f"This request expired on {format_day(request.answer_by)}."
         else:
             message = "This link has expired."
         return LinkPage(link, message, title="This link has expired")

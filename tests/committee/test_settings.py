@@ -553,7 +553,7 @@ def test_the_audit_log_lists_and_filters_events(committee, make_member, clock_at
     forms, chair = committee
     other = make_member(committee=True, name="Other Chair")
     forms.post("/committee/settings/status", {"status": "paused"})
-    clock_at(NOW + timedelta(hours=10))  # the next day
+    clock_at(NOW + timedelta(hours=15))  # the next day in Ontario (01:00 there)
     sign_in(forms.client, chair.email)  # a committee session ends after 30 minutes idle
     forms.post("/committee/intakes", intake_form())
     audit.record(other, audit.INTAKE_DELETED, ("intake", 77), name="Old")

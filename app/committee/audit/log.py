@@ -1,12 +1,13 @@
 """The audit log page's queries: the events, filtered and a page at a time, who acted, and a
 short line about each event's detail."""
 
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 
+from app import clock
 from app.committee.audit.trail import INTAKE_ADDED, INTAKE_DELETED
 from app.extensions import db
 from app.models import AuditEvent, User
@@ -60,18 +61,16 @@ def list_events(
     actor_id: int | None, action: str | None, since: date | None, until: date | None, page: int
 ) -> Pagination:
     """Audit events, latest first, 50 a page: by `actor_id`, of `action`, on days from `since`
-    to `until` (both included, UTC); a None filter is not applied."""
+    to `until` (both included, program days); a None filter is not applied."""
     query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     if actor_id:
         query = query.where(AuditEvent.actor_id == actor_id)
     if action:
         query = query.where(AuditEvent.action == action)
     if since:
-        query = query.where(AuditEvent.created_at >= datetime.combine(since, datetime.min.time()))
+        query = query.where(AuditEvent.created_at >= clock.start_of_day(since))
     if until:
-        query = query.where(
-            AuditEvent.created_at < datetime.combine(until + timedelta(days=1), datetime.min.time())
-        )
+        query = query.where(AuditEvent.created_at < clock.end_of_day(until))
     return db.paginate(query, page=page, per_page=EVENTS_PER_PAGE, error_out=False)
 
 

@@ -33,6 +33,7 @@ COMMITTEE_REVOKED = "committee.revoked"
 EXPORT_DOWNLOADED = "export.downloaded"
 REQUEST_EMAIL_RESENT = "request.email_resent"
 SETTINGS_MATCHING_CHANGED = "settings.matching_changed"
+SETTINGS_TIME_ZONE_CHANGED = "settings.time_zone_changed"
 MATCHING_RUN = "matching.run"
 MATCHING_CHANGED = "matching.changed"
 MATCHING_PUBLISHED = "matching.published"
@@ -58,6 +59,7 @@ ACTIONS = {
     EXPORT_DOWNLOADED: "Export downloaded",
     REQUEST_EMAIL_RESENT: "Request e-mail sent to the mentor again",
     SETTINGS_MATCHING_CHANGED: "Committee match setting changed",
+    SETTINGS_TIME_ZONE_CHANGED: "Program time zone changed",
     MATCHING_RUN: "Matching draft made",
     MATCHING_CHANGED: "Matching draft changed",
     MATCHING_PUBLISHED: "Matching draft published",

@@ -2,9 +2,11 @@
 conditions on a date or datetime column; and the months the figures and charts count by."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import and_, true
+
+from app import clock
 
 
 @dataclass(frozen=True)
@@ -30,12 +32,12 @@ class Period:
         return and_(true(), *conditions)
 
     def moments(self, column):
-        """SQL: the (naive UTC) datetime `column` falls in the period."""
+        """SQL: the (naive UTC) datetime `column` falls on a program day of the period."""
         conditions = []
         if self.start is not None:
-            conditions.append(column >= datetime.combine(self.start, time.min))
+            conditions.append(column >= clock.start_of_day(self.start))
         if self.end is not None:
-            conditions.append(column < datetime.combine(self.end + timedelta(days=1), time.min))
+            conditions.append(column < clock.end_of_day(self.end))
         return and_(true(), *conditions)
 
     def describe(self) -> str:

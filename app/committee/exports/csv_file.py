@@ -8,16 +8,19 @@ Pure functions: no Flask, no database session.
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 CHUNK = 500
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def safe_cell(value) -> str:
-    """A value as a CSV cell: dates as YYYY-MM-DD, times as YYYY-MM-DD HH:MM:SS (UTC), yes/no,
-    empty for None; text that a spreadsheet would run as a formula gets a leading quote."""
+def safe_cell(value, zone: ZoneInfo = UTC) -> str:
+    """A value as a CSV cell: dates as YYYY-MM-DD, times (stored naive UTC) as YYYY-MM-DD
+    HH:MM:SS on the clock of `zone` (the program's, so that a spreadsheet's dates are the days
+    people lived), yes/no, empty for None; text that a spreadsheet would run as a formula gets a
+    leading quote."""
     if value is None:
         return ""
     if value is True:
@@ -25,7 +28,7 @@ def safe_cell(value) -> str:
     if value is False:
         return "no"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return value.replace(tzinfo=UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, int | float):
@@ -36,14 +39,17 @@ def safe_cell(value) -> str:
     return text
 
 
-def csv_chunks(header: list[str], rows: Iterable[Iterable]) -> Iterator[bytes]:
-    """The CSV file, as UTF-8 bytes with a byte-order mark, CHUNK rows at a time."""
+def csv_chunks(
+    header: list[str], rows: Iterable[Iterable], zone: ZoneInfo = UTC
+) -> Iterator[bytes]:
+    """The CSV file, as UTF-8 bytes with a byte-order mark, CHUNK rows at a time; times on the
+    clock of `zone`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write(BOM)
     writer.writerow(header)
     for count, row in enumerate(rows, start=1):
-        writer.writerow([safe_cell(value) for value in row])
+        writer.writerow([safe_cell(value, zone) for value in row])
         if count % CHUNK == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

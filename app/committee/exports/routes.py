@@ -7,6 +7,7 @@ from app import clock
 from app.committee.blueprint import bp
 from app.committee.exports import services as exports
 from app.committee.exports.forms import ExportForm
+from app.program import time_zone_name
 
 
 @bp.route("/exports")
@@ -16,6 +17,7 @@ def exports_page():
         exports=exports.EXPORTS.values(),
         form=ExportForm(formdata=None),
         today=clock.today(),
+        program_time_zone=time_zone_name(),
     )
 
 

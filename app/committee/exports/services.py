@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from app import clock
 from app.committee.audit import trail
 from app.committee.exports.csv_file import csv_chunks
 from app.committee.exports.rows import (
@@ -69,4 +70,4 @@ def start_export(actor: User, name: str, today: date) -> tuple[Export, Iterator[
     export = EXPORTS[name]
     trail.record(actor, trail.EXPORT_DOWNLOADED, ("export", None), export=name)
     db.session.commit()
-    return export, csv_chunks(export.header, export.rows(today))
+    return export, csv_chunks(export.header, export.rows(today), clock.program_zone())

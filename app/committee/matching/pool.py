@@ -10,10 +10,11 @@ minus the requests waiting for their answer.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 
+from app import clock
 from app.agreements import AGREEMENT_VERSIONS
 from app.eligibility.sql import (
     active_mentorships_as_mentee,
@@ -93,9 +94,9 @@ def joined_window(intake: Intake) -> tuple[date | None, date]:
 
 def _in_intake(intake: Intake) -> ColumnElement:
     start, end = joined_window(intake)
-    joined = [User.created_at < datetime.combine(end + timedelta(days=1), time.min)]
+    joined = [User.created_at < clock.end_of_day(end)]
     if start is not None:
-        joined.append(User.created_at >= datetime.combine(start, time.min))
+        joined.append(User.created_at >= clock.start_of_day(start))
     carried = exists(
         select(1).where(
             IntakeWaitlistEntry.intake_id == intake.id, IntakeWaitlistEntry.user_id == User.id

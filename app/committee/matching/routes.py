@@ -339,7 +339,7 @@ def matching_export(run_id):
     DraftForm()
     filename, rows = services.export_run(current_user, run, clock.today())
     # The rows were read already: the file is written out of memory, needing no database.
-    response = Response(csv_chunks(review.CSV_HEADER, rows))
+    response = Response(csv_chunks(review.CSV_HEADER, rows, clock.program_zone()))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"

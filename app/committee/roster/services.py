@@ -19,6 +19,7 @@ from app.committee.roster.comparison import RowOutcome
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import Profile, RosterImport, User
+from app.text import format_moment
 
 
 class PreviewOutOfDate(DomainError):
@@ -154,7 +155,7 @@ def apply_roster(actor: User, roster_import: RosterImport, fingerprint: str, tod
     now = clock.utcnow()
     if roster_import.applied:
         raise DomainError(
-            f"This file was already applied on {roster_import.applied_at:%Y-%m-%d at %H:%M} UTC. "
+            f"This file was already applied on {format_moment(roster_import.applied_at)}. "
             "Nothing more was changed."
         )
     if roster_import.expired_at(now):

@@ -63,6 +63,14 @@ def limits_form_class():
     return LimitsForm
 
 
+class TimeZoneForm(PortalForm):
+    time_zone = StringField(
+        "Program time zone",
+        validators=[Optional(), Length(max=64, message="Use at most 64 characters.")],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "list": "time-zone-names"},
+    )
+
+
 class ContactsForm(PortalForm):
     program_contact_email = StringField(
         "Questions about the program (e-mail)",

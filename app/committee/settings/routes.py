@@ -20,13 +20,15 @@ from app.committee.settings.forms import (
     IntakeForm,
     StatusForm,
     TextsForm,
+    TimeZoneForm,
     limits_form_class,
 )
 from app.errors_domain import DomainError, show_on_form
 from app.extensions import db
 from app.models import Intake
-from app.program import get_settings, open_intake, requests_blocked_reason
+from app.program import get_settings, open_intake, requests_blocked_reason, time_zone_name
 from app.query_args import record_id
+from app.text import format_moment
 
 
 @bp.app_template_global("guideline_html")
@@ -51,7 +53,9 @@ def _saved(changed: bool, message: str) -> None:
 # --- settings: status, limits, contacts -------------------------------------------------------
 
 
-def _settings_page(status_form=None, limits_form=None, contacts_form=None, code: int = 200):
+def _settings_page(
+    status_form=None, limits_form=None, contacts_form=None, time_zone_form=None, code: int = 200
+):
     settings = get_settings()
     today = clock.today()
     if status_form is None:
@@ -72,11 +76,18 @@ def _settings_page(status_form=None, limits_form=None, contacts_form=None, code:
             program_contact_email=settings.program_contact_email,
             support_contact_email=settings.support_contact_email,
         )
+    if time_zone_form is None:
+        time_zone_form = TimeZoneForm(formdata=None, time_zone=settings.time_zone)
     return render_template(
         "committee/settings/index.html",
         status_form=status_form,
         limits_form=limits_form,
         contacts_form=contacts_form,
+        time_zone_form=time_zone_form,
+        time_zone_in_use=time_zone_name(),
+        default_time_zone=current_app.config["PROGRAM_TIME_ZONE"],
+        suggested_time_zones=program_settings.SUGGESTED_TIME_ZONES,
+        now_in_program_time=format_moment(clock.utcnow()),
         limits=program_settings.LIMITS,
         blocked_reason=requests_blocked_reason(today),
         current_intake=open_intake(today),
@@ -138,6 +149,20 @@ def settings_contacts():
             _saved(changed, "The contact addresses are saved.")
             return redirect(url_for("committee.settings"))
     return _settings_page(contacts_form=form, code=422)
+
+
+@bp.post("/settings/time-zone")
+def settings_time_zone():
+    form = TimeZoneForm()
+    if form.validate():
+        try:
+            changed = program_settings.update_time_zone(current_user, form.time_zone.data)
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            _saved(changed, f"The time zone is saved: the program's days are {time_zone_name()}'s.")
+            return redirect(url_for("committee.settings"))
+    return _settings_page(time_zone_form=form, code=422)
 
 
 # --- the program's texts ----------------------------------------------------------------------

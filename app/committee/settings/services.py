@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
+from app import clock
 from app.committee.audit import trail
 from app.committee.settings.texts import TEXTS, check_text, unsafe_markup
 from app.concurrency import retry_on_conflict
@@ -207,3 +208,45 @@ def update_matching(actor: User, need_confirmation: bool) -> bool:
     whether anything changed."""
     values = {"committee_matches_need_confirmation": bool(need_confirmation)}
     return _save(actor, trail.SETTINGS_MATCHING_CHANGED, values, _all_changes)
+
+
+TIME_ZONE_MAX = 64
+# Offered as the committee types (any IANA name is accepted): Canada's zones, then UTC.
+SUGGESTED_TIME_ZONES = [
+    "America/Toronto",
+    "America/Winnipeg",
+    "America/Halifax",
+    "America/St_Johns",
+    "America/Regina",
+    "America/Edmonton",
+    "America/Vancouver",
+    "UTC",
+]
+
+
+def check_time_zone(value: str | None) -> str | None:
+    """An IANA time zone name as the zone database spells it ("america/toronto" is
+    America/Toronto); None when empty (PROGRAM_TIME_ZONE is used). A DomainError for a name the
+    zone database does not know."""
+    value = " ".join((value or "").split())
+    if not value:
+        return None
+    if clock.is_time_zone_name(value):
+        return value
+    by_lower = {name.lower(): name for name in clock.time_zone_names()}
+    if value.lower() in by_lower:
+        return by_lower[value.lower()]
+    raise DomainError(
+        f"“{value[:TIME_ZONE_MAX]}” is not a time zone name we know. Enter an IANA name as "
+        "Continent/City, for example America/Toronto (Ontario) or America/Winnipeg.",
+        field="time_zone",
+    )
+
+
+def update_time_zone(actor: User, name: str | None) -> bool:
+    """Change the time zone the program's days are counted in (empty: PROGRAM_TIME_ZONE).
+    Stored times don't change (they are UTC); what changes is which day they fall on, so
+    "today", the last day to answer new requests and the dashboard's months. Returns whether
+    anything changed."""
+    values = {"time_zone": check_time_zone(name)}
+    return _save(actor, trail.SETTINGS_TIME_ZONE_CHANGED, values, _all_changes)
