@@ -66,8 +66,9 @@ def _context(mentorship: Mentorship, **forms) -> dict:
         "today": clock.today().isoformat(),
         "may_change": lambda check_in: check_ins.may_change_check_in(check_in, current_user),
         "action_form": ActionForm(),
+        # A new check-in is most often of a meeting today: the program's day, not UTC's.
         "check_in_form": forms.get("check_in_form")
-        or CheckInForm.for_choices(objectives, methods, formdata=None),
+        or CheckInForm.for_choices(objectives, methods, formdata=None, met_on=clock.today()),
         "goal_form": forms.get("goal_form") or GoalForm.for_choices(objectives, formdata=None),
         "next_form": forms.get("next_form") or _next_form(mentorship),
         "preference_form": _preference_form(mentorship),

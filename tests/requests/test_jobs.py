@@ -49,27 +49,31 @@ def test_the_daily_job_reminds_once_then_expires_once(
     mentee, mentor = make_mentee(name="Emery Mentee"), make_mentor(name="Morgan Mentor")
     request = ask(mentee, mentor)
     first_nonce = request.nonce
-    assert request.expires_at == START + timedelta(days=14)
+    # 14 days after 2 March in Ontario: the end of 16 March there (midnight EDT: 04:00 UTC).
+    assert request.expires_at == datetime(2026, 3, 17, 4, 0)
+    assert request.answer_by == date(2026, 3, 16)
     deliver_mail()
     mail_server.clear()
 
-    clock_at(START + timedelta(days=6, hours=23))  # before half-way: nothing
+    clock_at(START + timedelta(days=7, hours=9))  # before half-way (7 days 9.5 hours): nothing
     assert "expired: 0. Mentors reminded: 0." in run_daily(runner)
 
-    clock_at(START + timedelta(days=7, hours=1))
+    clock_at(START + timedelta(days=7, hours=10))
     assert "expired: 0. Mentors reminded: 1." in run_daily(runner)
     assert "expired: 0. Mentors reminded: 0." in run_daily(runner)  # the same day, again
     clock_at(START + timedelta(days=10))
     assert "Mentors reminded: 0." in run_daily(runner)
     assert fresh(MentorshipRequest, request.id).reminder_sent_at == START + timedelta(
-        days=7, hours=1
+        days=7, hours=10
     )
     deliver_mail()
     (reminder,) = mail_server.to(mentor.email)
     assert reminder["Subject"] == "Reminder: Emery Mentee is waiting for your answer"
     assert "http://localhost/requests" in links_in(reminder)
 
-    clock_at(START + timedelta(days=14, hours=2))
+    clock_at(START + timedelta(days=14, hours=2))  # 16 March, 07:00 in Ontario: still open
+    assert "Mentorship requests expired: 0. Mentors reminded: 0." in run_daily(runner)
+    clock_at(datetime(2026, 3, 17, 6, 0))  # 02:00 on 17 March in Ontario
     assert "Mentorship requests expired: 1. Mentors reminded: 0." in run_daily(runner)
     assert "Mentorship requests expired: 0. Mentors reminded: 0." in run_daily(runner)
     expired = fresh(MentorshipRequest, request.id)
@@ -113,8 +117,9 @@ def test_the_expiry_follows_the_settings(app, clock_at, make_mentee, make_mentor
     get_settings().request_expiry_days = 5
     db.session.commit()
     request = ask(make_mentee(), make_mentor())
-    assert request.expires_at == START + timedelta(days=5)
-    assert jobs.reminder_due_at(request) == START + timedelta(days=2, hours=12)
+    # The end of 7 March in Ontario (midnight EST: 05:00 UTC).
+    assert request.expires_at == datetime(2026, 3, 8, 5, 0)
+    assert jobs.reminder_due_at(request) == START + timedelta(days=2, hours=22)
 
 
 def test_an_expired_request_cannot_be_accepted(app, clock_at, make_mentee, make_mentor):

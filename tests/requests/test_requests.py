@@ -142,11 +142,13 @@ def test_a_request_is_sent_and_the_mentor_is_mailed(
     assert [o.code for o in request.objectives] == ["job-search"]
     assert request.preferred_contact_method.code == "email"
     assert request.mentee_id == mentee.id and request.mentor_id == mentor.id
-    assert timedelta(days=14) <= request.expires_at - before <= timedelta(days=14, seconds=30)
+    # At the end of the 14th day in program time after the day it was sent.
+    assert request.answer_by == clock.local_day(before) + timedelta(days=14)
+    assert request.expires_at == clock.end_of_day(request.answer_by)
 
     page = text_of(forms.get("/requests"))
     assert "Your request is on its way to Morgan Mentor" in page
-    assert f"They have until {format_day(request.expires_at)} to answer" in page
+    assert f"They have until {format_day(request.answer_by)} to answer" in page
     assert "Waiting for an answer" in page
 
     deliver_mail()
