@@ -7,6 +7,7 @@ UTC-5: 04:30 UTC) and in summer (EDT, UTC-4: 03:30 UTC)."""
 
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -213,16 +214,13 @@ def test_six_months_are_reached_on_toronto_s_day(app, clock_at, make_pair, day, 
 
 
 @SEASONS
-def test_met_on_is_today_in_toronto_and_tomorrow_is_refused(
-    app, clock_at, make_pair, day, evening
-):
+def test_met_on_is_today_in_toronto_and_tomorrow_is_refused(app, clock_at, make_pair, day, evening):
     pair = make_pair(started_on=day - timedelta(days=20))
     clock_at(evening)
     forms = client_for(app, pair.mentee)
     html = forms.get(pair.url()).get_data(as_text=True)
-    assert f'name="check_in-met_on" type="text" value="{day.isoformat()}"' in html or (
-        f'value="{day.isoformat()}"' in html and f'max="{day.isoformat()}"' in html
-    )
+    met_on = re.search(r'<input id="check_in-met_on"[^>]*>', html).group(0)
+    assert f'max="{day.isoformat()}"' in met_on and f'value="{day.isoformat()}"' in met_on
     base = {
         "check_in-method": str(pair.mentorship.agreement.contact_methods[0].id),
         "check_in-minutes": "30",
@@ -304,9 +302,7 @@ def test_exports_write_toronto_times_and_days(
     forms, _ = committee
     request = add_request(make_mentee(), make_mentor(), MentorshipRequest.PENDING, evening)
     response = download(forms, "requests")
-    assert f"mentor-match-requests-{day.isoformat()}.csv" in response.headers[
-        "Content-Disposition"
-    ]
+    assert f"mentor-match-requests-{day.isoformat()}.csv" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert [row["request_id"] for row in rows] == [str(request.id)]
     assert rows[0]["created_at"] == f"{day.isoformat()} 23:30:00"
@@ -334,7 +330,6 @@ def test_the_committee_sets_the_time_zone(app, clock_at, committee):
 
     response = forms.post("/committee/settings/time-zone", {"time_zone": " america/winnipeg "})
     assert response.status_code == 302
-    assert get_settings().time_zone is None or True
     assert fresh(ProgramSettings, get_settings().id).time_zone == "America/Winnipeg"
     page = text_of(forms.get("/committee/settings"))
     assert "counted in America/Winnipeg" in page and "22:30 CST" in page
