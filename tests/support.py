@@ -2,11 +2,13 @@
 and the audit trail. Fixtures live in conftest.py (the application, the database, the SMTP
 server, the clock) and factories.py (people, pairs, agreements, vocabularies)."""
 
+import contextvars
 import html
 import re
 import socket
 from email.message import EmailMessage
 
+from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
 from app.extensions import db
@@ -109,6 +111,23 @@ def statements_for(app, forms, path, headers=None) -> int:
         event.remove(engine, "before_cursor_execute", counter)
     assert response.status_code == 200
     return count["n"]
+
+
+def download_csv(forms, path: str):
+    """POST a CSV download and read the whole stream in one context, as a server does (the test
+    client of conftest would otherwise read it in another context than the request's)."""
+    token = forms.csrf_token()
+
+    def run():
+        response = FlaskClient.open(forms.client, path, method="POST", data={"csrf_token": token})
+        response.was_streamed = response.is_streamed
+        response.get_data()
+        response.close()
+        return response
+
+    response = contextvars.Context().run(run)
+    assert response.status_code == 200, response.status_code
+    return response
 
 
 def fresh(model, id_):

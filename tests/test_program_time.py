@@ -27,9 +27,8 @@ from app.program import get_settings, requests_blocked_reason
 from app.requests import jobs
 from app.requests.services import accept_request
 from app.text import format_day, format_moment
-from tests.committee.test_exports import download
 from tests.factories import add_request, ask
-from tests.support import audit_events, client_for, fresh, text_of
+from tests.support import audit_events, client_for, download_csv, fresh, text_of
 
 pytestmark = pytest.mark.usefixtures("restore_vocabularies")
 
@@ -301,7 +300,7 @@ def test_exports_write_toronto_times_and_days(
     clock_at(evening)
     forms, _ = committee
     request = add_request(make_mentee(), make_mentor(), MentorshipRequest.PENDING, evening)
-    response = download(forms, "requests")
+    response = download_csv(forms, "/committee/exports/requests.csv")
     assert f"mentor-match-requests-{day.isoformat()}.csv" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert [row["request_id"] for row in rows] == [str(request.id)]

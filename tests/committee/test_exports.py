@@ -1,13 +1,11 @@
 """The committee's CSV exports: content, byte-order mark, formula escaping, streaming, the audit
 trail, and that nothing confidential ever leaves (messages, decline notes, check-in notes)."""
 
-import contextvars
 import csv
 import io
 from datetime import date, datetime, timedelta
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.committee.audit import trail as audit
@@ -26,7 +24,7 @@ from app.models import (
     Region,
 )
 from tests.factories import NOW
-from tests.support import FormClient
+from tests.support import FormClient, download_csv
 
 pytestmark = pytest.mark.usefixtures("fixed_time")  # today is 30 November 2026
 
@@ -128,22 +126,7 @@ def program(make_member):
 
 
 def download(forms, name):
-    """POST the download and read the whole stream in one context, as a server does (the test
-    client of conftest would otherwise read it in another context than the request's)."""
-    token = forms.csrf_token()
-
-    def run():
-        response = FlaskClient.open(
-            forms.client, PATHS[name], method="POST", data={"csrf_token": token}
-        )
-        response.was_streamed = response.is_streamed
-        response.get_data()
-        response.close()
-        return response
-
-    response = contextvars.Context().run(run)
-    assert response.status_code == 200, response.status_code
-    return response
+    return download_csv(forms, PATHS[name])
 
 
 def rows_of(response) -> list[dict]:
