@@ -368,3 +368,15 @@ def test_check_time_zone_spells_names_as_the_zone_database():
     with pytest.raises(DomainError) as refused:
         settings_services.check_time_zone("Mars/Olympus_Mons")
     assert refused.value.field == "time_zone"
+
+
+@SEASONS
+def test_a_moment_is_shown_on_its_toronto_day(app, clock_at, make_pair, day, evening):
+    pair = make_pair(started_on=day - timedelta(days=20))
+    agreement = pair.mentorship.agreement
+    agreement.updated_at = agreement.confirmed_by_mentee_at = evening
+    db.session.commit()
+    clock_at(evening)
+    page = text_of(client_for(app, pair.mentor).get(pair.url()))
+    assert f"Emery Mentee (mentee): confirmed on {day.day} {day:%B %Y}" in page
+    assert f"Last changed on {day.day} {day:%B %Y}" in page
