@@ -460,7 +460,7 @@ def test_the_request_view_shows_states_and_dates(committee, program):
     page = text_of(forms.get(f"/committee/requests/{r4d.id}"))
     assert "Declined" in page
     assert "Mo Four" in page and "Ada Mentor" in page
-    assert "2026-10-01 15:00 UTC" in page and "2026-10-05 15:00 UTC" in page
+    assert "2026-10-01 11:00 EDT" in page and "2026-10-05 11:00 EDT" in page
     assert "Re-send" not in page  # answered: nothing to re-send
     r1 = program["requests"][0]
     s1 = program["mentorships"][0]

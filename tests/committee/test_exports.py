@@ -205,7 +205,7 @@ def test_the_requests_export(committee, program):
     assert row["mentor_name"].startswith("'=HYPERLINK")
     assert row["objectives"] == objective.name
     assert row["preferred_contact_method"] == method.name
-    assert row["created_at"] == "2026-11-30 15:00:00"
+    assert row["created_at"] == "2026-11-30 10:00:00"  # in Ontario (EST)
     assert "message" not in row and "decline_note" not in row
 
 
@@ -216,7 +216,7 @@ def test_the_mentorships_export(committee, program):
     assert row["mentorship_id"] == str(mentorship.id)
     assert row["status"] == "active" and row["started_on"] == "2026-11-01"
     assert row["meeting_frequency"] == "Monthly"
-    assert row["agreement_confirmed_by_mentor_at"] == "2026-11-30 15:00:00"
+    assert row["agreement_confirmed_by_mentor_at"] == "2026-11-30 10:00:00"
     assert row["agreement_confirmed_by_mentee_at"] == ""
     assert row["check_ins"] == "2" and row["check_in_minutes"] == "75"
     assert row["last_check_in_on"] == "2026-11-20"

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app import clock
 from app.committee.audit import log, trail
 from app.extensions import db
 from app.models import (
@@ -161,7 +162,7 @@ def test_a_run_is_a_draft_with_its_criteria_and_the_reasons_of_each_pair(committ
     assert (pair.mentee_id, pair.mentor_id, pair.fit) == (ada.id, mo.id, 5 + 1 + 1)
     page = review_text(forms, created)
     assert "Draft " + str(created.id) + ": every waiting mentee" in page
-    assert "Made on 2026-11-30 15:00 UTC by Chair Person" in page
+    assert "Made on 2026-11-30 10:00 EST by Chair Person" in page
     assert "Language: required" in page and "Sector: preferred, weight 5" in page
     assert "Sector: Public libraries (+5)" in page
     assert "Language: French (required)" in page
@@ -449,7 +450,7 @@ def test_publishing_makes_committee_requests_with_their_emails_once(draft):
         (p["ada"].id, p["mo"].id, R.PENDING, R.BY_COMMITTEE),
         (p["bo"].id, p["ned"].id, R.PENDING, R.BY_COMMITTEE),
     ]
-    assert requests[0].expires_at == NOW + timedelta(days=14)
+    assert requests[0].expires_at == clock.end_of_day(TODAY + timedelta(days=14))
     assert "The mentoring committee matched you." in requests[0].message
     assert "Sector: Public libraries" in requests[0].message
     to_mentors = outbox("request_new")

@@ -330,7 +330,7 @@ def test_the_member_page_shows_account_profile_and_membership(committee, some_me
     assert "OLA-2002" in page
     assert "2027-03-31" in page
     assert "Chair Person" in page  # verified by
-    assert "2026-11-20 15:00 UTC" in page  # verified at
+    assert "2026-11-20 10:00 EST" in page  # verified at, in Ontario
     assert 'name="expires_on"' in page
     assert 'value="2027-03-31"' in page  # the verify form starts with the member's date
     assert "Revoke verification" in page
