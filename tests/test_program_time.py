@@ -324,7 +324,9 @@ def test_the_audit_filter_takes_toronto_days(app, clock_at, committee):
 def test_the_committee_sets_the_time_zone(app, clock_at, committee):
     forms, chair = committee
     clock_at(WINTER_EVENING)
-    page = text_of(forms.get("/committee/settings"))
+    response = forms.get("/committee/settings")
+    html, page = response.get_data(as_text=True), text_of(response)
+    assert html.index("<main") < html.index('id="time-zone-heading"') < html.index("</main>")
     assert "counted in America/Toronto" in page and "It is now 2026-01-14 23:30 EST" in page
 
     response = forms.post("/committee/settings/time-zone", {"time_zone": " america/winnipeg "})

@@ -1,6 +1,7 @@
 """The committee's program pages in Chromium: pausing the program (its notice on the home page),
-an intake refused then fixed, texts previewed, the exports page, the member page's account
-actions, and the audit log filtered with HTMX. axe runs on every page and swap (conftest.py)."""
+a time zone refused then saved, an intake refused then fixed, texts previewed, the exports page,
+the member page's account actions, and the audit log filtered with HTMX. axe runs on every page
+and swap (conftest.py)."""
 
 import re
 
@@ -32,6 +33,18 @@ def test_the_committee_runs_the_program(site, page, make_member, new_site):
         page.get_by_role("button", name="Save the limits").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter a whole number from 1 to 10")
     expect(page.get_by_label("Requests a mentee may have waiting at once")).to_have_value("-3")
+
+    # A time zone the zone database doesn't know is refused, kept; a real one is saved.
+    page.get_by_label("Program time zone").fill("Ontario/Toronto")
+    with site.navigates(status=422):
+        page.get_by_role("button", name="Save the time zone").click()
+    expect(page.get_by_role("alert")).to_contain_text("is not a time zone name we know")
+    expect(page.get_by_label("Program time zone")).to_have_value("Ontario/Toronto")
+    page.get_by_label("Program time zone").fill("America/Winnipeg")
+    with site.navigates():
+        page.get_by_role("button", name="Save the time zone").click()
+    expect(page.locator("#flash-messages")).to_contain_text("America/Winnipeg")
+    expect(page.locator("#time-zone-heading + p")).to_contain_text("counted in America/Winnipeg")
 
     # Anyone sees the notice on the home page.
     visitor = new_site()
@@ -97,7 +110,7 @@ def test_the_committee_runs_the_program(site, page, make_member, new_site):
 
     # The audit log, filtered with HTMX.
     site.goto("/committee/audit")
-    expect(page.get_by_role("status").filter(has_text="events")).to_contain_text("5 events.")
+    expect(page.get_by_role("status").filter(has_text="events")).to_contain_text("6 events.")
     with site.swaps():
         page.get_by_label("Action").select_option(label="Intake added")
     expect(page.get_by_role("status").filter(has_text="event")).to_have_text(
@@ -113,5 +126,5 @@ def test_the_committee_runs_the_program(site, page, make_member, new_site):
     with site.swaps():
         page.get_by_label("Action").select_option(label="Any action")
     expect(page.get_by_role("status").filter(has_text="event")).to_have_text(
-        "5 events match the filters."
+        "6 events match the filters."
     )

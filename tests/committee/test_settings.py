@@ -27,6 +27,7 @@ POSTS = [
     ("/committee/settings/status", {"status": "paused", "notice": "Back in spring"}),
     ("/committee/settings/limits", {"max_pending_requests_per_mentee": "5"}),
     ("/committee/settings/contacts", {"program_contact_email": "a@example.org"}),
+    ("/committee/settings/time-zone", {"time_zone": "America/Winnipeg"}),
     ("/committee/settings/texts", {"program_description": "Hello"}),
     ("/committee/intakes", {"name": "Fall", "opens_on": "2027-01-01", "closes_on": "2027-01-20"}),
     ("/committee/intakes/delete", {"intake_id": "1"}),
