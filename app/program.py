@@ -28,20 +28,22 @@ def get_settings() -> ProgramSettings:
 
 def time_zone_name() -> str:
     """The IANA name of the program's time zone: the committee's choice, else
-    PROGRAM_TIME_ZONE. Read once per request (or application context): from the settings when
-    they are loaded, otherwise by one small query whose answer is kept in `g`. Never creates
-    the settings row (it may be asked in the middle of another operation's transaction)."""
+    PROGRAM_TIME_ZONE. Read once per request (or application context): from the settings that
+    `get_settings` loaded, or by loading them for it (the same one query). Never creates the
+    settings row, as `get_settings` does: it may be asked in the middle of another operation's
+    transaction, which a commit here would end."""
+    if "program_settings" not in g and "program_time_zone" not in g:
+        # No autoflush: the caller may hold objects it has not finished building.
+        with db.session.no_autoflush:
+            settings = db.session.scalar(
+                select(ProgramSettings).order_by(ProgramSettings.id).limit(1)
+            )
+        if settings is not None:
+            g.program_settings = settings
+        else:
+            g.program_time_zone = None
     settings = g.get("program_settings")
-    if settings is not None:
-        name = settings.time_zone
-    else:
-        if "program_time_zone" not in g:
-            # No autoflush: the caller may hold objects it has not finished building.
-            with db.session.no_autoflush:
-                g.program_time_zone = db.session.scalar(
-                    select(ProgramSettings.time_zone).order_by(ProgramSettings.id).limit(1)
-                )
-        name = g.program_time_zone
+    name = settings.time_zone if settings is not None else None
     return name or current_app.config["PROGRAM_TIME_ZONE"]
 
 
