@@ -32,18 +32,19 @@ def time_zone_name() -> str:
     `get_settings` loaded, or by loading them for it (the same one query). Never creates the
     settings row, as `get_settings` does: it may be asked in the middle of another operation's
     transaction, which a commit here would end."""
-    if "program_settings" not in g and "program_time_zone" not in g:
-        # No autoflush: the caller may hold objects it has not finished building.
-        with db.session.no_autoflush:
+    # No autoflush (loading the row, or refreshing it after a commit): the caller may hold
+    # objects it has not finished building.
+    with db.session.no_autoflush:
+        if "program_settings" not in g and "program_settings_missing" not in g:
             settings = db.session.scalar(
                 select(ProgramSettings).order_by(ProgramSettings.id).limit(1)
             )
-        if settings is not None:
-            g.program_settings = settings
-        else:
-            g.program_time_zone = None
-    settings = g.get("program_settings")
-    name = settings.time_zone if settings is not None else None
+            if settings is not None:
+                g.program_settings = settings
+            else:
+                g.program_settings_missing = True
+        settings = g.get("program_settings")
+        name = settings.time_zone if settings is not None else None
     return name or current_app.config["PROGRAM_TIME_ZONE"]
 
 

@@ -382,3 +382,13 @@ def test_a_moment_is_shown_on_its_toronto_day(app, clock_at, make_pair, day, eve
     page = text_of(client_for(app, pair.mentor).get(pair.url()))
     assert f"Emery Mentee (mentee): confirmed on {day.day} {day:%B %Y}" in page
     assert f"Last changed on {day.day} {day:%B %Y}" in page
+
+
+def test_the_time_zone_read_after_a_commit_flushes_nothing(app, clock_at, make_member):
+    clock_at(WINTER_EVENING)
+    set_time_zone("UTC")  # the commit expires the settings: the next read loads them again
+    member = make_member()
+    member.name = "Changed, not flushed"
+    assert clock.today() == WINTER_DAY + timedelta(days=1)
+    assert member in db.session.dirty
+    db.session.rollback()

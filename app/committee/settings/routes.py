@@ -160,7 +160,10 @@ def settings_time_zone():
         except DomainError as error:
             show_on_form(form, error)
         else:
-            _saved(changed, f"The time zone is saved: the program's days are {time_zone_name()}'s.")
+            _saved(
+                changed,
+                f"The time zone is saved: the program's days are counted in {time_zone_name()}.",
+            )
             return redirect(url_for("committee.settings"))
     return _settings_page(time_zone_form=form, code=422)
 
