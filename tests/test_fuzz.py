@@ -713,6 +713,7 @@ def valid_values(endpoint: str) -> dict[str, str]:
             "support_contact_email": "support@example.org",
         },
         "committee.settings_texts": {"program_description": "Welcome to the program."},
+        "committee.settings_time_zone": {"time_zone": "America/Winnipeg"},
         "mentorships.check_in_add": {
             "check_in-met_on": day(-1),
             "check_in-method": "1",
