@@ -3,8 +3,8 @@
 New column `program_settings.time_zone`: the IANA name of the zone the program's days are
 counted in (empty: the configured PROGRAM_TIME_ZONE).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-03 14:30:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0013"
-down_revision = "0012"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
