@@ -257,9 +257,19 @@ class MentorshipAgreement(db.Model):
     confidentiality_acknowledged: Mapped[bool] = mapped_column(default=False)
     confirmed_by_mentor_at: Mapped[datetime | None]
     confirmed_by_mentee_at: Mapped[datetime | None]
-    # The next planned meeting (optional time of day, local to the pair; see the .ics download).
+    # The next planned meeting: day, time (in the program's time zone), how, and where. Both
+    # get a calendar invitation; `next_meeting_number` counts the meetings planned so far and
+    # names the invitation's UID, `next_meeting_sequence` counts its versions (each update or
+    # cancellation is sent with a higher one, as calendar programs require).
     next_meeting_on: Mapped[date | None]
     next_meeting_time: Mapped[time | None]
+    next_meeting_method_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_methods.id", ondelete="SET NULL")
+    )
+    next_meeting_place: Mapped[str | None] = mapped_column(String(200))
+    next_meeting_link: Mapped[str | None] = mapped_column(String(500))
+    next_meeting_number: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_meeting_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
     updated_at: Mapped[datetime | None]
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -268,6 +278,10 @@ class MentorshipAgreement(db.Model):
     updated_by = relationship("User", foreign_keys=[updated_by_id])
     contact_methods: Mapped[list[ContactMethod]] = relationship(secondary=agreement_contact_methods)
     objectives: Mapped[list[Objective]] = relationship(secondary=agreement_objectives)
+    next_meeting_method: Mapped[ContactMethod | None] = relationship()
+
+    PLACE_LIMIT = 200
+    LINK_LIMIT = 500
 
     @property
     def frequency_label(self) -> str | None:

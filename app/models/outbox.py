@@ -30,6 +30,11 @@ class OutboxEmail(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     template: Mapped[str] = mapped_column(String(80))
+    # Optional: one file sent with the message (e.g. a calendar invitation), its MIME type with
+    # parameters ("text/calendar; method=REQUEST") and its file name.
+    attachment_text: Mapped[str | None] = mapped_column(Text)
+    attachment_type: Mapped[str | None] = mapped_column(String(100))
+    attachment_name: Mapped[str | None] = mapped_column(String(100))
     # Optional: a message with a key is enqueued at most once (e.g. "reminder:42:2026-11-28").
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     status: Mapped[str] = mapped_column(String(10), default=PENDING)
