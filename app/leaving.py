@@ -15,6 +15,7 @@ from app.concurrency import retry_on_conflict
 from app.email import enqueue
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.mentorships import meetings
 from app.models import CheckIn, LoginSession, Mentorship, MentorshipRequest, OutboxEmail, User
 from app.models.mentorship import new_nonce
 from app.profiles.services import LINE_LIMITS, LONG_TEXT_FIELDS
@@ -148,6 +149,7 @@ def _end_active_mentorships(user: User) -> None:
     for mentorship in mentorships:
         mentorship.status = Mentorship.ENDED_EARLY
         mentorship.ended_on = today
+        meetings.cancel_on_closing(mentorship, user)
         partner = mentorship.mentee if mentorship.mentor_id == user.id else mentorship.mentor
         enqueue(
             partner.email,

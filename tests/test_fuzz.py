@@ -720,7 +720,11 @@ def valid_values(endpoint: str) -> dict[str, str]:
             "check_in-minutes": "30",
         },
         "mentorships.goal_add": {"goal-text": "Prepare a portfolio"},
-        "mentorships.next_meeting": {"next_meeting_on": day(7), "next_meeting_time": "14:30"},
+        "mentorships.next_meeting": {
+            "next_meeting_on": day(7),
+            "next_meeting_time": "14:30",
+            "next_meeting_method": "1",
+        },
         "mentorships.closing_end_early": {"note": "Our schedules changed."},
         "mentorships.closing_feedback": {"comment": "Thank you."},
         "profiles.delete": {"password": DEFAULT_PASSWORD},

@@ -9,6 +9,7 @@ pages' context processors (which need a request), and with links built from BASE
 """
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 
@@ -21,10 +22,26 @@ from app.extensions import db
 from app.models import OutboxEmail
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A text file sent with a message: its name, MIME type (parameters included, e.g.
+    "text/calendar; method=REQUEST; charset=UTF-8") and its text, sent as UTF-8."""
+
+    name: str
+    content_type: str
+    text: str
+
+
 def enqueue(
-    recipient: str, template: str, subject: str, dedupe_key: str | None = None, **context
+    recipient: str,
+    template: str,
+    subject: str,
+    dedupe_key: str | None = None,
+    attachment: Attachment | None = None,
+    **context,
 ) -> OutboxEmail | None:
-    """Add a message to the outbox in the current transaction (the caller commits).
+    """Add a message to the outbox in the current transaction (the caller commits), with
+    `attachment` if one is given (kept on the row, attached at delivery).
 
     With `dedupe_key`, a message already enqueued under that key is not enqueued again and
     None is returned, also when another transaction enqueues it at the same moment (the
@@ -43,6 +60,10 @@ def enqueue(
         template=template,
         dedupe_key=dedupe_key,
     )
+    if attachment is not None:
+        message.attachment_name = attachment.name
+        message.attachment_type = attachment.content_type
+        message.attachment_text = attachment.text
     if dedupe_key is None:
         db.session.add(message)
         return message

@@ -361,6 +361,14 @@ def _as_mail(message: OutboxEmail) -> Message:
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
     )
     mail.msgId = message_id(message)
+    if message.attachment_text is not None:
+        # Flask-Mail splits the type at "/" only: its parameters (a calendar invitation's
+        # method, the charset) stay on the part's Content-Type header.
+        mail.attach(
+            message.attachment_name,
+            message.attachment_type or "application/octet-stream",
+            message.attachment_text.encode(),
+        )
     return mail
 
 

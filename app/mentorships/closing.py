@@ -24,6 +24,7 @@ from app.concurrency import retry_on_conflict
 from app.email import absolute_url, enqueue
 from app.errors_domain import DomainError, FieldErrors
 from app.extensions import db
+from app.mentorships import meetings
 from app.mentorships.services import partner_of, role_of
 from app.models import ClosingFeedback, ClosingFeedbackScore, Mentorship, Objective, User
 from app.query_args import record_id
@@ -85,6 +86,7 @@ def _close(mentorship: Mentorship, actor: User, status: str, **values) -> None:
     _update_if_active(
         mentorship, actor, status=status, ended_on=clock.today(), ended_by_id=actor.id, **values
     )
+    meetings.cancel_on_closing(mentorship, actor)
 
 
 def _mail_closed(mentorship: Mentorship, actor: User, template: str, subject: str) -> None:

@@ -19,6 +19,7 @@ from app.forms import (
 )
 from app.mentorships.agreement import AgreementChanges
 from app.mentorships.check_ins import CheckInChanges
+from app.mentorships.meetings import MeetingChanges
 from app.models import CheckIn, Goal, MentorshipAgreement
 
 
@@ -192,12 +193,48 @@ class GoalDoneForm(PortalForm):
 
 
 class NextMeetingForm(PortalForm):
+    """The next meeting; the service checks what is required (every field empty clears it)."""
+
     next_meeting_on = IsoDateField(
         "Date", validators=[Optional()], invalid_message="Enter the date as YYYY-MM-DD."
     )
-    next_meeting_time = TimeOfDayField(
-        "Time (optional)", description="Ontario time.", validators=[Optional()]
+    next_meeting_time = TimeOfDayField("Time", validators=[Optional()])
+    next_meeting_method = VocabularySelectField("How you will meet", validators=[Optional()])
+    next_meeting_place = StringField(
+        "Place (optional)",
+        description="For a meeting in person: the address or the room.",
+        validators=[Optional(), _limit(MentorshipAgreement.PLACE_LIMIT)],
     )
+    next_meeting_link = StringField(
+        "Video link (optional)",
+        description="The address of the video call, starting with https://.",
+        validators=[Optional(), _limit(MentorshipAgreement.LINK_LIMIT)],
+    )
+
+    @classmethod
+    def for_choices(cls, contact_methods, time_zone: str, **kwargs):
+        form = cls(**kwargs)
+        form.next_meeting_method.set_entries(contact_methods)
+        form.next_meeting_time.description = f"Time in {time_zone.replace('_', ' ')}."
+        return form
+
+    def fill(self, agreement) -> None:
+        if agreement is None:
+            return
+        self.next_meeting_on.data = agreement.next_meeting_on
+        self.next_meeting_time.data = agreement.next_meeting_time
+        self.next_meeting_method.data = agreement.next_meeting_method_id
+        self.next_meeting_place.data = agreement.next_meeting_place
+        self.next_meeting_link.data = agreement.next_meeting_link
+
+    def changes(self) -> MeetingChanges:
+        return MeetingChanges(
+            on=self.next_meeting_on.data,
+            at=self.next_meeting_time.data,
+            method_id=self.next_meeting_method.data,
+            place=self.next_meeting_place.data,
+            link=self.next_meeting_link.data,
+        )
 
 
 class PreferenceForm(PortalForm):

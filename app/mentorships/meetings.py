@@ -1,81 +1,313 @@
-"""The pair's next planned meeting, and the calendar file (.ics) that adds it to a calendar."""
+"""The pair's next planned meeting and its calendar invitations.
 
-from datetime import date, datetime, time, timedelta
+Recording a meeting e-mails both of the pair an invitation (.ics, METHOD:REQUEST) through the
+outbox; changing it sends the same meeting again (same UID) with a higher SEQUENCE, and
+clearing it, or the mentorship ending, sends a METHOD:CANCEL. Saving what is already planned
+changes nothing and sends nothing. Each invitation has a dedupe key naming the meeting, its
+version and the recipient, so no version reaches anyone twice. The calendar text itself is
+made in app/calendar_invites.py.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-import icalendar
 from flask import current_app
 
-from app import clock
+from app import calendar_invites, clock
+from app.calendar_invites import CANCEL, PUBLISH, REQUEST, Person
 from app.concurrency import retry_on_conflict
-from app.email import absolute_url
+from app.email import Attachment, absolute_url, enqueue
 from app.errors_domain import FieldErrors
 from app.extensions import db
-from app.mentorships.services import check_writable, partner_of
-from app.models import (
-    Mentorship,
-    MentorshipAgreement,
-    User,
-)
-from app.text import display_name
-
-# The program runs in Ontario: planned meeting times are wall-clock times there.
-PROGRAM_TIMEZONE = ZoneInfo("America/Toronto")
-
+from app.mentorships.services import check_writable, partner_of, too_long
+from app.models import ContactMethod, Mentorship, MentorshipAgreement, User
+from app.program import program_contact_email
+from app.text import NOT_OFFERED, clean_text, display_name
 
 MEETING_LENGTH = timedelta(hours=1)
+PLAN_AHEAD = timedelta(days=366)
+INVITATION_FILE = "mentoring-meeting.ics"
+BAD_LINK = "Enter a web address that starts with https:// or http://."
 
 
-@retry_on_conflict
-def set_next_meeting(
-    mentorship: Mentorship, user: User, on: date | None, at: time | None
-) -> MentorshipAgreement:
-    """Plan the next meeting (or clear it with no date). Not a change of the agreement:
-    nobody's confirmation is cleared."""
-    check_writable(mentorship)
-    if on is None and at is not None:
-        raise FieldErrors({"next_meeting_on": ["Enter the date of the meeting."]})
-    if on is not None and on < clock.today():
-        raise FieldErrors({"next_meeting_on": ["The next meeting can't be in the past."]})
-    if on is not None and on > clock.today() + timedelta(days=366):
-        raise FieldErrors({"next_meeting_on": ["Plan a meeting within the next year."]})
+def program_time_zone() -> ZoneInfo:
+    """The zone in which the program's meeting times are read and sent (one place to ask)."""
+    return ZoneInfo(current_app.config["PROGRAM_TIME_ZONE"])
+
+
+@dataclass
+class MeetingChanges:
+    on: date | None = None
+    at: time | None = None
+    method_id: int | None = None
+    place: str | None = None
+    link: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            self.on is None
+            and self.at is None
+            and self.method_id is None
+            and not (self.place or "").strip()
+            and not (self.link or "").strip()
+        )
+
+
+def _too_long(limit: int) -> list[str]:
+    return [f"Use at most {limit:,} characters."]
+
+
+def _checked_link(raw: str | None, errors: dict) -> str | None:
+    link = (raw or "").strip() or None
+    if link is None:
+        return None
+    parts = urlsplit(link)
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or any(c.isspace() for c in link)
+    ):
+        errors["next_meeting_link"] = [BAD_LINK]
+    elif too_long(link, MentorshipAgreement.LINK_LIMIT):
+        errors["next_meeting_link"] = _too_long(MentorshipAgreement.LINK_LIMIT)
+    return link
+
+
+def _checked_when(on: date | None, at: time | None, errors: dict) -> None:
+    zone = program_time_zone()
+    now = clock.utcnow().replace(tzinfo=UTC).astimezone(zone)
+    if on is None:
+        errors["next_meeting_on"] = ["Enter the date of the meeting."]
+    elif on < now.date():
+        errors["next_meeting_on"] = ["The next meeting can't be in the past."]
+    elif on > now.date() + PLAN_AHEAD:
+        errors["next_meeting_on"] = ["Plan a meeting within the next year."]
+    if at is None:
+        errors["next_meeting_time"] = ["Enter the time of the meeting."]
+    elif "next_meeting_on" not in errors and datetime.combine(on, at, tzinfo=zone) <= now:
+        errors["next_meeting_time"] = [f"That time has passed already (it is {now:%H:%M} now)."]
+
+
+def _checked_meeting(changes: MeetingChanges) -> dict:
+    """The meeting's values once every rule holds; raises FieldErrors with all problems."""
+    errors: dict[str, list[str]] = {}
+    _checked_when(changes.on, changes.at, errors)
+    method = None
+    if changes.method_id is None:
+        errors["next_meeting_method"] = ["Choose how you will meet."]
+    else:
+        method = db.session.get(ContactMethod, changes.method_id)
+        if method is None or not method.active:
+            errors["next_meeting_method"] = [NOT_OFFERED]
+    place = clean_text(changes.place)
+    if too_long(place, MentorshipAgreement.PLACE_LIMIT):
+        errors["next_meeting_place"] = _too_long(MentorshipAgreement.PLACE_LIMIT)
+    link = _checked_link(changes.link, errors)
+    if errors:
+        raise FieldErrors(errors)
+    return {
+        "next_meeting_on": changes.on,
+        "next_meeting_time": changes.at,
+        "next_meeting_method": method,
+        "next_meeting_place": place,
+        "next_meeting_link": link,
+    }
+
+
+def _starts_at(agreement: MentorshipAgreement) -> datetime | date:
+    """When the planned meeting starts: a time in the program's zone, or a whole day (a
+    meeting planned before times were asked for)."""
+    if agreement.next_meeting_time is None:
+        return agreement.next_meeting_on
+    return datetime.combine(
+        agreement.next_meeting_on, agreement.next_meeting_time, tzinfo=program_time_zone()
+    )
+
+
+def is_upcoming(agreement: MentorshipAgreement | None) -> bool:
+    """Whether a meeting is planned and has not started yet (the one invitations are about)."""
+    if agreement is None or agreement.next_meeting_on is None:
+        return False
+    start = _starts_at(agreement)
+    if isinstance(start, datetime):
+        return start > clock.utcnow().replace(tzinfo=UTC)
+    return start >= clock.today()
+
+
+def _locked_agreement(mentorship: Mentorship) -> MentorshipAgreement:
+    """The agreement, created if need be, its row locked until the commit (PostgreSQL): two
+    saves at the same moment take turns, so each version number is given once."""
     agreement = mentorship.agreement
     if agreement is None:
         agreement = MentorshipAgreement(mentorship=mentorship, created_at=clock.utcnow())
         db.session.add(agreement)
-    agreement.next_meeting_on = on
-    agreement.next_meeting_time = at
+        db.session.flush()
+        return agreement
+    return db.session.get(
+        MentorshipAgreement, agreement.id, with_for_update=True, populate_existing=True
+    )
+
+
+@retry_on_conflict
+def set_next_meeting(
+    mentorship: Mentorship, user: User, changes: MeetingChanges
+) -> MentorshipAgreement | None:
+    """Plan the next meeting, change it, or clear it (every field empty). Not a change of
+    the agreement: nobody's confirmation is cleared. Both of the pair are sent the
+    invitation, its update or its cancellation; saving what is planned already sends nothing."""
+    check_writable(mentorship)
+    if changes.is_empty:
+        return clear_next_meeting(mentorship, user)
+    values = _checked_meeting(changes)
+    agreement = _locked_agreement(mentorship)
+    if is_upcoming(agreement):
+        if all(getattr(agreement, name) == value for name, value in values.items()):
+            db.session.rollback()
+            return agreement
+        agreement.next_meeting_sequence += 1
+        updated = True
+    else:
+        agreement.next_meeting_number += 1
+        agreement.next_meeting_sequence = 0
+        updated = False
+    for name, value in values.items():
+        setattr(agreement, name, value)
+    _send(mentorship, agreement, REQUEST, user, updated=updated)
     db.session.commit()
     return agreement
 
 
-def next_meeting_calendar(mentorship: Mentorship, user: User) -> bytes | None:
-    """The next planned meeting as an iCalendar file for `user`'s calendar, or None when no
-    meeting is planned. Names and a link only: never any note."""
-    agreement = mentorship.agreement
-    if agreement is None or agreement.next_meeting_on is None:
+@retry_on_conflict
+def clear_next_meeting(mentorship: Mentorship, user: User) -> MentorshipAgreement | None:
+    """Remove the planned meeting; both are sent the cancellation if it had not started."""
+    check_writable(mentorship)
+    if mentorship.agreement is None:
         return None
+    agreement = _locked_agreement(mentorship)
+    _cancel(mentorship, agreement, user)
+    db.session.commit()
+    return agreement
+
+
+def cancel_on_closing(mentorship: Mentorship, actor: User | None) -> None:
+    """The mentorship ended: its upcoming meeting is cancelled in both calendars (the caller
+    commits, in the transaction that ends the mentorship)."""
+    if mentorship.agreement is not None:
+        _cancel(mentorship, mentorship.agreement, actor)
+
+
+def _cancel(mentorship: Mentorship, agreement: MentorshipAgreement, actor: User | None) -> None:
+    if is_upcoming(agreement):
+        agreement.next_meeting_sequence += 1
+        _send(mentorship, agreement, CANCEL, actor)
+    agreement.next_meeting_on = None
+    agreement.next_meeting_time = None
+    agreement.next_meeting_method = None
+    agreement.next_meeting_place = None
+    agreement.next_meeting_link = None
+
+
+def uid_of(agreement: MentorshipAgreement) -> str:
+    """The meeting's UID: the same for each version of one planned meeting, another for the
+    next meeting the pair plan."""
+    host = current_app.config["BASE_URL"].split("//", 1)[-1].split("/", 1)[0].split(":")[0]
+    return f"meeting-{agreement.mentorship_id}.{agreement.next_meeting_number}@{host}"
+
+
+def _meeting_for(
+    mentorship: Mentorship, agreement: MentorshipAgreement, user: User
+) -> calendar_invites.Meeting:
+    """The planned meeting as `user`'s calendar shows it. Names, how and where, and a link:
+    never any note."""
     partner = partner_of(mentorship, user)
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Ontario Library Association//Mentor Match//EN")
-    calendar.add("version", "2.0")
-    event = icalendar.Event()
-    host = current_app.config["BASE_URL"].split("//", 1)[-1].split("/", 1)[0]
-    event.add("uid", f"mentorship-{mentorship.id}-next-meeting@{host}")
-    event.add("dtstamp", clock.utcnow().replace(tzinfo=ZoneInfo("UTC")))
-    if agreement.next_meeting_time is None:
-        event.add("dtstart", agreement.next_meeting_on)
-        event.add("dtend", agreement.next_meeting_on + timedelta(days=1))
-    else:
-        start = datetime.combine(
-            agreement.next_meeting_on, agreement.next_meeting_time, tzinfo=PROGRAM_TIMEZONE
-        )
-        event.add("dtstart", start)
-        event.add("dtend", start + MEETING_LENGTH)
-    event.add("summary", f"Mentoring meeting with {display_name(partner)}")
+    start = _starts_at(agreement)
+    end = start + (MEETING_LENGTH if isinstance(start, datetime) else timedelta(days=1))
     url = absolute_url("mentorships.show", mentorship_id=mentorship.id)
-    event.add("description", f"Your mentorship in Mentor Match: {url}")
-    event.add("url", url)
-    calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    lines = []
+    if agreement.next_meeting_method is not None:
+        lines.append(f"How: {agreement.next_meeting_method.name}")
+    if agreement.next_meeting_place:
+        lines.append(f"Where: {agreement.next_meeting_place}")
+    if agreement.next_meeting_link:
+        lines.append(f"Link: {agreement.next_meeting_link}")
+    lines.append(f"Your mentorship in Mentor Match: {url}")
+    return calendar_invites.Meeting(
+        uid=uid_of(agreement),
+        sequence=agreement.next_meeting_sequence,
+        starts_at=start,
+        ends_at=end,
+        summary=f"Mentoring meeting with {display_name(partner)}",
+        description="\n".join(lines),
+        location=agreement.next_meeting_place or agreement.next_meeting_link,
+        url=agreement.next_meeting_link or url,
+        organizer=Person("Mentor Match", program_contact_email()),
+        attendees=tuple(
+            Person(display_name(member), member.email)
+            for member in (mentorship.mentor, mentorship.mentee)
+        ),
+        stamp=clock.utcnow().replace(tzinfo=UTC),
+    )
+
+
+def when_text(agreement: MentorshipAgreement) -> str:
+    """The meeting's day and time as people read it, e.g. "Friday 20 March 2026, 14:30
+    (America/Toronto)"."""
+    on = agreement.next_meeting_on
+    day = f"{on:%A} {on.day} {on:%B %Y}"
+    if agreement.next_meeting_time is None:
+        return day
+    return f"{day}, {agreement.next_meeting_time:%H:%M} ({program_time_zone().key})"
+
+
+def _send(
+    mentorship: Mentorship,
+    agreement: MentorshipAgreement,
+    method: str,
+    actor: User | None,
+    updated: bool = False,
+) -> None:
+    """Enqueue this version of the invitation (or its cancellation) to both of the pair."""
+    template = "meeting_cancelled" if method == CANCEL else "meeting_invitation"
+    for member in (mentorship.mentor, mentorship.mentee):
+        partner = partner_of(mentorship, member)
+        if method == CANCEL:
+            subject = f"Cancelled: mentoring meeting with {display_name(partner)}"
+        elif updated:
+            subject = f"Changed: mentoring meeting with {display_name(partner)}"
+        else:
+            subject = f"Invitation: mentoring meeting with {display_name(partner)}"
+        text = calendar_invites.calendar(_meeting_for(mentorship, agreement, member), method)
+        enqueue(
+            member.email,
+            template,
+            subject,
+            dedupe_key=(
+                f"meeting:{mentorship.id}:{agreement.next_meeting_number}:"
+                f"{agreement.next_meeting_sequence}:{member.id}"
+            ),
+            attachment=Attachment(INVITATION_FILE, calendar_invites.content_type(method), text),
+            name=display_name(member),
+            partner_name=display_name(partner),
+            actor_name=display_name(actor) if actor is not None else None,
+            by_self=actor is not None and actor.id == member.id,
+            updated=updated,
+            when=when_text(agreement),
+            method=agreement.next_meeting_method.name if agreement.next_meeting_method else None,
+            place=agreement.next_meeting_place,
+            link=agreement.next_meeting_link,
+            ended=not mentorship.is_active,
+            mentorship_url=absolute_url("mentorships.show", mentorship_id=mentorship.id),
+        )
+
+
+def next_meeting_calendar(mentorship: Mentorship, user: User) -> bytes | None:
+    """The upcoming meeting as an iCalendar file to add to `user`'s calendar (METHOD:PUBLISH,
+    the same UID and SEQUENCE as the invitation, so a calendar keeps one copy), or None when
+    no meeting is planned or it has started."""
+    agreement = mentorship.agreement
+    if not is_upcoming(agreement):
+        return None
+    return calendar_invites.calendar(_meeting_for(mentorship, agreement, user), PUBLISH).encode()

@@ -70,19 +70,24 @@ def _context(mentorship: Mentorship, **forms) -> dict:
         "check_in_form": forms.get("check_in_form")
         or CheckInForm.for_choices(objectives, methods, formdata=None, met_on=clock.today()),
         "goal_form": forms.get("goal_form") or GoalForm.for_choices(objectives, formdata=None),
-        "next_form": forms.get("next_form") or _next_form(mentorship),
+        "next_form": forms.get("next_form") or _next_form(mentorship, formdata=False),
+        "next_meeting_upcoming": meetings.is_upcoming(mentorship.agreement),
+        "next_meeting_when": meetings.when_text(mentorship.agreement)
+        if mentorship.agreement and mentorship.agreement.next_meeting_on
+        else None,
         "preference_form": _preference_form(mentorship),
     }
     return context
 
 
-def _next_form(mentorship: Mentorship) -> NextMeetingForm:
-    agreement = mentorship.agreement
-    return NextMeetingForm(
-        formdata=None,
-        next_meeting_on=agreement.next_meeting_on if agreement else None,
-        next_meeting_time=agreement.next_meeting_time if agreement else None,
+def _next_form(mentorship: Mentorship | None = None, formdata=True) -> NextMeetingForm:
+    kwargs = {} if formdata else {"formdata": None}
+    form = NextMeetingForm.for_choices(
+        services.contact_methods(), meetings.program_time_zone().key, **kwargs
     )
+    if not formdata:
+        form.fill(mentorship.agreement)
+    return form
 
 
 def _preference_form(mentorship: Mentorship) -> PreferenceForm:
@@ -374,30 +379,44 @@ def goal_done(mentorship_id: int, goal_id: int):
 @login_required
 def next_meeting(mentorship_id: int):
     mentorship = mentorship_for_participant(mentorship_id)
-    form = NextMeetingForm()
+    form = _next_form()
     if form.validate_on_submit():
         try:
-            meetings.set_next_meeting(
-                mentorship, current_user, form.next_meeting_on.data, form.next_meeting_time.data
-            )
+            saved = meetings.set_next_meeting(mentorship, current_user, form.changes())
         except FieldErrors as error:
             show_on_form(form, error)
         except DomainError as error:
             return _refuse(error, mentorship)
         else:
-            planned = mentorship.agreement.next_meeting_on
-            message = "Next meeting saved." if planned else "Next meeting cleared."
-            if is_htmx():
-                return render_template(
-                    "mentorships/_progress_swap.html",
-                    **_context(mentorship),
-                    announcement=message,
-                )
-            flash(message, "success")
-            return redirect(_show_url(mentorship, "progress"))
+            planned = saved is not None and saved.next_meeting_on is not None
+            return _next_meeting_saved(
+                mentorship, "Next meeting saved." if planned else "Next meeting cleared."
+            )
     if is_htmx():
         return render_template("mentorships/_progress.html", **_context(mentorship, next_form=form))
     return render_template("mentorships/show.html", **_context(mentorship, next_form=form)), 422
+
+
+@bp.post("/<int:mentorship_id>/next-meeting/cancel")
+@login_required
+def next_meeting_cancel(mentorship_id: int):
+    mentorship = mentorship_for_participant(mentorship_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        meetings.clear_next_meeting(mentorship, current_user)
+    except DomainError as error:
+        return _refuse(error, mentorship)
+    return _next_meeting_saved(mentorship, "Next meeting cancelled.")
+
+
+def _next_meeting_saved(mentorship: Mentorship, message: str):
+    if is_htmx():
+        return render_template(
+            "mentorships/_progress_swap.html", **_context(mentorship), announcement=message
+        )
+    flash(message, "success")
+    return redirect(_show_url(mentorship, "progress"))
 
 
 @bp.get("/<int:mentorship_id>/next-meeting.ics")
