@@ -30,7 +30,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 from html.parser import HTMLParser
 from urllib.parse import quote, urlsplit
 
@@ -259,6 +259,11 @@ def _mentorship(mentor, mentee, started_days_ago: int, status=Mentorship.ACTIVE)
     )
     agreement.objectives = _objectives(2)
     agreement.contact_methods = db.session.scalars(select(ContactMethod)).all()[:1]
+    # A planned meeting, so that its "cancel" form is on the page too.
+    agreement.next_meeting_on = clock.today() + timedelta(days=7)
+    agreement.next_meeting_time = time(14, 30)
+    agreement.next_meeting_method = agreement.contact_methods[0]
+    agreement.next_meeting_number = 1
     db.session.add(agreement)
     db.session.commit()
     return mentorship
@@ -405,7 +410,17 @@ class FieldSpec:
     @property
     def typed(self) -> bool:
         """Text a member types, which a refused form must show again."""
-        return self.kind in {"text", "textarea", "search", "email", "tel", "date", "time", "number"}
+        return self.kind in {
+            "text",
+            "textarea",
+            "search",
+            "email",
+            "tel",
+            "url",
+            "date",
+            "time",
+            "number",
+        }
 
 
 @dataclass
@@ -585,7 +600,7 @@ def state_of_the_database() -> tuple:
 
 
 FIELD_ERROR = re.compile(r'class="error(-summary)?"|aria-invalid="true"')
-TEXT_KINDS = {"text", "textarea", "search", "email", "tel"}
+TEXT_KINDS = {"text", "textarea", "search", "email", "tel", "url"}
 
 
 def fields_shown(page: str) -> dict[str, FieldSpec]:
@@ -870,7 +885,7 @@ SWEEP = {
     "choice": ["a\x00b", "99999999999999999999"],
 }
 SWEEP_KIND = {"date": "date", "number": "number", "time": "time"} | dict.fromkeys(
-    ("text", "textarea", "search", "email", "tel", "password"), "text"
+    ("text", "textarea", "search", "email", "tel", "url", "password"), "text"
 )
 
 
