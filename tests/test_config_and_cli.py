@@ -178,6 +178,19 @@ def test_production_refuses_an_empty_secret_key_given_directly(production_enviro
         create_app("production", SECRET_KEY="")
 
 
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "../etc/passwd", "EST5EDT,M3"])
+def test_an_unknown_program_time_zone_refuses_to_start(monkeypatch, zone):
+    monkeypatch.setenv("PROGRAM_TIME_ZONE", zone)
+    with pytest.raises(RuntimeError, match="PROGRAM_TIME_ZONE"):
+        create_app("testing")
+
+
+def test_the_program_time_zone_is_read_from_the_environment(monkeypatch):
+    assert create_app("testing").config["PROGRAM_TIME_ZONE"] == "America/Toronto"
+    monkeypatch.setenv("PROGRAM_TIME_ZONE", "America/Winnipeg")
+    assert create_app("testing").config["PROGRAM_TIME_ZONE"] == "America/Winnipeg"
+
+
 @pytest.fixture
 def production_app(production_environment):
     production_environment.setenv("SECRET_KEY", "a-real-secret-key-for-this-test-0123456789")

@@ -15,7 +15,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import event, func, select, update
 
-from app.email import absolute_url, delivery, enqueue
+from app.email import Attachment, absolute_url, delivery, enqueue
 from app.email.delivery import (
     FIRST_RETRY,
     LONGEST_RETRY,
@@ -193,6 +193,26 @@ def test_a_dedupe_key_enqueues_once(app, make_member, mail_server, deliver_mail)
     assert len(outbox()) == 2
     assert deliver_mail().sent == 2
     assert recipients(mail_server) == [user.email, user.email]
+
+
+def test_an_attachment_is_kept_on_the_row_and_sent_with_its_type(
+    app, make_member, mail_server, deliver_mail
+):
+    user = make_member()
+    text = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nSUMMARY:Rencontre café\r\nEND:VCALENDAR\r\n"
+    attachment = Attachment("meeting.ics", "text/calendar; method=REQUEST; charset=UTF-8", text)
+    enqueue(user.email, "password_changed", SUBJECT, attachment=attachment, user=user)
+    enqueue_for(user)
+    db.session.commit()
+    assert [m.attachment_name for m in outbox()] == ["meeting.ics", None]
+    assert deliver_mail().sent == 2
+    with_file, without = mail_server.messages
+    [part] = list(with_file.iter_attachments())
+    assert part.get_content_type() == "text/calendar"
+    assert part.get_param("method") == "REQUEST" and part.get_filename() == "meeting.ics"
+    assert part.get_content() == text
+    assert body_text(with_file) and body_html(with_file)  # the message itself is unchanged
+    assert list(without.iter_attachments()) == []
 
 
 def test_losing_a_dedupe_race_keeps_the_callers_transaction(app, make_member):
