@@ -12,7 +12,14 @@ from app import calendar_invites
 from app.extensions import db
 from app.models import ContactMethod, Mentorship, MentorshipAgreement
 from tests.factories import START, vocab
-from tests.support import DEFAULT_PASSWORD, body_text, client_for, outbox, unescaped_html
+from tests.support import (
+    DEFAULT_PASSWORD,
+    body_text,
+    client_for,
+    outbox,
+    statements_for,
+    unescaped_html,
+)
 
 MEETING_DAY = START + timedelta(days=10)  # Thursday 15 January 2026
 HTMX = {"HX-Request": "true"}
@@ -320,3 +327,14 @@ def test_the_calendar_module_refuses_an_unknown_method():
         calendar_invites.calendar(meeting, "REPLY")
     assert calendar_invites.content_type("CANCEL") == "text/calendar; method=CANCEL; charset=UTF-8"
     assert "ORGANIZER" not in calendar_invites.calendar(meeting, "PUBLISH")
+
+
+def test_a_planned_meeting_costs_the_page_one_statement_at_most(app, pair, both):
+    _, mentee = both
+    before = statements_for(app, mentee, pair.url())
+    plan(mentee, pair)
+    after = statements_for(app, mentee, pair.url())
+    assert after - before <= 1, (before, after)  # the way of meeting, by its id
+    download = statements_for(app, mentee, pair.url("/next-meeting.ics"))
+    assert download <= 12, download
+    print(f"statements: page {before} -> {after}, download {download}")
