@@ -18,6 +18,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from http.client import HTTPConnection
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
@@ -26,6 +27,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
+from app import clock
 from app.extensions import db
 from app.models import (
     CheckIn,
@@ -555,3 +557,51 @@ def test_two_accounts_confirming_the_same_new_address_at_once(server, make_membe
     assert (
         db.session.scalar(select(func.count(User.id)).where(User.pending_email.is_not(None))) == 0
     )
+
+
+def test_planning_one_meeting_twelve_times_at_once(server, pair_with_check_in):
+    """Saves of two different times, six of each, at once: each version of the invitation gets
+    its own SEQUENCE, is sent once to each of the pair, and the last version is the one kept."""
+    mentorship, mentee, _, method = pair_with_check_in
+    path, mentorship_id = f"/mentorships/{mentorship.id}", mentorship.id
+    day = (clock.today() + timedelta(days=7)).isoformat()
+    mentee_email, method_id = mentee.email, method.id
+    db.session.remove()
+    browsers = [Browser(server).sign_in(mentee_email) for _ in range(4)]
+    tokens = [browser.csrf_from(path) for browser in browsers]
+    actions = []
+    for number in range(12):
+        form = {
+            "csrf_token": tokens[number % 4],
+            "next_meeting_on": day,
+            "next_meeting_time": ("14:30", "16:00")[number % 2],
+            "next_meeting_method": str(method_id),
+        }
+        actions.append(lambda b=browsers[number % 4], f=form: b.post(f"{path}/next-meeting", f))
+
+    answers, _ = at_the_same_moment(actions)
+
+    no_server_errors(answers)
+    assert {a.status for a in answers} <= {302, 409}
+    db.session.expire_all()
+    agreement = db.session.get(Mentorship, mentorship_id).agreement
+    keys = db.session.scalars(
+        select(OutboxEmail.dedupe_key).where(OutboxEmail.template == "meeting_invitation")
+    ).all()
+    versions = Counter(key.rsplit(":", 1)[0] for key in keys)
+    expected = {
+        f"meeting:{mentorship_id}:1:{sequence}"
+        for sequence in range(agreement.next_meeting_sequence + 1)
+    }
+    assert set(versions) == expected and set(versions.values()) == {2}, versions
+    assert agreement.next_meeting_number == 1
+    # The last version sent is the meeting as saved: no save changed it without sending it.
+    last = db.session.scalars(
+        select(OutboxEmail)
+        .where(OutboxEmail.template == "meeting_invitation")
+        .order_by(OutboxEmail.id.desc())
+        .limit(1)
+    ).one()
+    assert f"SEQUENCE:{agreement.next_meeting_sequence}" in last.attachment_text
+    assert f"T{agreement.next_meeting_time:%H%M}00" in last.attachment_text.split("DTSTART;")[1]
+    print(f"{len(keys) // 2} versions; answers {Counter(a.status for a in answers)}")
