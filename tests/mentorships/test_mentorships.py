@@ -161,6 +161,7 @@ def routes(pair: SignedInPair, check_in_id: int, goal_id: int) -> list[tuple[str
         ("POST", f"{url}/goals", {"goal-text": "Practise interviews"}),
         ("POST", f"{url}/goals/{goal_id}/done", {"done": "1"}),
         ("POST", f"{url}/next-meeting", meeting_data()),
+        ("POST", f"{url}/next-meeting/cancel", {}),
         ("GET", f"{url}/next-meeting.ics", {}),
         ("POST", f"{url}/preferences", {"check_in_emails": "y"}),
     ]
@@ -187,6 +188,7 @@ def _snapshot() -> tuple:
         agreement.confirmed_by_mentor_at,
         agreement.confirmed_by_mentee_at,
         agreement.next_meeting_on,
+        agreement.next_meeting_sequence,
         goal.done_at,
         check_in.minutes,
         check_in.updated_at,
@@ -779,6 +781,7 @@ def test_an_ended_mentorship_is_read_only(app, make_pair, status):
         ("POST", f"{url}/goals", {"goal-text": "More"}),
         ("POST", f"{url}/goals/{goal_id}/done", {"done": "1"}),
         ("POST", f"{url}/next-meeting", meeting_data(next_meeting_on="2026-03-25")),
+        ("POST", f"{url}/next-meeting/cancel", {}),
     ]
     for method, path, data in refused:
         forms = pair.as_mentor if "confirm" in path else pair.as_mentee
