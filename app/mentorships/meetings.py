@@ -137,18 +137,25 @@ def is_upcoming(agreement: MentorshipAgreement | None) -> bool:
     return start >= clock.today()
 
 
-def _locked_agreement(mentorship: Mentorship) -> MentorshipAgreement:
+def _locked_agreement(mentorship: Mentorship, writable: bool = True) -> MentorshipAgreement:
     """The agreement, created if need be, its row locked until the commit (PostgreSQL): two
-    saves at the same moment take turns, so each version number is given once."""
+    saves at the same moment take turns, so each version number is given once. With
+    `writable`, the mentorship is read again once the lock is held and must still be active:
+    the end of a mentorship takes the same lock before it cancels the meeting, so a meeting
+    is never planned in a mentorship that ended meanwhile, nor left uncancelled by its end."""
     agreement = mentorship.agreement
     if agreement is None:
         agreement = MentorshipAgreement(mentorship=mentorship, created_at=clock.utcnow())
         db.session.add(agreement)
         db.session.flush()
-        return agreement
-    return db.session.get(
-        MentorshipAgreement, agreement.id, with_for_update=True, populate_existing=True
-    )
+    else:
+        agreement = db.session.get(
+            MentorshipAgreement, agreement.id, with_for_update=True, populate_existing=True
+        )
+    if writable:
+        db.session.refresh(mentorship, ["status"])
+        check_writable(mentorship)
+    return agreement
 
 
 @retry_on_conflict
@@ -196,7 +203,7 @@ def cancel_on_closing(mentorship: Mentorship, actor: User | None) -> None:
     """The mentorship ended: its upcoming meeting is cancelled in both calendars (the caller
     commits, in the transaction that ends the mentorship)."""
     if mentorship.agreement is not None:
-        _cancel(mentorship, mentorship.agreement, actor)
+        _cancel(mentorship, _locked_agreement(mentorship, writable=False), actor)
 
 
 def _cancel(mentorship: Mentorship, agreement: MentorshipAgreement, actor: User | None) -> None:

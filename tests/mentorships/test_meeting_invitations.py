@@ -338,3 +338,27 @@ def test_a_planned_meeting_costs_the_page_one_statement_at_most(app, pair, both)
     download = statements_for(app, mentee, pair.url("/next-meeting.ics"))
     assert download <= 12, download
     print(f"statements: page {before} -> {after}, download {download}")
+
+
+def test_a_mentorship_ended_meanwhile_gets_no_meeting(app, pair):
+    """The end committed by another request after this one loaded the mentorship: the save
+    reads it again under the agreement's lock and refuses."""
+    from sqlalchemy import update
+
+    from app.errors_domain import DomainError
+    from app.mentorships import meetings
+
+    mentorship = db.session.get(Mentorship, pair.id)
+    assert mentorship.is_active
+    db.session.execute(
+        update(Mentorship)
+        .where(Mentorship.id == pair.id)
+        .values(status=Mentorship.ENDED_EARLY)
+        .execution_options(synchronize_session=False)
+    )  # the object in memory still says active, as one loaded before the end would
+    changes = meetings.MeetingChanges(
+        on=MEETING_DAY, at=datetime(2026, 1, 1, 14, 30).time(), method_id=int(method_id())
+    )
+    with pytest.raises(DomainError):
+        meetings.set_next_meeting(mentorship, pair.mentee, changes)
+    assert outbox() == []
