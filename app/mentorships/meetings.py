@@ -220,7 +220,7 @@ def _cancel(mentorship: Mentorship, agreement: MentorshipAgreement, actor: User 
 def uid_of(agreement: MentorshipAgreement) -> str:
     """The meeting's UID: the same for each version of one planned meeting, another for the
     next meeting the pair plan."""
-    host = current_app.config["BASE_URL"].split("//", 1)[-1].split("/", 1)[0].split(":")[0]
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
     return f"meeting-{agreement.mentorship_id}.{agreement.next_meeting_number}@{host}"
 
 
