@@ -119,9 +119,6 @@ class Config:
     # Shown in the footer until the committee sets them in the program settings.
     PROGRAM_CONTACT_EMAIL = "mentoring@example.org"
     SUPPORT_CONTACT_EMAIL = "webmaster@example.org"
-    # The zone of the program's wall-clock times (planned meetings, their calendar invitations).
-    PROGRAM_TIME_ZONE = "America/Toronto"
-
     # The program's days (today, a request's last day, this month) are counted in this IANA
     # time zone until the committee chooses another in the program settings.
     PROGRAM_TIME_ZONE = "America/Toronto"

@@ -2,7 +2,6 @@
 
 import logging
 import os
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -50,19 +49,6 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     templating.register(app)
     cli.register(app)
     return app
-
-
-def _refuse_unknown_time_zone(app: Flask) -> None:
-    """A zone name the system does not know would fail at the first meeting planned: say so at
-    start-up instead, in every configuration."""
-    name = app.config["PROGRAM_TIME_ZONE"]
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise RuntimeError(
-            f"PROGRAM_TIME_ZONE={name!r} is not a time zone this system knows: use an IANA "
-            "name such as America/Toronto."
-        ) from None
 
 
 def _refuse_unsafe_production(app: Flask) -> None:

@@ -11,7 +11,6 @@ made in app/calendar_invites.py.
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
@@ -30,11 +29,6 @@ MEETING_LENGTH = timedelta(hours=1)
 PLAN_AHEAD = timedelta(days=366)
 INVITATION_FILE = "mentoring-meeting.ics"
 BAD_LINK = "Enter a web address that starts with https:// or http://."
-
-
-def program_time_zone() -> ZoneInfo:
-    """The zone in which the program's meeting times are read and sent (one place to ask)."""
-    return ZoneInfo(current_app.config["PROGRAM_TIME_ZONE"])
 
 
 @dataclass
@@ -77,7 +71,7 @@ def _checked_link(raw: str | None, errors: dict) -> str | None:
 
 
 def _checked_when(on: date | None, at: time | None, errors: dict) -> None:
-    zone = program_time_zone()
+    zone = clock.program_zone()
     now = clock.utcnow().replace(tzinfo=UTC).astimezone(zone)
     if on is None:
         errors["next_meeting_on"] = ["Enter the date of the meeting."]
@@ -123,7 +117,7 @@ def _starts_at(agreement: MentorshipAgreement) -> datetime | date:
     if agreement.next_meeting_time is None:
         return agreement.next_meeting_on
     return datetime.combine(
-        agreement.next_meeting_on, agreement.next_meeting_time, tzinfo=program_time_zone()
+        agreement.next_meeting_on, agreement.next_meeting_time, tzinfo=clock.program_zone()
     )
 
 
@@ -266,7 +260,7 @@ def when_text(agreement: MentorshipAgreement) -> str:
     day = f"{on:%A} {on.day} {on:%B %Y}"
     if agreement.next_meeting_time is None:
         return day
-    return f"{day}, {agreement.next_meeting_time:%H:%M} ({program_time_zone().key})"
+    return f"{day}, {agreement.next_meeting_time:%H:%M} ({clock.program_zone().key})"
 
 
 def _send(

@@ -83,7 +83,7 @@ def _context(mentorship: Mentorship, **forms) -> dict:
 def _next_form(mentorship: Mentorship | None = None, formdata=True) -> NextMeetingForm:
     kwargs = {} if formdata else {"formdata": None}
     form = NextMeetingForm.for_choices(
-        services.contact_methods(), meetings.program_time_zone().key, **kwargs
+        services.contact_methods(), clock.program_zone().key, **kwargs
     )
     if not formdata:
         form.fill(mentorship.agreement)
