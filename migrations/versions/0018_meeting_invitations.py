@@ -7,8 +7,8 @@ New columns on `mentorship_agreements` (`next_meeting_method_id`, `next_meeting_
 invitation) and on `outbox_emails` (`attachment_text`, `attachment_type`, `attachment_name`: a
 file sent with the message, such as the invitation).
 
-Revision ID: 0015
-Revises: 0012
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-03 14:30:00
 
 """
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0015"
-down_revision = "0012"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
