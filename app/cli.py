@@ -18,6 +18,7 @@ from app.job_lock import exclusive
 from app.mentorships.reminders import run_mentorship_reminders
 from app.models import LoginSession, User
 from app.models.accounts import normalise_email
+from app.profiles.availability import bring_back_returning
 from app.requests.jobs import run_request_jobs
 
 
@@ -176,6 +177,8 @@ def _run_daily_jobs() -> None:
     click.echo(
         f"Mentorship requests expired: {report.expired}. Mentors reminded: {report.reminded}."
     )
+    back = bring_back_returning(clock.today())
+    click.echo(f"Mentors back from being away: {back}.")
     sent = run_mentorship_reminders(clock.utcnow())
     click.echo(
         f"Mentorships reminded to check in: {sent.check_in_reminders}. "

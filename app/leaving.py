@@ -92,6 +92,7 @@ def delete_account(user: User, password: str) -> None:
         profile.languages = []
         profile.contact_methods = []
         profile.accepting_requests = False
+        profile.end_away()  # the note is their words; the return day would bring them back
         profile.updated_at = clock.utcnow()
     db.session.commit()
 

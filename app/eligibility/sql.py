@@ -81,6 +81,15 @@ def listed_mentor_conditions(today: date, agreement_version: str) -> list[Column
     ]
 
 
+def taking_requests(today: date) -> list[ColumnElement]:
+    """`Profile.takes_requests_on(today)`: accepting requests and not away on `today` (their
+    return day has come, or they never left). Conditions on `Profile` alone."""
+    return [
+        Profile.accepting_requests.is_(True),
+        or_(Profile.away_until.is_(None), Profile.away_until <= today),
+    ]
+
+
 def eligible_mentee_conditions(today: date, agreement_version: str) -> list[ColumnElement]:
     """`mentee_reasons(user, today, agreement_current) == []`, `agreement_current` meaning a
     RoleAgreement for the mentee role at `agreement_version` (`app.agreements`)."""

@@ -37,7 +37,12 @@ from sqlalchemy.orm import contains_eager
 from app import matching
 from app.agreements import AGREEMENT_VERSIONS
 from app.eligibility import Reason, mentee_reasons
-from app.eligibility.sql import active_mentorships_as_mentor, agreed, listed_mentor_conditions
+from app.eligibility.sql import (
+    active_mentorships_as_mentor,
+    agreed,
+    listed_mentor_conditions,
+    taking_requests,
+)
 from app.extensions import db
 from app.models import (
     ContactMethod,
@@ -369,11 +374,11 @@ def _your_mentor(viewer_id: int) -> ColumnElement:
 
 
 def listed_conditions(viewer_id: int, today: date) -> list[ColumnElement]:
-    """Mentors the directory lists to `viewer_id`: eligible to mentor, accepting requests,
-    with a free spot, not the viewer."""
+    """Mentors the directory lists to `viewer_id`: eligible to mentor, accepting requests and
+    not away, with a free spot, not the viewer."""
     return [
         *listed_mentor_conditions(today, AGREEMENT_VERSIONS[MENTOR]),
-        Profile.accepting_requests.is_(True),
+        *taking_requests(today),
         Profile.mentor_capacity > active_mentorships_as_mentor(Profile.user_id),
         Profile.user_id != viewer_id,
     ]
@@ -502,6 +507,8 @@ class MentorCard:
     contact_methods: list[matching.Term] = field(default_factory=list)
     languages: list[matching.Term] = field(default_factory=list)
     bio: str | None = None
+    away_until: date | None = None  # shown (with the note) to their mentee or requester
+    away_note: str | None = None
 
     @property
     def top_reasons(self) -> tuple[str, ...]:
@@ -587,6 +594,8 @@ def _card(row, vocab: Vocabularies) -> MentorCard:
         request_sent=bool(row.request_sent),
         your_mentor=bool(row.your_mentor),
         bio=getattr(row, "bio", None),
+        away_until=getattr(row, "away_until", None),
+        away_note=getattr(row, "away_note", None) if getattr(row, "away_until", None) else None,
     )
 
 
@@ -630,6 +639,8 @@ def mentor_for_viewer(
             score_column(mentee, vocab.face_to_face_id()).label("score"),
             conflict_column(mentee).label("conflict"),
             Profile.bio,
+            case((Profile.away_until > today, Profile.away_until), else_=None).label("away_until"),
+            Profile.away_note,
         )
         .select_from(Profile)
         .join(User, User.id == Profile.user_id)

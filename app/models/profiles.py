@@ -6,7 +6,7 @@ and so that the committee can add entries without a deploy.
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app import clock
@@ -110,6 +110,12 @@ class Profile(db.Model):
     mentee_goals: Mapped[str | None] = mapped_column(Text)
     mentor_capacity: Mapped[int] = mapped_column(default=1)
     accepting_requests: Mapped[bool] = mapped_column(default=True)
+    # A mentor's pause: away (no new requests, out of the directory) before this day, back on
+    # it; the note is shown to mentees on their profile; `away_keeps_requests` says whether
+    # the requests waiting when they left stay open for their return (else declined kindly).
+    away_until: Mapped[date | None] = mapped_column(index=True)
+    away_note: Mapped[str | None] = mapped_column(Text)
+    away_keeps_requests: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=clock.utcnow, onupdate=clock.utcnow)
 
@@ -134,6 +140,26 @@ class Profile(db.Model):
     @property
     def may_mentor(self) -> bool:
         return (self.years_experience or 0) >= MENTOR_MIN_YEARS
+
+    def away_on(self, day: date) -> bool:
+        """Paused on `day`: the return date is still to come."""
+        return self.away_until is not None and day < self.away_until
+
+    def takes_requests_on(self, day: date) -> bool:
+        """Open to new requests on `day`: accepting them and not away.
+
+        Its SQL twin is `app.eligibility.sql.taking_requests`."""
+        return bool(self.accepting_requests) and not self.away_on(day)
+
+    def start_away(self, until: date, note: str | None, keep_requests: bool) -> None:
+        self.away_until = until
+        self.away_note = note or None
+        self.away_keeps_requests = keep_requests
+
+    def end_away(self) -> None:
+        self.away_until = None
+        self.away_note = None
+        self.away_keeps_requests = False
 
     def membership_active_on(self, day: date) -> bool:
         return (

@@ -19,6 +19,7 @@ from wtforms.validators import (
 )
 
 from app.auth.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
+from app.availability import AWAY_NOTE_MAX, RETURN_DAY_EXAMPLE, note_problem
 from app.forms import (
     CheckboxGroupField,
     ChoiceRadioField,
@@ -227,3 +228,48 @@ class DeleteAccountForm(PortalForm):
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField("Delete my account")
+
+
+KEEP, DECLINE_THEM = "keep", "decline"
+
+
+def away_until_field(label: str = "Away until") -> IsoDateField:
+    """The return day of a pause (this page and the decision page of a request e-mail)."""
+    return IsoDateField(
+        label,
+        invalid_message=f"Enter the day you will be back as year-month-day. {RETURN_DAY_EXAMPLE}",
+        description=f"The day you are back: you are listed again that morning. "
+        f"{RETURN_DAY_EXAMPLE}",
+    )
+
+
+class AvailabilityForm(PortalForm):
+    """Pause: the return day, a note for mentees, what happens to the waiting requests."""
+
+    away_until = away_until_field()
+    away_note = TextAreaField(
+        "Note for mentees (optional)",
+        filters=[clean_text_filter],
+        description=f'Shown on your profile while you are away, e.g. "On leave; back in '
+        f'the spring.". At most {AWAY_NOTE_MAX:,} characters.',
+        render_kw={"rows": 3},
+    )
+    pending = ChoiceRadioField(
+        "Requests waiting for your answer",
+        choices=[
+            SelectChoice(DECLINE_THEM, "Decline them kindly now, so the mentees can ask others"),
+            SelectChoice(KEEP, "Keep them open until I'm back"),
+        ],
+        default=DECLINE_THEM,
+        validators=[InputRequired(message="Choose what happens to your waiting requests.")],
+    )
+    submit = SubmitField("Pause until that day")
+
+    def validate_away_note(self, field):
+        problem = note_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+class BackForm(PortalForm):
+    submit = SubmitField("I'm back now")

@@ -19,8 +19,15 @@ from app import agreements, clock, leaving
 from app.errors_domain import DomainError, FieldErrors, show_on_form
 from app.htmx import is_htmx
 from app.models.profiles import MENTOR_MIN_YEARS
-from app.profiles import checklist, privacy, roles, services
-from app.profiles.forms import AgreementForm, DeleteAccountForm, ProfileForm
+from app.profiles import availability, checklist, privacy, roles, services
+from app.profiles.forms import (
+    KEEP,
+    AgreementForm,
+    AvailabilityForm,
+    BackForm,
+    DeleteAccountForm,
+    ProfileForm,
+)
 
 bp = Blueprint("profiles", __name__)
 
@@ -43,6 +50,7 @@ def show():
             for role in agreements.AGREEMENT_ROLES
         },
         show_contact=privacy.can_see_contact_details(current_user, current_user),
+        today=clock.today(),
     )
 
 
@@ -104,6 +112,54 @@ def agreement():
         state=agreements.agreement_state(current_user, role),
         may_confirm=agreements.may_confirm_agreement(current_user, role),
     ), (422 if form.is_submitted() else 200)
+
+
+def _availability_page(form: AvailabilityForm, status: int = 200):
+    profile = current_user.profile
+    if profile is None or not profile.is_mentor:
+        abort(404)
+    return render_template(
+        "profiles/availability.html",
+        form=form,
+        back_form=BackForm(formdata=None),
+        profile=profile,
+        away=profile.away_on(clock.today()),
+        waiting=len(availability.pending_received_by(current_user)),
+    ), status
+
+
+@bp.get("/profile/availability")
+@login_required
+def availability_page():
+    return _availability_page(AvailabilityForm())
+
+
+@bp.post("/profile/availability")
+@login_required
+def set_availability():
+    form = AvailabilityForm()
+    if form.validate():
+        try:
+            outcome = availability.go_away(
+                current_user, form.away_until.data, form.away_note.data, form.pending.data == KEEP
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            flash(availability.away_message(outcome), "success")
+            return redirect(url_for("profiles.availability_page"), code=303)
+    return _availability_page(form, 422)
+
+
+@bp.post("/profile/availability/back")
+@login_required
+def come_back():
+    if BackForm().validate():
+        if availability.come_back(current_user):
+            flash("Welcome back: you are in the mentor directory again.", "success")
+        else:
+            flash("You were not away: nothing changed.", "info")
+    return redirect(url_for("profiles.availability_page"), code=303)
 
 
 @bp.get("/profile/export")

@@ -3,6 +3,8 @@ caller's transaction (the caller commits); a dedupe key per request and event me
 is never enqueued twice.
 """
 
+from datetime import date
+
 from app.email import absolute_url, enqueue
 from app.models import (
     Mentorship,
@@ -172,8 +174,14 @@ def _mail_about(request: MentorshipRequest, to_mentor: bool, event: str, subject
     )
 
 
-def mail_declined(request: MentorshipRequest, note: str | None, paused: bool = False) -> None:
-    """Tell the mentee kindly, with other mentors who fit them."""
+def mail_declined(
+    request: MentorshipRequest,
+    note: str | None,
+    paused: bool = False,
+    away_until: date | None = None,
+) -> None:
+    """Tell the mentee kindly, with other mentors who fit them (`paused`: the mentor takes no
+    new mentees for now; `away_until`: they are away until that day)."""
     _mail_about(
         request,
         False,
@@ -181,8 +189,51 @@ def mail_declined(request: MentorshipRequest, note: str | None, paused: bool = F
         f"An answer from {display_name(request.mentor)}",
         note=note,
         paused=paused,
+        away_on=format_day(away_until) if away_until is not None else None,
         suggestions=suggested_mentors(request.mentee, exclude=[request.mentor_id]),
         directory_url=directory_url(),
+    )
+
+
+def mail_held(request: MentorshipRequest, until: date) -> None:
+    """Tell the mentee their request stays open while the mentor is away, until when, and
+    that they may withdraw it and ask someone else meanwhile (once per request and return day:
+    a mentor who goes away again tells them again)."""
+    mentor = request.mentor
+    enqueue(
+        request.mentee.email,
+        "request_held",
+        f"{display_name(mentor)} is away until {format_day(until)}",
+        dedupe_key=f"request-held:{request.id}:{until.isoformat()}",
+        request=request,
+        mentor_name=display_name(mentor),
+        mentee_name=display_name(request.mentee),
+        back_on=format_day(until),
+        expires_on=format_day(request.expires_at),
+        requests_url=absolute_url("requests.index"),
+        directory_url=directory_url(),
+    )
+
+
+def mail_welcome_back(mentor: User, until: date, waiting: list[MentorshipRequest]) -> None:
+    """Welcome a mentor back on their return day, once per return day, with a fresh decision
+    link for each request that waited for them (the e-mailed ones may have expired)."""
+    enqueue(
+        mentor.email,
+        "availability_welcome_back",
+        "Welcome back to the OLA Mentoring Program",
+        dedupe_key=f"welcome-back:{mentor.id}:{until.isoformat()}",
+        mentor_name=display_name(mentor),
+        waiting=[
+            {
+                "mentee_name": display_name(request.mentee),
+                "expires_on": format_day(request.expires_at),
+                "url": decision_links(request)["accept"],
+            }
+            for request in waiting
+        ],
+        availability_url=absolute_url("profiles.availability"),
+        requests_url=absolute_url("requests.index"),
     )
 
 

@@ -24,7 +24,7 @@ from app.models import (
     User,
 )
 from app.program import get_settings, requests_blocked_reason
-from app.text import NOT_OFFERED, clean_text, display_name
+from app.text import NOT_OFFERED, clean_text, display_name, format_day
 
 MESSAGE_MIN = 50
 
@@ -82,9 +82,9 @@ def check_may_request(mentee: User, mentor: User) -> None:
     """Raise the first rule that stops `mentee` asking `mentor` now (nothing: they may).
 
     The rules, in the order a member meets them: the program is open; not oneself; the mentee
-    is eligible (NotEligible, with the reasons); the mentor is eligible, accepting requests and
-    has a spot left; the mentee is below the active-mentorship and pending-request limits; no
-    request between the two is waiting already.
+    is eligible (NotEligible, with the reasons); the mentor is eligible, not away, accepting
+    requests and has a spot left; the mentee is below the active-mentorship and
+    pending-request limits; no request between the two is waiting already.
     """
     settings = get_settings()  # its limits are used below
     blocked = requests_blocked_reason(clock.today())
@@ -98,6 +98,11 @@ def check_may_request(mentee: User, mentor: User) -> None:
     name = display_name(mentor)
     if not mentor_is_eligible(mentor):
         raise DomainError(f"{name} can't take mentees at the moment. Please choose another mentor.")
+    if mentor.profile.away_on(clock.today()):
+        raise DomainError(
+            f"{name} is away until {format_day(mentor.profile.away_until)} and takes no new "
+            "requests until then. Please choose another mentor, or ask them after they are back."
+        )
     if not mentor.profile.accepting_requests:
         raise DomainError(
             f"{name} is not accepting new requests for now. Please choose another mentor."

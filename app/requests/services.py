@@ -15,13 +15,15 @@ operation that changes a request runs again when it loses a race to the database
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
+from app.availability import return_day_problem
 from app.clock import add_months
+from app.committee.audit import trail
 from app.concurrency import retry_on_conflict
 from app.eligibility.members import (
     active_mentorships_as_mentee,
@@ -42,6 +44,7 @@ from app.requests.mail import (
     mail_committee_match,
     mail_committee_request,
     mail_declined,
+    mail_held,
     mail_new_request,
     mail_superseded,
     mail_withdrawn,
@@ -400,6 +403,7 @@ def decline_request(
     expected_nonce: str | None = None,
     stop_accepting: bool = False,
     decline_others: bool = False,
+    away_until: date | None = None,
 ) -> MentorshipRequest:
     """The mentor declines, with an optional note (at most NOTE_MAX characters). The mentee
     reads it in a kind e-mail with up to SUGGESTIONS other mentors who fit them (listed in
@@ -407,10 +411,16 @@ def decline_request(
 
     With `stop_accepting` the mentor takes no new requests from now on; with `decline_others`
     their other pending requests are declined too (each mentee told kindly, with
-    suggestions, without this note), all in the same transaction."""
+    suggestions, without this note), all in the same transaction. With `away_until` (a day
+    `app.availability.return_day_problem` accepts) the mentor is away until then, and their
+    other pending requests are declined (`decline_others`) or kept open for their return."""
     if actor.id != request.mentor_id:
         raise DomainError("Only the mentor a request was sent to can decline it.")
     text_note = clean_note(note)
+    if away_until is not None:
+        problem = return_day_problem(away_until, clock.today())
+        if problem:
+            raise DomainError(problem, field="away_until")
     _refuse_if_answered(request, actor)
     # Decisions on one mentor's requests take the mentor's profile first, as accepting does:
     # declining the others or closing the list touches rows a concurrent decision holds, and
@@ -419,10 +429,70 @@ def decline_request(
     now = _leave_pending(
         request, MentorshipRequest.DECLINED, actor, expected_nonce, decline_note=text_note
     )
-    mail_declined(request, text_note)
-    _apply_mentor_choices(request, stop_accepting, decline_others, now)
+    mail_declined(request, text_note, away_until=away_until)
+    if away_until is not None:
+        pause_mentor(request.mentor, away_until, None, not decline_others, now)
+        record_away(request.mentor, away_until, not decline_others, source="decline")
+    else:
+        _apply_mentor_choices(request, stop_accepting, decline_others, now)
     db.session.commit()
     return request
+
+
+# Requests kept open for a mentor's return can still be answered this long after it.
+AWAY_ANSWER_DAYS = 7
+
+
+def pending_received_by(mentor: User) -> list[MentorshipRequest]:
+    """The mentor's pending requests, oldest first."""
+    return list(
+        db.session.scalars(
+            select(MentorshipRequest)
+            .where(
+                MentorshipRequest.mentor_id == mentor.id,
+                MentorshipRequest.status == MentorshipRequest.PENDING,
+            )
+            .order_by(MentorshipRequest.created_at, MentorshipRequest.id)
+        ).all()
+    )
+
+
+def pause_mentor(
+    mentor: User, until: date, note: str | None, keep_requests: bool, now: datetime
+) -> tuple[int, int]:
+    """The mentor is away until `until` (the caller locked their profile and commits): out of
+    the directory and taking no requests until that day. Each of their pending requests is
+    kept open until AWAY_ANSWER_DAYS after the return (`keep_requests`; the mentee is told
+    and may withdraw) or declined kindly, the mentee told with suggestions. Each request
+    changes by a conditional UPDATE, so a request answered meanwhile is left alone.
+
+    Returns (declined, kept open)."""
+    mentor.profile.start_away(until, note, keep_requests)
+    declined = kept = 0
+    answer_by = datetime.combine(until, time()) + timedelta(days=AWAY_ANSWER_DAYS)
+    for waiting in pending_received_by(mentor):
+        if keep_requests:
+            if update_if_pending(waiting, expires_at=max(waiting.expires_at, answer_by)):
+                db.session.refresh(waiting)
+                mail_held(waiting, until)
+                kept += 1
+        elif close_if_pending(waiting, MentorshipRequest.DECLINED, now):
+            db.session.refresh(waiting)
+            mail_declined(waiting, None, paused=True, away_until=until)
+            declined += 1
+    return declined, kept
+
+
+def record_away(mentor: User, until: date, keep_requests: bool, **detail) -> None:
+    """The audit event of a mentor's pause (the caller commits)."""
+    trail.record(
+        mentor,
+        trail.MENTOR_AWAY,
+        mentor,
+        until=until,
+        pending=("kept open" if keep_requests else "declined"),
+        **detail,
+    )
 
 
 def other_pending_received(request: MentorshipRequest) -> list[MentorshipRequest]:

@@ -39,6 +39,9 @@ MATCHING_CHANGED = "matching.changed"
 MATCHING_PUBLISHED = "matching.published"
 MATCHING_DISCARDED = "matching.discarded"
 MATCHING_CARRIED = "matching.carried"
+# A mentor's own pauses: the committee sees who stepped away and when they came back.
+MENTOR_AWAY = "availability.away"
+MENTOR_BACK = "availability.back"
 
 ACTIONS = {
     MEMBERSHIP_VERIFIED: "Membership verified",
@@ -65,6 +68,8 @@ ACTIONS = {
     MATCHING_PUBLISHED: "Matching draft published",
     MATCHING_DISCARDED: "Matching draft discarded",
     MATCHING_CARRIED: "Unmatched mentees carried to the next intake",
+    MENTOR_AWAY: "Mentor away until a date",
+    MENTOR_BACK: "Mentor back from being away",
 }
 
 # Target types, by model class name.
@@ -107,7 +112,8 @@ def target_of(target: Any) -> tuple[str | None, int | None]:
 def record(actor, action: str, target: Any = None, **detail: Any) -> AuditEvent:
     """Add an audit event to the current transaction (the caller commits).
 
-    `actor` is the committee member acting (a User, or None for the system), `action` one of
+    `actor` is the committee member acting (a User, or None for the system; a mentor for
+    their own pause), `action` one of
     the codes above, `target` what it is about (see `target_of`), and `detail` a few plain,
     non-confidential values.
     """

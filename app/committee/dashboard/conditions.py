@@ -6,8 +6,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.agreements import AGREEMENT_VERSIONS
-from app.eligibility.sql import listed_mentor_conditions
-from app.models import CheckIn, Mentorship, Profile
+from app.eligibility.sql import listed_mentor_conditions, taking_requests
+from app.models import CheckIn, Mentorship
 from app.models.profiles import MENTOR
 
 
@@ -23,8 +23,8 @@ def last_check_in_or_start():
 
 def eligible_mentor_conditions(today: date) -> list:
     """SQL conditions (User joined with Profile): a mentor listed in the directory who accepts
-    requests."""
+    requests (and is not away)."""
     return [
         *listed_mentor_conditions(today, AGREEMENT_VERSIONS[MENTOR]),
-        Profile.accepting_requests.is_(True),
+        *taking_requests(today),
     ]

@@ -23,6 +23,7 @@ from app.eligibility.sql import (
     listed_mentor_conditions,
     pending_requests_as_mentee,
     pending_requests_as_mentor,
+    taking_requests,
 )
 from app.extensions import db
 from app.matching import Member
@@ -58,10 +59,10 @@ def mentee_waiting_conditions(today: date) -> list[ColumnElement]:
 
 
 def mentor_open_conditions(today: date) -> list[ColumnElement]:
-    """An eligible mentor accepting requests, with an open spot."""
+    """An eligible mentor accepting requests and not away, with an open spot."""
     return [
         *listed_mentor_conditions(today, AGREEMENT_VERSIONS[MENTOR]),
-        Profile.accepting_requests.is_(True),
+        *taking_requests(today),
         open_spots_column() > 0,
     ]
 
