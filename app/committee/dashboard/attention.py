@@ -1,6 +1,7 @@
 """The dashboard's attention lists: waiting requests, quiet mentorships, mentees waiting for a
-match, mentors with free spots. Each is one statement (its rows and, by a window function, how
-many qualify in all), on the dashboard (its first rows) and on its own page (a page at a time).
+match, mentors silent for two weeks, mentors with free spots. Each is one statement (its rows
+and, by a window function, how many qualify in all), on the dashboard (its first rows) and
+on its own page (a page at a time).
 
 Confidentiality: what a pair writes to each other stays with the pair, so the lists show names,
 states and dates, never a note or a message.
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.agreements import AGREEMENT_VERSIONS
@@ -23,6 +24,7 @@ from app.models.profiles import MENTEE
 # Attention thresholds (days).
 PENDING_ATTENTION_DAYS = 7
 QUIET_MENTORSHIP_DAYS = 45
+SILENT_MENTOR_DAYS = 14
 DASHBOARD_ROWS = 10  # rows of each attention list on the dashboard
 PAGE_ROWS = 50  # rows per page of an attention list's own page
 
@@ -182,6 +184,42 @@ def mentors_with_spots(today: date, now: datetime, limit: int, offset: int = 0) 
     )
 
 
+def silent_mentors(today: date, now: datetime, limit: int, offset: int = 0) -> AttentionList:
+    """Mentors with a request unanswered for more than SILENT_MENTOR_DAYS days, the longest
+    silent first. A mentor who is away is left out: they told us when they are back."""
+    R = MentorshipRequest
+    waiting = (
+        select(
+            R.mentor_id,
+            func.min(R.created_at).label("oldest"),
+            func.count(R.id).label("pending"),
+        )
+        .where(R.status == R.PENDING)
+        .group_by(R.mentor_id)
+        .subquery()
+    )
+    return _listed(
+        db.session.execute(
+            select(
+                User.id,
+                User.name,
+                waiting.c.oldest,
+                waiting.c.pending,
+                func.count().over().label("total"),
+            )
+            .join(waiting, waiting.c.mentor_id == User.id)
+            .outerjoin(Profile, Profile.user_id == User.id)
+            .where(
+                waiting.c.oldest < now - timedelta(days=SILENT_MENTOR_DAYS),
+                or_(Profile.away_until.is_(None), Profile.away_until <= today),
+            )
+            .order_by(waiting.c.oldest, User.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+
+
 @dataclass(frozen=True)
 class AttentionKind:
     """One attention list: its query (`today, now, limit, offset` -> AttentionList), the
@@ -226,6 +264,14 @@ ATTENTION_KINDS = {
             "None: no eligible mentee is waiting for a match.",
         ),
         AttentionKind(
+            "silent-mentors",
+            silent_mentors,
+            f"Mentors silent for {SILENT_MENTOR_DAYS} days",
+            f"Mentors who have left a request unanswered for more than {SILENT_MENTOR_DAYS} "
+            "days (not counting mentors who are away), the longest silent first",
+            f"None: every mentor answered within {SILENT_MENTOR_DAYS} days, or is away.",
+        ),
+        AttentionKind(
             "mentors-with-spots",
             mentors_with_spots,
             "Mentors with free spots",
@@ -241,6 +287,7 @@ class Attention:
     waiting_requests: AttentionList
     quiet_mentorships: AttentionList
     waiting_mentees: AttentionList
+    silent_mentors: AttentionList
     mentors_with_spots: AttentionList
 
     @property
@@ -255,7 +302,7 @@ class Attention:
 
 
 def attention(today: date, now: datetime, limit: int | None = None) -> Attention:
-    """The first `limit` (DASHBOARD_ROWS) rows of the four attention lists (four statements)."""
+    """The first `limit` (DASHBOARD_ROWS) rows of the five attention lists (five statements)."""
     limit = DASHBOARD_ROWS if limit is None else limit
     return Attention(
         **{kind.field: kind.load(today, now, limit, 0) for kind in ATTENTION_KINDS.values()}
