@@ -43,10 +43,11 @@ def mail_new_request(request: MentorshipRequest, dedupe_key: str) -> OutboxEmail
 
 
 def decision_links(request: MentorshipRequest) -> dict[str, str]:
-    """The links of the mentor's e-mail: one page (/respond/<token>) that shows the request
-    and offers both answers; "decline" opens it at the decline part."""
+    """The links of the mentor's e-mail: both open the one page (/respond/<token>) that shows
+    the request and asks for the answer, with that answer chosen already (nothing changes
+    until the mentor sends it from the page)."""
     url = absolute_url("respond.show", token=make_link_token(request))
-    return {"accept": url, "decline": url + "#decline"}
+    return {"accept": url + "?choice=accept", "decline": url + "?choice=decline"}
 
 
 def mentorship_url(mentorship: Mentorship) -> str:
@@ -228,7 +229,7 @@ def mail_welcome_back(mentor: User, until: date, waiting: list[MentorshipRequest
             {
                 "mentee_name": display_name(request.mentee),
                 "expires_on": format_day(request.expires_at),
-                "url": decision_links(request)["accept"],
+                "url": absolute_url("respond.show", token=make_link_token(request)),
             }
             for request in waiting
         ],

@@ -1,14 +1,29 @@
-"""The decision form of /respond/<token>: the CSRF token, an optional note, two choices about the
-mentor's other requests, and one of two buttons."""
+"""The decision form of /respond/<token>: the CSRF token, the answer (Accept or Decline, chosen
+already when the e-mail's button opened the page), an optional note, and "I'm not taking new
+mentees for now" (full, or away until a day) with what happens to the other requests."""
 
 from wtforms import BooleanField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from app.forms import PortalForm, clean_text_filter
+from app import clock
+from app.availability import return_day_problem
+from app.forms import ChoiceRadioField, PortalForm, clean_text_filter
+from app.profiles.forms import away_until_field
 from app.requests.rules import NOTE_MAX
+
+ACCEPT, DECLINE = "accept", "decline"
+TAKING, FULL, AWAY = "taking", "full", "away"
 
 
 class RespondForm(PortalForm):
+    choice = ChoiceRadioField(
+        "Your answer",
+        choices=[
+            SelectChoice(ACCEPT, "Accept: start the mentorship today"),
+            SelectChoice(DECLINE, "Decline"),
+        ],
+    )
     note = TextAreaField(
         "Note to the mentee (optional)",
         filters=[clean_text_filter],
@@ -16,10 +31,23 @@ class RespondForm(PortalForm):
         f"At most {NOTE_MAX:,} characters.",
         render_kw={"rows": 4},
     )
-    stop_accepting = BooleanField("I'm not taking new mentees for now")
+    pause = ChoiceRadioField(
+        "New requests",
+        choices=[
+            SelectChoice(TAKING, "I'm still taking new mentees"),
+            SelectChoice(FULL, "I'm full: take me out of the directory until I change my profile"),
+            SelectChoice(AWAY, "I'm away: take me out of the directory until a day I choose"),
+        ],
+        default=TAKING,
+    )
+    away_until = away_until_field("Away until (if you are away)")
     decline_others = BooleanField("Also decline my other pending requests")
+    send = SubmitField("Send my answer")
+    # A page opened before the answer was a radio choice posts the name of its button (and
+    # "I'm full" as a tick box): still understood, so an answer half-written then is not lost.
     accept = SubmitField("Accept")
     decline = SubmitField("Decline")
+    stop_accepting = BooleanField("I'm not taking new mentees for now")
 
     def validate_note(self, field):
         if field.data and len(field.data) > NOTE_MAX:
@@ -27,17 +55,53 @@ class RespondForm(PortalForm):
                 f"Use at most {NOTE_MAX:,} characters (you wrote {len(field.data):,})."
             )
 
+    def validate_away_until(self, field):
+        if self.pause.data != AWAY or field.errors:
+            return
+        problem = return_day_problem(field.data, clock.today())
+        if problem:
+            raise ValidationError(problem)
+        if self.decision == ACCEPT:
+            raise ValidationError(
+                "You can set a day you are back when you decline: accepting starts a "
+                "mentorship today. Choose Decline, or choose that you are still taking mentees."
+            )
+
     @property
     def both_chosen(self) -> bool:
-        """Both buttons at once: no browser sends that, and neither can be assumed."""
-        return bool(self.accept.data and self.decline.data)
+        """Two answers at once (both old buttons, or a button against the radio choice): no
+        browser sends that, and neither can be assumed."""
+        return len(self._answers()) > 1
+
+    def _answers(self) -> set[str]:
+        answers = {self.choice.data} if self.choice.data in (ACCEPT, DECLINE) else set()
+        if self.accept.data:
+            answers.add(ACCEPT)
+        if self.decline.data:
+            answers.add(DECLINE)
+        return answers
 
     @property
     def decision(self) -> str | None:
-        if self.both_chosen:
-            return None
-        if self.accept.data:
-            return "accept"
-        if self.decline.data:
-            return "decline"
-        return None
+        answers = self._answers()
+        return next(iter(answers)) if len(answers) == 1 else None
+
+    @property
+    def full(self) -> bool:
+        return self.pause.data == FULL or bool(self.stop_accepting.data)
+
+    @property
+    def away_day(self):
+        return self.away_until.data if self.pause.data == AWAY else None
+
+    def offer(self, full: bool) -> None:
+        """A full mentor can only decline: the one answer is shown, and chosen."""
+        if full:
+            self.choice.choices = [c for c in self.choice.choices if c.value == DECLINE]
+            if not self.is_submitted():
+                self.choice.data = DECLINE
+
+    def preselect(self, choice: str | None) -> None:
+        """Check the answer the e-mail's button chose (`?choice=`), if the page offers it."""
+        if not self.is_submitted() and choice in {c.value for c in self.choice.choices}:
+            self.choice.data = choice

@@ -26,6 +26,7 @@ def keep_the_link_private(response):
 
 
 def _render(page, form, error=None, status=None):
+    form.offer(page.full)
     if status is None:
         status = 404 if page.state == INVALID else 200
     return render_template(
@@ -41,6 +42,8 @@ def _form_for(page) -> RespondForm:
     form = RespondForm()
     if not form.is_submitted() and page.full:
         form.decline_others.data = True  # a full mentor declines the rest in one step
+    form.offer(page.full)
+    form.preselect(request.args.get("choice"))
     return form
 
 
@@ -56,13 +59,16 @@ def decide(token: str):
     if not form.validate() or form.decision is None:
         page = services.open_link(token)
         error = "Choose one answer: Accept or Decline." if form.both_chosen else None
+        if form.decision is None and not form.errors and not form.both_chosen:
+            error = "Choose your answer: Accept or Decline."
         return _render(page, form, error=error, status=422 if form.errors else 400)
     outcome = services.decide(
         token,
         form.decision,
         form.note.data,
-        stop_accepting=form.stop_accepting.data,
+        stop_accepting=form.full,
         decline_others=form.decline_others.data,
+        away_until=form.away_day,
     )
     if not outcome.done:
         return _render(outcome.page, form, error=outcome.error, status=409)
@@ -76,6 +82,12 @@ def decide(token: str):
         flash(
             f"You accepted {asked}. We introduced you to each other by e-mail; your "
             f"mentorship runs at least until {format_day(outcome.mentorship.minimum_end_on)}.",
+            "success",
+        )
+    elif form.away_day is not None:
+        flash(
+            f"You declined {asked}. We let them know kindly. You are away until "
+            f"{format_day(form.away_day)}: you are out of the mentor directory until then.",
             "success",
         )
     else:

@@ -133,11 +133,14 @@ def decide(
     note=None,
     stop_accepting: bool = False,
     decline_others: bool = False,
+    away_until=None,
 ) -> Decision:
     """Accept or decline the request of a READY link as its mentor, in one transaction (see
     accept_request and decline_request). A link that is no longer READY, or a rule that
     refuses (the mentor is full, the mentee has a mentor now...), changes nothing: the
-    Decision then carries the page to show and the reason."""
+    Decision then carries the page to show and the reason. `away_until` (with a decline): the
+    mentor is away until that day, their other requests declined (`decline_others`) or kept
+    open for their return."""
     page = open_link(token)
     if page.state != READY:
         return Decision(page, error=page.message)
@@ -153,7 +156,7 @@ def decide(
             mentorship = requests.accept_request(request, mentor, note, **options)
             return Decision(page, ACCEPT, mentorship=mentorship)
         if decision == DECLINE:
-            requests.decline_request(request, mentor, note, **options)
+            requests.decline_request(request, mentor, note, away_until=away_until, **options)
             return Decision(page, DECLINE)
     except DomainError as error:
         return Decision(open_link(token), error=error.message)

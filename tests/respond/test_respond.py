@@ -46,6 +46,14 @@ def post_decision(client, path: str, decision="accept", **data):
     return client.post(path, data=form)
 
 
+def checked_choices(response) -> list[str]:
+    """The answers checked on a decision page."""
+    return re.findall(
+        r'<input type="radio" name="choice" id="[^"]*" value="(\w+)" checked>',
+        response.get_data(as_text=True),
+    )
+
+
 def snapshot() -> tuple:
     """Everything a decision could change."""
     db.session.expire_all()
@@ -83,14 +91,22 @@ def test_the_request_email_carries_the_decision_link(
     deliver_mail()
     (message,) = mail_server.to(mentor.email)
     links = [link for link in links_in(message) if "/respond/" in link]
-    assert len(links) == 2  # Accept and Decline: the same page, the second at its decline part
+    assert len(links) == 2  # Accept and Decline: the same page, each with its answer chosen
     accept, decline = links
-    assert decline == accept + "#decline"
-    assert accept.startswith("http://localhost/respond/")
-    assert f'href="{accept}"' in body_html(message)
-    response = client.get(accept.removeprefix("http://localhost"))
-    assert response.status_code == 200
-    assert "Emery Mentee would like you as their mentor" in text_of(response)
+    assert accept.startswith("http://localhost/respond/") and accept.endswith("?choice=accept")
+    assert decline == accept.removesuffix("?choice=accept") + "?choice=decline"
+    html, text = body_html(message), body_text(message)
+    for link, label in ((accept, "Accept"), (decline, "Decline")):
+        # A large button in the HTML part (a padded link in a table cell), the link in the text.
+        button = re.search(rf'<a href="{re.escape(link)}" style="([^"]*)">{label}</a>', html)
+        assert button and "padding: 14px 28px" in button.group(1), label
+        assert f"{label}: {link}" in text
+    assert html.count('role="presentation"') == 2
+    for link, checked in ((accept, "accept"), (decline, "decline")):
+        response = client.get(link.removeprefix("http://localhost"))
+        assert response.status_code == 200
+        assert "Emery Mentee would like you as their mentor" in text_of(response)
+        assert checked_choices(response) == [checked]
 
 
 def test_the_token_is_bound_to_the_request_and_its_nonce(app, pending):
@@ -129,10 +145,10 @@ def test_get_and_head_change_nothing(app, client, pending, make_mentee):
     ):
         assert expected in text, expected
     body = page.get_data(as_text=True)
-    assert "<button" in body or 'type="submit"' in body
-    assert re.search(r'<input[^>]*value="Accept"', body) and re.search(
-        r'<input[^>]*value="Decline"', body
-    )
+    assert re.search(r'<input[^>]*type="submit"[^>]*value="Send my answer"', body)
+    assert re.search(r'<input type="radio" name="choice" id="choice" value="accept">', body)
+    assert re.search(r'<input type="radio" name="choice" id="choice-1" value="decline">', body)
+    assert checked_choices(page) == []  # opened without a choice: none is assumed
     assert page.headers["Referrer-Policy"] == "no-referrer"
     assert page.headers["Cache-Control"] == "no-store"
     assert "<script>" not in body.split("</main>")[0].split("<main")[1]
