@@ -173,12 +173,13 @@ def _run_daily_jobs() -> None:
     )
     db.session.commit()
     click.echo(f"Expired sign-in sessions removed: {result.rowcount}.")
+    # Before the requests' reminders: a mentor back today is reminded by their welcome back.
+    back = bring_back_returning(clock.today(), clock.utcnow())
+    click.echo(f"Mentors back from being away: {back}.")
     report = run_request_jobs(clock.utcnow())
     click.echo(
         f"Mentorship requests expired: {report.expired}. Mentors reminded: {report.reminded}."
     )
-    back = bring_back_returning(clock.today())
-    click.echo(f"Mentors back from being away: {back}.")
     sent = run_mentorship_reminders(clock.utcnow())
     click.echo(
         f"Mentorships reminded to check in: {sent.check_in_reminders}. "

@@ -8,7 +8,7 @@ audit event together, or raises a DomainError and changes nothing.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 
@@ -17,13 +17,14 @@ from app.committee.audit import trail
 from app.concurrency import retry_on_conflict
 from app.errors_domain import DomainError, FieldErrors
 from app.extensions import db
-from app.models import Profile, User
+from app.models import MentorshipRequest, Profile, User
 from app.requests.mail import mail_welcome_back
 from app.requests.services import (
     lock_profiles,
     pause_mentor,
     pending_received_by,
     record_away,
+    update_if_pending,
 )
 from app.text import clean_text, format_day
 
@@ -100,7 +101,7 @@ def come_back(user: User) -> bool:
     return True
 
 
-def bring_back_returning(today: date) -> int:
+def bring_back_returning(today: date, now: datetime) -> int:
     """The daily job: every mentor whose return day is `today` or before comes back, with one
     "welcome back" e-mail listing the requests that waited for them. Safe to run twice: each
     return is claimed by a conditional UPDATE on the return day it clears (one run wins) and
@@ -122,7 +123,13 @@ def bring_back_returning(today: date) -> int:
         if claimed.rowcount == 1:
             mentor = db.session.get(User, user_id)
             db.session.refresh(mentor.profile)
-            mail_welcome_back(mentor, until, pending_received_by(mentor))
+            waiting = pending_received_by(mentor)
+            mail_welcome_back(mentor, until, waiting)
+            # The welcome back lists them with fresh links: it is their one reminder.
+            for request in waiting:
+                update_if_pending(
+                    request, MentorshipRequest.reminder_sent_at.is_(None), reminder_sent_at=now
+                )
             trail.record(None, trail.MENTOR_BACK, mentor, until=until, early=False)
             back += 1
         db.session.commit()

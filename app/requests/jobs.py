@@ -4,13 +4,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from app import clock
 from app.extensions import db
-from app.models import (
-    MentorshipRequest,
-)
+from app.models import MentorshipRequest, Profile
 from app.requests.mail import mail_expired, mail_reminder
 from app.requests.services import close_if_pending, update_if_pending
 
@@ -82,13 +80,20 @@ def _pending_past_expiry(now: datetime) -> list[MentorshipRequest]:
 
 
 def _due_for_reminder(now: datetime) -> list[MentorshipRequest]:
-    """Pending, not expired, not reminded yet, and half-way (reminder_due_at) or further."""
+    """Pending, not expired, not reminded yet, and half-way (reminder_due_at) or further; not
+    while the mentor is away (the welcome back on their return day lists what waits)."""
+    away = exists(
+        select(1).where(
+            Profile.user_id == MentorshipRequest.mentor_id, Profile.away_until > now.date()
+        )
+    )
     waiting = db.session.scalars(
         select(MentorshipRequest)
         .where(
             MentorshipRequest.status == MentorshipRequest.PENDING,
             MentorshipRequest.reminder_sent_at.is_(None),
             MentorshipRequest.expires_at > now,
+            ~away,
         )
         .order_by(MentorshipRequest.id)
     ).all()

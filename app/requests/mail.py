@@ -233,7 +233,7 @@ def mail_welcome_back(mentor: User, until: date, waiting: list[MentorshipRequest
             }
             for request in waiting
         ],
-        availability_url=absolute_url("profiles.availability"),
+        availability_url=absolute_url("profiles.availability_page"),
         requests_url=absolute_url("requests.index"),
     )
 

@@ -15,6 +15,7 @@ from app.eligibility.sql import (
     eligible_mentee_conditions,
     listed_mentor_conditions,
     membership_status_condition,
+    taking_requests,
 )
 from app.extensions import db
 from app.models import Profile, User
@@ -165,3 +166,30 @@ def test_a_member_without_a_profile_has_no_membership_number(make_member):
         s for s in MEMBERSHIP_STATUSES if _sql_says(user, [membership_status_condition(s, today)])
     ]
     assert matching == ["missing"]
+
+
+# Days from today of the return day (None: never away), and whether they accept requests.
+TAKING_CASES = {
+    "never away": (None, True),
+    "back tomorrow (away today)": (1, False),
+    "back in a year (away today)": (365, False),
+    "back today": (0, True),
+    "back yesterday, not brought back yet": (-1, True),
+    "not accepting, never away": (None, False),
+    "not accepting, back today": (0, False),
+    "not accepting, away": (10, False),
+}
+
+
+@pytest.mark.parametrize("case", list(TAKING_CASES))
+def test_sql_and_python_agree_on_who_takes_requests(make_mentor, case):
+    today = clock.today()
+    back_in, accepting = TAKING_CASES[case]
+    user = make_mentor(f"Case {case}", directory=True, accepting_requests=accepting)
+    if back_in is not None:
+        user.profile.away_until = today + timedelta(days=back_in)
+        db.session.commit()
+    python_says = user.profile.takes_requests_on(today)
+    assert _sql_says(user, taking_requests(today)) == python_says
+    expected = accepting and (back_in is None or back_in <= 0)
+    assert python_says == expected
