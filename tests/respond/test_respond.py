@@ -6,12 +6,13 @@ import logging
 import os
 import re
 import threading
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from app import clock
+from app.committee.audit import trail
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import Mentorship, MentorshipRequest, OutboxEmail, Profile, User
@@ -21,7 +22,16 @@ from app.requests.links import make_link_token
 from app.respond.redaction import TokenRedactingFilter, install, redact
 from app.tokens import make_token
 from tests.factories import GOALS, ask
-from tests.support import body_html, body_text, csrf_token_from, fresh, links_in, sign_in, text_of
+from tests.support import (
+    audit_events,
+    body_html,
+    body_text,
+    csrf_token_from,
+    fresh,
+    links_in,
+    sign_in,
+    text_of,
+)
 
 pytestmark = pytest.mark.usefixtures("restore_vocabularies")
 
@@ -629,3 +639,141 @@ def test_tokens_never_appear_in_the_server_logs(app, pending, caplog):
     assert any("/respond/[token]" in m for m in messages), messages
     assert any('"GET /respond/[token] HTTP/1.1" 200' in m for m in messages), messages
     assert not any(token in m for m in messages)
+
+
+# --- the page as the new e-mail opens it: one answer chosen, "not taking new mentees" ---------
+
+
+def answer(client, path: str, **data):
+    """Open the page (for its CSRF token), choose, and press "Send my answer"."""
+    page = client.get(path)
+    form = {"csrf_token": csrf_token_from(page.get_data(as_text=True)), "send": "Send my answer"}
+    form.update(data)
+    return client.post(path, data=form)
+
+
+def test_the_chosen_answer_is_sent_with_the_one_button(app, client, pending):
+    request, _, mentor = pending
+    response = answer(client, path_of(request), choice="decline", note="Not this time.")
+    assert response.status_code == 303
+    declined = fresh(MentorshipRequest, request.id)
+    assert declined.status == MentorshipRequest.DECLINED and declined.decline_note == (
+        "Not this time."
+    )
+    assert fresh(User, mentor.id).profile.accepting_requests is True  # "still taking"
+
+
+def test_no_answer_chosen_or_an_unknown_one_changes_nothing(app, client, pending):
+    request, _, _ = pending
+    path = path_of(request)
+    before = snapshot()
+    none = answer(client, path)
+    assert none.status_code == 400
+    assert "Choose your answer: Accept or Decline." in text_of(none)
+    odd = answer(client, path, choice="maybe")
+    assert odd.status_code == 422 and "Choose one of the options shown." in text_of(odd)
+    against = answer(client, path, choice="decline", accept="Accept")  # an old page's button
+    assert against.status_code == 400
+    assert "Choose one answer: Accept or Decline." in text_of(against)
+    assert snapshot() == before
+
+
+def test_an_unknown_choice_in_the_link_preselects_nothing(app, client, pending):
+    request, _, _ = pending
+    assert checked_choices(client.get(path_of(request) + "?choice=both")) == []
+
+
+def test_im_full_from_the_decision_page(app, client, pending, make_mentee):
+    request, _, mentor = pending
+    other = ask(make_mentee(name="Waiting"), mentor)
+    response = answer(client, path_of(request), choice="decline", pause="full")
+    assert response.status_code == 303
+    assert fresh(User, mentor.id).profile.accepting_requests is False
+    assert fresh(MentorshipRequest, other.id).is_pending
+
+
+def test_away_from_the_decision_page_keeps_the_others_open(
+    app, client, pending, make_mentee, clock_at, deliver_mail, mail_server
+):
+    clock_at(datetime(2026, 12, 3, 10, 0))
+    request, _, mentor = pending
+    other = ask(make_mentee(name="Waiting"), mentor)
+    deliver_mail()
+    mail_server.clear()
+    response = answer(
+        client, path_of(request), choice="decline", pause="away", away_until="2027-02-01"
+    )
+    assert response.status_code == 303
+    page = text_of(client.get(response.headers["Location"]))
+    assert "You are away until 1 February 2027" in page
+    profile = fresh(User, mentor.id).profile
+    assert profile.away_until == date(2027, 2, 1) and profile.away_keeps_requests is True
+    assert profile.accepting_requests is True  # away, not full: back by themselves
+    assert fresh(MentorshipRequest, other.id).is_pending
+    deliver_mail()
+    (declined,) = mail_server.to(request.mentee.email)
+    assert "they are away until 1 February 2027" in " ".join(body_text(declined).split())
+    (held,) = mail_server.to(other.mentee.email)
+    assert held["Subject"] == "Morgan Mentor is away until 1 February 2027"
+    (event,) = audit_events(trail.MENTOR_AWAY)
+    assert event.detail == {"until": "2027-02-01", "pending": "kept open", "source": "decline"}
+
+
+def test_away_and_decline_the_others(app, client, pending, make_mentee, clock_at):
+    clock_at(datetime(2026, 12, 3, 10, 0))
+    request, _, mentor = pending
+    other = ask(make_mentee(name="Waiting"), mentor)
+    response = answer(
+        client,
+        path_of(request),
+        choice="decline",
+        pause="away",
+        away_until="2027-02-01",
+        decline_others="y",
+    )
+    assert response.status_code == 303
+    assert fresh(MentorshipRequest, other.id).status == MentorshipRequest.DECLINED
+    assert fresh(User, mentor.id).profile.away_keeps_requests is False
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"choice": "decline", "away_until": ""}, "Enter the day you will be back."),
+        ({"choice": "decline", "away_until": "2026-12-03"}, "must be after today (2026-12-03)"),
+        ({"choice": "decline", "away_until": "2028-01-01"}, "Choose a day within a year"),
+        ({"choice": "decline", "away_until": "1/2/2027"}, "as year-month-day"),
+        ({"choice": "accept", "away_until": "2027-02-01"}, "accepting starts a mentorship"),
+    ],
+)
+def test_a_bad_away_day_on_the_decision_page_changes_nothing(
+    app, client, pending, clock_at, data, message
+):
+    clock_at(datetime(2026, 12, 3, 10, 0))
+    request, _, _ = pending
+    before = snapshot()
+    response = answer(client, path_of(request), pause="away", **data)
+    assert response.status_code == 422
+    assert message in text_of(response)
+    body = response.get_data(as_text=True)
+    assert f'value="{data["away_until"]}"' in body or not data["away_until"]
+    assert f'value="{data["choice"]}" checked' in body  # the answer chosen is kept
+    assert snapshot() == before
+
+
+def test_a_full_mentor_is_offered_decline_only_whatever_the_link_chose(
+    app, client, make_mentee, make_mentor
+):
+    mentor = make_mentor(name="Full Mentor", mentor_capacity=1)
+    first = ask(make_mentee(name="First"), mentor)
+    waiting = ask(make_mentee(name="Second"), mentor)
+    services.accept_request(first, mentor)
+    page = client.get(path_of(fresh(MentorshipRequest, waiting.id)) + "?choice=accept")
+    body = page.get_data(as_text=True)
+    assert 'value="accept"' not in body
+    assert checked_choices(page) == ["decline"]
+    refused = answer(client, path_of(fresh(MentorshipRequest, waiting.id)), choice="accept")
+    assert refused.status_code == 409  # the rule says why, and the page offers Decline only
+    assert "already mentoring as many mentees as your profile allows" in text_of(refused)
+    assert checked_choices(refused) == []
+    assert fresh(MentorshipRequest, waiting.id).is_pending
