@@ -48,15 +48,15 @@ def go_away(user: User, until: date | None, note, keep_requests: bool) -> AwayOu
     """`user` (a mentor) is away until `until` with an optional `note` shown to mentees on
     their profile (at most AWAY_NOTE_MAX characters). Their pending requests stay open for
     their return (`keep_requests`) or are declined kindly. A mentor already away changes their
-    return day and note; requests kept open before stay open. FieldErrors ("until", "note")
-    for a day `return_day_problem` refuses or a note too long."""
+    return day and note; requests kept open before stay open. FieldErrors ("away_until",
+    "away_note") for a day `return_day_problem` refuses or a note too long."""
     _check_mentor(user)
     text = clean_text(note)
     problems = {
         name: [message]
         for name, message in (
-            ("until", availability.return_day_problem(until, clock.today())),
-            ("note", availability.note_problem(text)),
+            ("away_until", availability.return_day_problem(until, clock.today())),
+            ("away_note", availability.note_problem(text)),
         )
         if message
     }

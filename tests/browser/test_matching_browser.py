@@ -128,6 +128,7 @@ def test_the_committee_matches_a_pool_and_publishes_it(
         "The mentoring committee proposes Ada Reader as your mentee"
     )
     expect(mentor_page.get_by_role("main")).to_contain_text("The committee's note")
+    expect(mentor_page.get_by_label("Accept: start the mentorship today")).to_be_checked()
     with mentor_site.navigates():
-        mentor_page.get_by_role("button", name="Accept").click()
+        mentor_page.get_by_role("button", name="Send my answer").click()
     expect(mentor_page.get_by_role("heading", level=1)).to_have_text("Request accepted")

@@ -50,16 +50,18 @@ def test_a_mentor_accepts_from_the_email_link(
     expect(main).to_contain_text(GOALS)
     expect(main).to_contain_text("Video call")
     expect(mentor_page.get_by_label("Note to the mentee (optional)")).to_be_visible()
-    expect(mentor_page.get_by_label("I'm not taking new mentees for now")).not_to_be_checked()
+    # The e-mail's Accept button opened the page with Accept chosen.
+    expect(mentor_page.get_by_label("Accept: start the mentorship today")).to_be_checked()
+    expect(mentor_page.get_by_label("I'm still taking new mentees")).to_be_checked()
     mentor_page.get_by_label("Note to the mentee (optional)").fill("Happy to help!")
     with mentor_site.navigates():
-        mentor_page.get_by_role("button", name="Accept").click()
+        mentor_page.get_by_role("button", name="Send my answer").click()
     expect(mentor_page.get_by_role("heading", level=1)).to_have_text("Request accepted")
     expect(mentor_page.locator("#flash-messages")).to_contain_text(
         "You accepted Emery Mentee's request."
     )
     expect(main).to_contain_text("You accepted this request on")
-    expect(mentor_page.get_by_role("button", name="Accept")).to_have_count(0)
+    expect(mentor_page.get_by_role("button", name="Send my answer")).to_have_count(0)
 
     # Both receive the introduction.
     live_server.deliver_mail()

@@ -227,7 +227,7 @@ def test_the_service_checks_the_day_too(app, away_setup):
     mentor, _ = away_setup
     with pytest.raises(DomainError) as refused:
         availability.go_away(mentor, TODAY, None, False)
-    assert refused.value.field == "until"
+    assert refused.value.field == "away_until"
     with pytest.raises(DomainError, match="Only mentors can pause"):
         availability.go_away(ask_mentee(away_setup), BACK, None, False)
 
