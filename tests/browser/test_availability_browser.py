@@ -82,7 +82,8 @@ def test_a_mentor_declines_as_away_from_the_email_then_pauses_and_comes_back(
     mentor_site.goto("/profile/availability")
     expect(mentor_page.get_by_role("heading", level=1)).to_have_text("Your availability")
     expect(mentor_page.locator("#away-status")).to_contain_text("You are away until")
-    expect(mentor_page.get_by_role("group", name="Requests waiting for your answer")).to_be_visible()
+    waiting = mentor_page.get_by_role("group", name="Requests waiting for your answer")
+    expect(waiting).to_be_visible()
     availability_heights = at_widths(mentor_site, mentor_page)
     mentor_page.get_by_label("Away until").fill("")  # a date input sends only real days
     with mentor_site.navigates(status=422):
