@@ -18,7 +18,7 @@ TAKING, FULL, AWAY = "taking", "full", "away"
 
 class RespondForm(PortalForm):
     choice = ChoiceRadioField(
-        "Your answer",
+        "Accept or decline this request",
         choices=[
             SelectChoice(ACCEPT, "Accept: start the mentorship today"),
             SelectChoice(DECLINE, "Decline"),
