@@ -250,8 +250,8 @@ class AvailabilityForm(PortalForm):
     away_note = TextAreaField(
         "Note for mentees (optional)",
         filters=[clean_text_filter],
-        description=f'Shown on your profile while you are away, e.g. "On leave; back in '
-        f'the spring.". At most {AWAY_NOTE_MAX:,} characters.',
+        description="Shown to your mentees and to mentees whose requests wait for you, for "
+        f"example: On leave, back in the spring. At most {AWAY_NOTE_MAX:,} characters.",
         render_kw={"rows": 3},
     )
     pending = ChoiceRadioField(
