@@ -744,6 +744,7 @@ def valid_values(endpoint: str) -> dict[str, str]:
         "mentorships.closing_feedback": {"comment": "Thank you."},
         "profiles.delete": {"password": DEFAULT_PASSWORD},
         "profiles.agreement": {"agree": "y"},
+        "profiles.set_availability": {"away_until": day(30)},
         "requests.new": {"message": GOALS, "objectives": "1"},
         "requests.decline": {"note": "Not this time, sorry."},
         "respond.decide": {"note": "Happy to help."},
