@@ -272,4 +272,4 @@ class AvailabilityForm(PortalForm):
 
 
 class BackForm(PortalForm):
-    submit = SubmitField("I'm back now")
+    back = SubmitField("I'm back now")

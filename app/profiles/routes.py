@@ -114,10 +114,15 @@ def agreement():
     ), (422 if form.is_submitted() else 200)
 
 
-def _availability_page(form: AvailabilityForm, status: int = 200):
+def _mentor_profile_or_404():
     profile = current_user.profile
     if profile is None or not profile.is_mentor:
         abort(404)
+    return profile
+
+
+def _availability_page(form: AvailabilityForm, status: int = 200):
+    profile = _mentor_profile_or_404()
     return render_template(
         "profiles/availability.html",
         form=form,
@@ -137,6 +142,16 @@ def availability_page():
 @bp.post("/profile/availability")
 @login_required
 def set_availability():
+    """Pause (the form), or end the pause ("I'm back now", a form of its own button)."""
+    _mentor_profile_or_404()
+    back = BackForm()
+    if back.back.data:
+        if back.validate():
+            if availability.come_back(current_user):
+                flash("Welcome back: you are in the mentor directory again.", "success")
+            else:
+                flash("You were not away: nothing changed.", "info")
+        return redirect(url_for("profiles.availability_page"), code=303)
     form = AvailabilityForm()
     if form.validate():
         try:
@@ -149,17 +164,6 @@ def set_availability():
             flash(availability.away_message(outcome), "success")
             return redirect(url_for("profiles.availability_page"), code=303)
     return _availability_page(form, 422)
-
-
-@bp.post("/profile/availability/back")
-@login_required
-def come_back():
-    if BackForm().validate():
-        if availability.come_back(current_user):
-            flash("Welcome back: you are in the mentor directory again.", "success")
-        else:
-            flash("You were not away: nothing changed.", "info")
-    return redirect(url_for("profiles.availability_page"), code=303)
 
 
 @bp.get("/profile/export")

@@ -79,6 +79,7 @@ def test_the_page_is_for_mentors_only(app, client, away_setup, make_mentee):
     assert mentee.post("/profile/availability", data={"away_until": "2027-01-10"}).status_code == (
         404
     )
+    assert mentee.post("/profile/availability", data={"back": "y"}).status_code == 404
     mentor, _ = away_setup
     page = client_for(app, mentor).get("/profile/availability")
     text = text_of(page)
@@ -247,7 +248,7 @@ def test_im_back_now_lists_the_mentor_again_at_once(app, away_setup, mentee):
     assert "Morgan Mentor" not in listed_mentors(client.get("/mentors"))
     page = forms.get("/profile/availability")
     assert "I'm back now" in text_of(page)
-    back = forms.post("/profile/availability/back", data={})
+    back = forms.post("/profile/availability", data={"back": "y"})
     assert back.status_code == 303
     assert "Welcome back: you are in the mentor directory again." in text_of(
         forms.get("/profile/availability")
@@ -256,7 +257,7 @@ def test_im_back_now_lists_the_mentor_again_at_once(app, away_setup, mentee):
     assert "Morgan Mentor" in listed_mentors(client.get("/mentors"))
     (event,) = audit_events(trail.MENTOR_BACK)
     assert event.detail == {"until": "2027-03-31", "early": True}
-    again = forms.post("/profile/availability/back", data={})
+    again = forms.post("/profile/availability", data={"back": "y"})
     assert "You were not away: nothing changed." in text_of(forms.get(again.headers["Location"]))
     assert len(audit_events(trail.MENTOR_BACK)) == 1
 
