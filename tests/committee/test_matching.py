@@ -24,6 +24,7 @@ from app.models import (
     MatchingRun,
     Mentorship,
     MentorshipRequest,
+    Profile,
     ProgramSettings,
     User,
 )
@@ -531,6 +532,17 @@ def test_a_draft_made_stale_by_a_mentor_becoming_full_is_not_published(draft, pe
     assert response.status_code == 409
     assert "Ned Mentor is full now: 0 spots left, 1 pair in this draft." in unescaped_html(response)
     assert db.session.scalar(select(func.count(R.id))) == 1
+
+
+def test_a_draft_made_stale_by_a_mentor_going_away_is_not_published(draft):
+    forms, created, p = draft
+    profile = db.session.get(Profile, p["ned"].id)
+    profile.away_until = NOW.date() + timedelta(days=30)  # paused since the draft was made
+    db.session.commit()
+    response = forms.post(f"/committee/matching/runs/{created.id}/publish")
+    assert response.status_code == 409
+    assert "Ned Mentor is not taking new mentees now." in unescaped_html(response)
+    assert db.session.get(MatchingRun, created.id).status == MatchingRun.DRAFT
 
 
 def test_a_mentor_accepts_a_committee_request_by_its_link(draft, client):

@@ -21,6 +21,7 @@ from app.eligibility.sql import (
     eligible_mentee_conditions,
     listed_mentor_conditions,
     pending_requests_as_mentee,
+    taking_requests,
 )
 from app.extensions import db
 from app.matching_criteria import (
@@ -297,7 +298,8 @@ def draft_problems(run: MatchingRun) -> list[str]:
     )
     spots = pool.open_spots_column()
     eligible = _eligible(listed_mentor_conditions(today, AGREEMENT_VERSIONS[MENTOR]))
-    accepting = func.coalesce(Profile.accepting_requests, False)
+    # Accepting requests and not away (a mentor without a profile takes none).
+    accepting = _eligible([Profile.user_id.is_not(None), *taking_requests(today)]) == 1
     for mentor_name, pairs, open_spots, may_mentor, takes_requests in db.session.execute(
         select(name, in_draft.c.pairs, spots, eligible, accepting)
         .select_from(in_draft)
