@@ -140,10 +140,11 @@ def test_finding_a_mentor_asking_and_answering_with_the_keyboard(
     link = next(url for url in links_in(message) if "/respond/" in url)
     mentor_site = new_site()
     mentor_page = mentor_site.page
-    mentor_site.goto(link)
+    mentor_site.goto(link)  # the e-mail's Accept button: Accept is chosen already
+    expect(mentor_page.get_by_label("Accept: start the mentorship today")).to_be_checked()
     type_into(mentor_page, mentor_page.get_by_label("Note to the mentee (optional)"), "Gladly!")
     with mentor_site.navigates():
-        press_on(mentor_page, mentor_page.get_by_role("button", name="Accept"))
+        press_on(mentor_page, mentor_page.get_by_role("button", name="Send my answer"))
     expect(mentor_page.get_by_role("heading", level=1)).to_have_text("Request accepted")
 
 
