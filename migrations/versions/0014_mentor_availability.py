@@ -5,7 +5,7 @@ day has come), `profiles.away_note` (shown to mentees) and `profiles.away_keeps_
 (whether the requests waiting when they left stay open for their return).
 
 Revision ID: 0014
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-03 14:30:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0014"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
