@@ -151,7 +151,7 @@ def test_kept_requests_stay_open_until_after_the_return(
     (message,) = mail_server.to(waiting_mentee.email)
     assert message["Subject"] == "Morgan Mentor is away until 31 March 2027"
     text = " ".join(body_text(message).split())
-    assert "keep your request open for their return" in text and "by 7 April 2027" in text
+    assert "keep your request open for their return" in text and "by 6 April 2027" in text
     assert profile_of(mentor).away_note is None
 
     # The mentee who waits sees the pause on the mentor's page; nobody can ask them now.
@@ -289,7 +289,8 @@ def test_the_daily_job_brings_the_mentor_back_once_on_the_day(
     assert welcome["Subject"] == "Welcome back to the OLA Mentoring Program"
     text = " ".join(body_text(welcome).split())
     assert "2 requests waited for your return" in text
-    assert "Emery Mentee, please answer by 7 April:" in text  # this year: no year
+    # 7 April 00:00 UTC, written in the program's time zone (Toronto): 6 April, this year.
+    assert "Emery Mentee, please answer by 6 April:" in text
     links = [link for link in links_in(welcome) if "/respond/" in link]
     assert len(links) == 2
     fresh_link = client_for(app, mentor).client.get(links[0].removeprefix("http://localhost"))
