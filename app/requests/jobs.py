@@ -84,7 +84,8 @@ def _due_for_reminder(now: datetime) -> list[MentorshipRequest]:
     while the mentor is away (the welcome back on their return day lists what waits)."""
     away = exists(
         select(1).where(
-            Profile.user_id == MentorshipRequest.mentor_id, Profile.away_until > now.date()
+            Profile.user_id == MentorshipRequest.mentor_id,
+            Profile.away_until > clock.local_day(now),
         )
     )
     waiting = db.session.scalars(

@@ -210,7 +210,7 @@ def mail_held(request: MentorshipRequest, until: date) -> None:
         mentor_name=display_name(mentor),
         mentee_name=display_name(request.mentee),
         back_on=format_day(until),
-        expires_on=format_day(request.expires_at),
+        expires_on=format_day(request.answer_by),
         requests_url=absolute_url("requests.index"),
         directory_url=directory_url(),
     )
@@ -228,7 +228,7 @@ def mail_welcome_back(mentor: User, until: date, waiting: list[MentorshipRequest
         waiting=[
             {
                 "mentee_name": display_name(request.mentee),
-                "expires_on": format_day(request.expires_at),
+                "expires_on": format_day(request.answer_by),
                 "url": absolute_url("respond.show", token=make_link_token(request)),
             }
             for request in waiting

@@ -15,7 +15,7 @@ operation that changes a request runs again when it loses a race to the database
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -462,14 +462,14 @@ def pause_mentor(
 ) -> tuple[int, int]:
     """The mentor is away until `until` (the caller locked their profile and commits): out of
     the directory and taking no requests until that day. Each of their pending requests is
-    kept open until AWAY_ANSWER_DAYS after the return (`keep_requests`; the mentee is told
-    and may withdraw) or declined kindly, the mentee told with suggestions. Each request
-    changes by a conditional UPDATE, so a request answered meanwhile is left alone.
+    kept open to the end of the program day AWAY_ANSWER_DAYS after the return (`keep_requests`;
+    the mentee is told and may withdraw) or declined kindly, the mentee told with suggestions.
+    Each request changes by a conditional UPDATE, so a request answered meanwhile is left alone.
 
     Returns (declined, kept open)."""
     mentor.profile.start_away(until, note, keep_requests)
     declined = kept = 0
-    answer_by = datetime.combine(until, time()) + timedelta(days=AWAY_ANSWER_DAYS)
+    answer_by = clock.end_of_day(until + timedelta(days=AWAY_ANSWER_DAYS))
     for waiting in pending_received_by(mentor):
         if keep_requests:
             if update_if_pending(waiting, expires_at=max(waiting.expires_at, answer_by)):

@@ -19,7 +19,7 @@ from app.models.profiles import MENTOR
 from app.profiles import availability, privacy
 from app.requests import services as requests
 from app.requests.rules import check_may_request
-from tests.factories import DEFAULT_PASSWORD, ask
+from tests.factories import DEFAULT_PASSWORD, add_request, ask
 from tests.support import (
     audit_events,
     body_text,
@@ -146,12 +146,12 @@ def test_kept_requests_stay_open_until_after_the_return(
     assert response.status_code == 303
     kept = fresh(MentorshipRequest, first.id)
     assert kept.status == MentorshipRequest.PENDING
-    assert kept.expires_at == datetime(2027, 4, 7)  # a week after the return day
+    assert kept.answer_by == date(2027, 4, 7)  # a week after the return day
     deliver_mail()
     (message,) = mail_server.to(waiting_mentee.email)
     assert message["Subject"] == "Morgan Mentor is away until 31 March 2027"
     text = " ".join(body_text(message).split())
-    assert "keep your request open for their return" in text and "by 6 April 2027" in text
+    assert "keep your request open for their return" in text and "by 7 April 2027" in text
     assert profile_of(mentor).away_note is None
 
     # The mentee who waits sees the pause on the mentor's page; nobody can ask them now.
@@ -289,8 +289,8 @@ def test_the_daily_job_brings_the_mentor_back_once_on_the_day(
     assert welcome["Subject"] == "Welcome back to the OLA Mentoring Program"
     text = " ".join(body_text(welcome).split())
     assert "2 requests waited for your return" in text
-    # 7 April 00:00 UTC, written in the program's time zone (Toronto): 6 April, this year.
-    assert "Emery Mentee, please answer by 6 April:" in text
+    # Kept open to the end of 7 April in the program's time zone, seven days after the return.
+    assert "Emery Mentee, please answer by 7 April:" in text
     links = [link for link in links_in(welcome) if "/respond/" in link]
     assert len(links) == 2
     fresh_link = client_for(app, mentor).client.get(links[0].removeprefix("http://localhost"))
@@ -351,6 +351,25 @@ def test_mentors_silent_for_14_days_are_on_the_attention_list(
     assert [(row.name, row.pending) for row in found.rows] == [("Silent Mentor", 2)]
     assert found.total == 1
     assert (NOW - found.rows[0].oldest).days == 15
+
+
+def test_requests_that_expired_unanswered_count_until_the_mentor_answers_one(
+    app, make_mentor, make_mentee
+):
+    R = MentorshipRequest
+    mentee = make_mentee("Emery Mentee")
+    expired = make_mentor("Expired Mentor")
+    add_request(mentee, expired, R.EXPIRED, NOW - timedelta(days=20))
+    answering = make_mentor("Answering Mentor")
+    add_request(mentee, answering, R.EXPIRED, NOW - timedelta(days=30))
+    add_request(mentee, answering, R.DECLINED, NOW - timedelta(days=9), NOW - timedelta(days=5))
+    long_ago = make_mentor("Long Ago Mentor")
+    add_request(
+        mentee, long_ago, R.EXPIRED, NOW - timedelta(days=attention.SILENT_LOOKBACK_DAYS + 1)
+    )
+
+    found = attention.silent_mentors(TODAY, NOW, 10)
+    assert [(row.name, row.pending) for row in found.rows] == [("Expired Mentor", 1)]
 
 
 def test_the_attention_page_lists_silent_mentors(

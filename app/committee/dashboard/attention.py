@@ -25,6 +25,9 @@ from app.models.profiles import MENTEE
 PENDING_ATTENTION_DAYS = 7
 QUIET_MENTORSHIP_DAYS = 45
 SILENT_MENTOR_DAYS = 14
+# How far back an unanswered request still counts: a mentor silent in spring is not listed in
+# the autumn for it.
+SILENT_LOOKBACK_DAYS = 60
 DASHBOARD_ROWS = 10  # rows of each attention list on the dashboard
 PAGE_ROWS = 50  # rows per page of an attention list's own page
 
@@ -185,17 +188,32 @@ def mentors_with_spots(today: date, now: datetime, limit: int, offset: int = 0) 
 
 
 def silent_mentors(today: date, now: datetime, limit: int, offset: int = 0) -> AttentionList:
-    """Mentors with a request unanswered for more than SILENT_MENTOR_DAYS days, the longest
-    silent first. A mentor who is away is left out: they told us when they are back."""
+    """Mentors who have answered no request for SILENT_MENTOR_DAYS days while one waited on
+    them that long: a request sent in the last SILENT_LOOKBACK_DAYS, more than
+    SILENT_MENTOR_DAYS days ago, still waiting or expired without an answer (requests expire
+    after 14 days by default, so counting only those still waiting would miss most). The
+    longest silent first. A mentor who is away is left out: they told us when they are back."""
     R = MentorshipRequest
-    waiting = (
+    silent_since = now - timedelta(days=SILENT_MENTOR_DAYS)
+    answered_lately = exists(
+        select(1).where(
+            R.mentor_id == User.id,
+            R.status.in_((R.ACCEPTED, R.DECLINED)),
+            R.responded_at >= silent_since,
+        )
+    )
+    unanswered = (
         select(
             R.mentor_id,
             func.min(R.created_at).label("oldest"),
             func.count(R.id).label("pending"),
         )
-        .where(R.status == R.PENDING)
+        .where(
+            R.status.in_((R.PENDING, R.EXPIRED)),
+            R.created_at >= now - timedelta(days=SILENT_LOOKBACK_DAYS),
+        )
         .group_by(R.mentor_id)
+        .having(func.min(R.created_at) < silent_since)
         .subquery()
     )
     return _listed(
@@ -203,17 +221,17 @@ def silent_mentors(today: date, now: datetime, limit: int, offset: int = 0) -> A
             select(
                 User.id,
                 User.name,
-                waiting.c.oldest,
-                waiting.c.pending,
+                unanswered.c.oldest,
+                unanswered.c.pending,
                 func.count().over().label("total"),
             )
-            .join(waiting, waiting.c.mentor_id == User.id)
+            .join(unanswered, unanswered.c.mentor_id == User.id)
             .outerjoin(Profile, Profile.user_id == User.id)
             .where(
-                waiting.c.oldest < now - timedelta(days=SILENT_MENTOR_DAYS),
+                ~answered_lately,
                 or_(Profile.away_until.is_(None), Profile.away_until <= today),
             )
-            .order_by(waiting.c.oldest, User.id)
+            .order_by(unanswered.c.oldest, User.id)
             .limit(limit)
             .offset(offset)
         )
@@ -267,8 +285,9 @@ ATTENTION_KINDS = {
             "silent-mentors",
             silent_mentors,
             f"Mentors silent for {SILENT_MENTOR_DAYS} days",
-            f"Mentors who have left a request unanswered for more than {SILENT_MENTOR_DAYS} "
-            "days (not counting mentors who are away), the longest silent first",
+            f"Mentors who have answered no request for {SILENT_MENTOR_DAYS} days while one "
+            "waited on them (still waiting, or expired without an answer; not counting mentors "
+            "who are away), the longest silent first",
             f"None: every mentor answered within {SILENT_MENTOR_DAYS} days, or is away.",
         ),
         AttentionKind(

@@ -4,8 +4,8 @@ New columns `profiles.away_until` (indexed: the daily job looks for the mentors 
 day has come), `profiles.away_note` (shown to mentees) and `profiles.away_keeps_requests`
 (whether the requests waiting when they left stay open for their return).
 
-Revision ID: 0014
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-03 14:30:00
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0014"
-down_revision = "0017"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
