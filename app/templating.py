@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 from app import clock
 from app.htmx import is_htmx
 from app.program import get_settings, program_contact_email, support_contact_email
-from app.text import display_name, format_day, format_moment, program_day
+from app.text import display_name, format_day, format_moment, initials, place, program_day
 
 HTMX_VERSION = "2.0.11"
 
@@ -46,12 +46,14 @@ def number(value):
 def register(app) -> None:
     app.jinja_env.filters["linkify"] = linkify
     app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["initials"] = initials
     app.jinja_env.globals.update(
         display_name=display_name,
         format_day=format_day,
         format_moment=format_moment,
         program_day=program_day,
         answer_by_day=clock.last_day_before,
+        place=place,
     )
 
     @app.context_processor

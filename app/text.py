@@ -88,6 +88,23 @@ def program_day(moment: date | datetime) -> date:
     return clock.local_day(moment) if isinstance(moment, datetime) else moment
 
 
+def initials(name: str | None) -> str:
+    """Up to two capital letters for a name's badge: "Jean-Luc Côté" gives "JC"."""
+    letters = [word[0] for word in (name or "").split() if word[0].isalpha()]
+    if len(letters) > 2:
+        letters = [letters[0], letters[-1]]
+    return "".join(letters).upper()
+
+
+def place(region: str | None, city: str | None) -> str | None:
+    """Where a member is, once: "Barrie, Central Ontario"; "Toronto", not "Toronto, Toronto"
+    (nor "Ottawa, Ottawa region"); None when neither is known."""
+    region, city = (region or "").strip(), (city or "").strip()
+    if city and region and region.casefold().split()[0] != city.casefold():
+        return f"{city}, {region}"
+    return city or region or None
+
+
 def format_day(moment: date | datetime) -> str:
     """ "3 March", with the year when it is not this year ("3 March 2025"). A moment is
     written as the day it falls on in program time."""

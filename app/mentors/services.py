@@ -269,6 +269,11 @@ class DirectoryQuery:
     def filtered(self) -> bool:
         return bool(self.q or self.region or any(getattr(self, kind) for kind in VOCABULARIES))
 
+    @property
+    def filters_chosen(self) -> int:
+        """How many filter choices are ticked or picked (the search and the order aside)."""
+        return bool(self.region) + sum(len(getattr(self, kind)) for kind in VOCABULARIES)
+
     def url_args(self, **changes) -> dict:
         """Query-string arguments for url_for (defaults left out, so URLs stay short)."""
         query = replace(self, **changes)

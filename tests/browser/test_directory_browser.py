@@ -5,6 +5,7 @@ console and CSP errors: see conftest.py."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from app.models import Sector
@@ -147,3 +148,76 @@ def test_the_next_page_of_mentors_takes_the_focus(
     results = page.get_by_role("list", name="Mentors, page 2 of 2")
     expect(results).to_be_focused()
     expect(results.get_by_role("heading", level=3)).to_have_text(["Mentor 20", "Mentor 21"])
+
+
+WIDTHS = {"phone": 390, "desktop": 1280}
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_the_directory_shows_results_first_on_a_phone(
+    new_site, live_server, make_member, make_mentor, width
+):
+    for number in range(20):
+        make_mentor(
+            f"Mentor {number:02d}",
+            directory=True,
+            position="Research Librarian",
+            employer="Toronto Public Library",
+            region="toronto",
+            city="Toronto",
+            sectors=("public",),
+            objectives=("career", "networking", "job-search"),
+            expertise_areas=("reference", "leadership", "instruction"),
+        )
+    make_mentor("Blair Cataloguer", directory=True, sectors=("academic",), employer="Elsewhere")
+    mentee = make_member(
+        email="sam@example.org",
+        name="Sam Mentee",
+        profile={
+            "display_name": "Sam Mentee",
+            **profile_fields(MENTEE, objectives=("career", "networking", "job-search")),
+        },
+    )
+    agree(mentee, MENTEE)
+    site = new_site(viewport={"width": width, "height": 844})
+    page = site.page
+    sign_in(site, page, mentee.email)
+    site.goto("/mentors")
+
+    count = page.locator("#mentor-count")
+    expect(count).to_have_text("21 mentors found, page 1 of 2.")
+    expect(count).to_have_attribute("role", "status")
+    first_card = page.locator(".mentor-card").first
+    expect(first_card.locator(".initials")).to_have_text("M")
+    expect(first_card).to_contain_text("Toronto · ")
+    expect(first_card).not_to_contain_text("Toronto, Toronto")
+    top = first_card.bounding_box()["y"]
+    height = page.evaluate("document.documentElement.scrollHeight")
+    search = page.get_by_label("Search mentors")
+    toggle = page.get_by_text("Search and filters", exact=True)
+    if width < 700:
+        # Below the count, one line of filters, then the results: the first card on screen.
+        assert top < 600, top
+        assert height < 7000, height
+        expect(search).to_be_hidden()
+        toggle.click()
+        expect(search).to_be_visible()
+        site.check()
+    else:
+        # Beside the results, the filters are open, and there is no disclosure to press.
+        assert top < 400, top
+        assert height < 4500, height
+        expect(toggle).to_be_hidden()
+        expect(search).to_be_visible()
+
+    sectors = page.get_by_role("group", name="Library sector")
+    with site.swaps():
+        sectors.get_by_label("Academic libraries (universities and colleges)").check()
+    expect(count).to_have_text("1 mentor found.")
+    expect(page.locator("#mentor-results").get_by_role("heading", level=3)).to_have_text(
+        ["Blair Cataloguer"]
+    )
+    # The Request button of the card opens the request form.
+    with site.navigates():
+        page.locator(".mentor-card").get_by_role("link", name="Request").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Blair Cataloguer")

@@ -206,7 +206,7 @@ def test_requested_and_current_mentors_are_marked(mentee, make_mentor, make_memb
 # --- cards ---------------------------------------------------------------------------------------
 
 
-def test_a_card_shows_the_mentor_but_no_contact_details(mentee, make_mentor):
+def test_a_card_is_short_and_the_mentor_page_has_the_rest(mentee, make_mentor):
     riley = make_mentor(
         "Riley Mentor",
         directory=True,
@@ -222,18 +222,27 @@ def test_a_card_shows_the_mentor_but_no_contact_details(mentee, make_mentor):
         mentor_capacity=3,
     )
     client, _ = mentee()
-    card = card_of(client.get("/mentors"), "Riley Mentor")
+    listing = client.get("/mentors")
+    assert '<span class="initials" aria-hidden="true">RM</span>' in page_of(listing)
+    card = card_of(listing, "Riley Mentor")
     assert "Branch Manager, Ottawa Public Library" in card
-    assert "<dd>Public libraries; Government libraries</dd>" in card
-    assert "<dd>Ottawa region (Kanata)</dd>" in card
-    assert "<dd>Reference and information services; Leadership and management</dd>" in card
-    assert "<dd>Phone; Video call</dd>" in card
-    assert "<dd>English; French</dd>" in card
+    assert (
+        '<p class="mentor-line">Kanata, Ottawa region · '
+        "Reference and information services, Leadership and management</p>"
+    ) in card
     assert "<dt>Spots left</dt><dd>3</dd>" in card
+    assert f'href="/mentors/{riley.id}/request"' in card and ">Request</a>" in card
+    assert "Public libraries" not in card and "Video call" not in card
     assert "613-555-0199" not in card and riley.email not in card
 
+    page = page_of(client.get(f"/mentors/{riley.id}"))
+    assert "<dd>Public libraries; Government libraries</dd>" in page
+    assert "<dd>Kanata, Ottawa region</dd>" in page
+    assert "<dd>Phone; Video call</dd>" in page
+    assert "<dd>English; French</dd>" in page
 
-def test_the_cards_show_the_top_three_reasons(mentee, make_mentor):
+
+def test_a_card_shows_the_best_reason_and_the_page_all_of_them(mentee, make_mentor):
     make_mentor(
         "Riley Mentor",
         directory=True,
@@ -249,9 +258,14 @@ def test_the_cards_show_the_top_three_reasons(mentee, make_mentor):
         expertise_areas=("reference",),
         region="ottawa",
     )
-    card = card_of(client.get("/mentors"), "Riley Mentor")
-    reasons = re.findall(r"<li>([^<]+)</li>", card)
-    assert reasons == [
+    response = client.get("/mentors")
+    card = card_of(response, "Riley Mentor")
+    assert "Why they may suit you:</span> Offers 2 objectives you seek.</p>" in card
+    assert "Same sector" not in card
+    mentor_id = re.search(r'data-mentor-id="(\d+)"', page_of(response)).group(1)
+    page = page_of(client.get(f"/mentors/{mentor_id}"))
+    reasons = re.findall(r"<li>([^<]+)</li>", page[page.index('class="fit-reasons"') :])
+    assert reasons[:3] == [
         "Offers 2 objectives you seek: Career development, exploration and advancement; "
         "Networking and professional connections",
         "Knows what you want to learn about: Reference and information services",
