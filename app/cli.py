@@ -192,8 +192,14 @@ def _run_daily_jobs() -> None:
 @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same data).")
 @click.option("--force", is_flag=True, help="Add the demo data even if there are members.")
 @click.option("--if-empty", is_flag=True, help="Do nothing (successfully) if there are members.")
-def seed_demo(members, seed, force, if_empty):
+@click.option(
+    "--no-activity",
+    is_flag=True,
+    help="Members only: no requests, mentorships, check-ins or feedback.",
+)
+def seed_demo(members, seed, force, if_empty, no_activity):
     from app.seed import DEMO_PASSWORD, seed_members
+    from app.seed_activity import seed_activity
 
     existing = db.session.scalar(select(func.count(User.id)))
     if existing and if_empty:
@@ -210,6 +216,15 @@ def seed_demo(members, seed, force, if_empty):
         f"Created {summary.members} demo members ({summary.mentors} offer mentoring) "
         f"in {summary.seconds:.1f} s."
     )
+    if not no_activity:
+        life = seed_activity(summary.user_ids, seed)
+        pairs = ", ".join(
+            f"{count} {kind.replace('_', ' ')}" for kind, count in life.mentorships.items()
+        )
+        click.echo(
+            f"Added {life.requests} requests, mentorships ({pairs or 'none'}) "
+            f"and {life.check_ins} check-ins."
+        )
     if summary.demo_accounts:
         click.echo(
             f"Demo accounts (password '{DEMO_PASSWORD}'): " + ", ".join(summary.demo_accounts)

@@ -234,6 +234,38 @@ CITIES_BY_REGION = {
     "northeastern": ["Sudbury", "North Bay", "Sault Ste. Marie", "Timmins"],
     "northwestern": ["Thunder Bay", "Kenora", "Dryden", "Fort Frances"],
 }
+# Where each employer is, so that a member's employer and city agree ("Ottawa Public Library",
+# Ottawa); an employer not named here (a corporate library) may be anywhere.
+EMPLOYER_CITIES = {
+    "Toronto Public Library": "Toronto",
+    "Ottawa Public Library": "Ottawa",
+    "Hamilton Public Library": "Hamilton",
+    "London Public Library": "London",
+    "Mississauga Library": "Mississauga",
+    "Greater Sudbury Public Library": "Sudbury",
+    "Thunder Bay Public Library": "Thunder Bay",
+    "Kingston Frontenac Public Library": "Kingston",
+    "University of Toronto Libraries": "Toronto",
+    "Western University Libraries": "London",
+    "Queen's University Library": "Kingston",
+    "York University Libraries": "North York",
+    "Lakehead University Library": "Thunder Bay",
+    "Humber College Library": "Etobicoke",
+    "Toronto District School Board": "Toronto",
+    "Ottawa-Carleton District School Board": "Ottawa",
+    "Peel District School Board": "Mississauga",
+    "Thames Valley District School Board": "London",
+    "Great Library, Law Society of Ontario": "Toronto",
+    "SickKids Hospital Library": "Toronto",
+    "Royal Ontario Museum Library": "Toronto",
+    "Legislative Library of Ontario": "Toronto",
+    "Ontario Government Library": "Toronto",
+    "City of Toronto Archives": "Toronto",
+    "Archives of Ontario": "Toronto",
+    "City of Ottawa Archives": "Ottawa",
+    "Trent University Archives": "Peterborough",
+}
+REGION_OF_CITY = {city: region for region, cities in CITIES_BY_REGION.items() for city in cities}
 BIO_OPENINGS = [
     "I have worked in libraries for {years} years and love helping people find their way.",
     "My path into libraries started in {field}; I enjoy sharing what I learned along the way.",
@@ -249,6 +281,7 @@ class SeedSummary:
     mentors: int = 0
     seconds: float = 0.0
     demo_accounts: list[str] = field(default_factory=list)
+    user_ids: list[int] = field(default_factory=list)
 
 
 def _vocabulary(model) -> dict[str, int]:
@@ -332,6 +365,7 @@ def seed_members(count: int, seed: int) -> SeedSummary:
         db.session.execute(insert(RoleAgreement), agreements)
     db.session.commit()
     summary.members = count
+    summary.user_ids = list(user_ids)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -414,7 +448,9 @@ def _make_member(
         years = _years_of_experience(rng)
         role = _role_for(rng, years)
     sector = rng.choice(list(EMPLOYERS_BY_SECTOR))
-    region = rng.choice(list(CITIES_BY_REGION))
+    employer = rng.choice(EMPLOYERS_BY_SECTOR[sector])
+    city = EMPLOYER_CITIES.get(employer) or rng.choice(sorted(REGION_OF_CITY))
+    region = REGION_OF_CITY[city]
     senior = years >= 3
     objectives = rng.sample(sorted(vocab["objective"].values()), rng.randint(2, 4))
     contact = rng.sample(sorted(vocab["contact"].values()), rng.randint(1, 4))
@@ -433,11 +469,11 @@ def _make_member(
         "membership_expires_on": (now + timedelta(days=rng.randint(-30, 700))).date(),
         "membership_verified_at": now - timedelta(days=rng.randint(1, 300)) if verified else None,
         "position": rng.choice(POSITIONS_SENIOR if senior else POSITIONS_JUNIOR),
-        "employer": rng.choice(EMPLOYERS_BY_SECTOR[sector]),
+        "employer": employer,
         "years_experience": years,
         "role": role,
         "region_id": vocab["region"][region],
-        "city": rng.choice(CITIES_BY_REGION[region]),
+        "city": city,
         "bio": rng.choice(BIO_OPENINGS).format(years=years, field=rng.choice(FIELDS)),
         "mentee_goals": "I would like advice on building my career in libraries."
         if role in (MENTEE, BOTH)

@@ -191,3 +191,56 @@ def test_a_member_count_below_one_is_refused(app, count):
     result = flask_command(app, "seed-demo", "--members", count)
     assert result.exit_code != 0
     assert "at least 1" in result.output
+
+
+def test_employer_and_city_agree(app):
+    from app.seed import EMPLOYER_CITIES, REGION_OF_CITY
+
+    assert flask_command(app, "seed-demo", "--members", "80").exit_code == 0
+    profiles = db.session.scalars(select(Profile)).all()
+    for profile in profiles:
+        if profile.employer in EMPLOYER_CITIES:
+            assert profile.city == EMPLOYER_CITIES[profile.employer], profile.employer
+        assert profile.region.code == REGION_OF_CITY[profile.city]
+
+
+def test_the_demo_has_requests_mentorships_check_ins_and_feedback(app):
+    from app.models import ClosingFeedback, Mentorship, MentorshipRequest
+
+    result = flask_command(app, "seed-demo")
+    assert result.exit_code == 0, result.output
+    assert "Added " in result.output and "check-ins" in result.output
+
+    def count(model, *where):
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+    for status in ("active", "completed", "ended_early"):
+        assert count(Mentorship, Mentorship.status == status) >= 1, status
+    for status in ("pending", "accepted", "declined", "withdrawn", "expired"):
+        assert count(MentorshipRequest, MentorshipRequest.status == status) >= 1, status
+    assert count(ClosingFeedback) >= 2
+    pairs = db.session.scalars(select(Mentorship)).all()
+    today = clock.today()
+    for pair in pairs:
+        assert pair.agreement.is_confirmed_by_both and pair.goals and pair.check_ins
+        assert all(check_in.met_on <= today for check_in in pair.check_ins)
+        assert pair.mentor.profile.role in (MENTOR, BOTH)
+        assert pair.mentee.profile.role in (MENTEE, BOTH)
+    active = [pair for pair in pairs if pair.status == "active"]
+    assert len({pair.mentee_id for pair in active}) == len(active), "one mentor per mentee"
+    for mentor_id in {pair.mentor_id for pair in active}:
+        mentor = db.session.get(User, mentor_id)
+        assert sum(p.mentor_id == mentor_id for p in active) <= mentor.profile.mentor_capacity
+    assert any(pair.minimum_end_on <= today for pair in active), "one is past six months"
+    demo = db.session.scalar(select(User).where(User.email == "mentee@example.org"))
+    mine = next(pair for pair in active if pair.mentee_id == demo.id)
+    assert mine.mentor.email == "mentor@example.org"
+    assert mine.agreement.next_meeting_on > today
+
+
+def test_no_activity_seeds_members_only(app):
+    from app.models import Mentorship, MentorshipRequest
+
+    assert flask_command(app, "seed-demo", "--no-activity").exit_code == 0
+    assert db.session.scalar(select(func.count(Mentorship.id))) == 0
+    assert db.session.scalar(select(func.count(MentorshipRequest.id))) == 0
