@@ -364,6 +364,7 @@ def goal_done(mentorship_id: int, goal_id: int):
         return render_template(
             "mentorships/_goal_swap.html",
             goal=goal,
+            mentorship=mentorship,
             writable=True,
             focus_goal=True,
             announcement=message,

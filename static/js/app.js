@@ -25,6 +25,15 @@
     if (target) target.focus();
   });
 
+  // A form opened on demand (<details data-focus-on-open>) takes the focus in its first field.
+  // The toggle event does not bubble: listen in the capture phase.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.open || !details.hasAttribute || !details.hasAttribute("data-focus-on-open")) return;
+    var first = details.querySelector("input:not([type=hidden]), select, textarea, button");
+    if (first) first.focus();
+  }, true);
+
   // Put focus on a form's error summary when the page loads with one.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("error-summary");
