@@ -123,15 +123,7 @@ def _mail_closed(mentorship: Mentorship, actor: User, template: str, subject: st
 def complete(mentorship: Mentorship, actor: User) -> Mentorship:
     """Mark the mentorship completed: possible once the six months are reached (and any time
     after an extension). The partner is told by e-mail; both are asked for feedback."""
-    _check_participant(mentorship, actor)
-    _refuse_if_closed(mentorship, actor)
-    today = clock.today()
-    if not mentorship.may_complete(today):
-        raise DomainError(
-            "A mentorship can be marked completed once it has run six months, from "
-            f"{_long_day(mentorship.minimum_end_on)}. If you need to stop before then, "
-            "end it early instead."
-        )
+    check_may_complete(mentorship, actor)
     _close(mentorship, actor, Mentorship.COMPLETED)
     _mail_closed(
         mentorship,
@@ -147,15 +139,12 @@ def clean_end_note(note: str | None) -> str | None:
     return clean_text(note)
 
 
-@retry_on_conflict
-def end_early(mentorship: Mentorship, actor: User, reason: str | None, note: str | None):
-    """End the mentorship before the six months, with a reason (one of
-    Mentorship.END_REASONS) and an optional note for the committee (at most END_NOTE_LIMIT
-    characters; never shown to the partner). The partner is told; both are asked for feedback."""
+def check_end_early(mentorship: Mentorship, actor: User, reason: str | None, note: str | None):
+    """What `end_early` would refuse, changing nothing: DomainError when the mentorship can't
+    end early, FieldErrors for the reason or the note. Returns the cleaned note."""
     _check_participant(mentorship, actor)
     _refuse_if_closed(mentorship, actor)
-    today = clock.today()
-    if not mentorship.may_end_early(today):
+    if not mentorship.may_end_early(clock.today()):
         raise DomainError(
             "Your mentorship has reached six months, so it doesn't end early: mark it "
             "completed instead."
@@ -172,12 +161,34 @@ def end_early(mentorship: Mentorship, actor: User, reason: str | None, note: str
         ]
     if errors:
         raise FieldErrors(errors)
+    return text
+
+
+@retry_on_conflict
+def end_early(mentorship: Mentorship, actor: User, reason: str | None, note: str | None):
+    """End the mentorship before the six months, with a reason (one of
+    Mentorship.END_REASONS) and an optional note for the committee (at most END_NOTE_LIMIT
+    characters; never shown to the partner). The partner is told; both are asked for feedback.
+    Refuses what `check_end_early` refuses."""
+    text = check_end_early(mentorship, actor, reason, note)
     _close(mentorship, actor, Mentorship.ENDED_EARLY, end_reason=reason, end_note=text)
     _mail_closed(
         mentorship, actor, "mentorship_ended", f"{display_name(actor)} ended your mentorship"
     )
     db.session.commit()
     return mentorship
+
+
+def check_may_complete(mentorship: Mentorship, actor: User) -> None:
+    """DomainError when `actor` can't mark the mentorship completed now; changes nothing."""
+    _check_participant(mentorship, actor)
+    _refuse_if_closed(mentorship, actor)
+    if not mentorship.may_complete(clock.today()):
+        raise DomainError(
+            "A mentorship can be marked completed once it has run six months, from "
+            f"{_long_day(mentorship.minimum_end_on)}. If you need to stop before then, "
+            "end it early instead."
+        )
 
 
 @retry_on_conflict

@@ -1,7 +1,7 @@
 """Forms of the closing pages. They parse and give quick feedback; app/mentorships/closing.py
 decides (and checks everything again)."""
 
-from wtforms import TextAreaField
+from wtforms import HiddenField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -16,6 +16,8 @@ class ClosingActionForm(PortalForm):
 
 
 class EndEarlyForm(PortalForm):
+    # "yes" once the member has seen the confirmation step; without it nothing ends.
+    confirmed = HiddenField()
     reason = ChoiceRadioField(
         "Why is the mentorship ending?",
         choices=[SelectChoice(code, label) for code, label in Mentorship.END_REASONS.items()],

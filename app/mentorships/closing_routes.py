@@ -61,6 +61,28 @@ def closing(mentorship_id: int):
     return _closing_page(mentorship)
 
 
+def _confirm_page(mentorship: Mentorship, action: str, **context):
+    return render_template(
+        "mentorships/closing/confirm.html",
+        mentorship=mentorship,
+        action=action,
+        partner_name=display_name(services.partner_of(mentorship, current_user)),
+        **context,
+    )
+
+
+@bp.get("/<int:mentorship_id>/complete")
+@login_required
+def closing_complete_confirm(mentorship_id: int):
+    """The confirmation step before marking the mentorship completed (changes nothing)."""
+    mentorship = mentorship_for_participant(mentorship_id)
+    try:
+        closing_service.check_may_complete(mentorship, current_user)
+    except DomainError as error:
+        return _refused(mentorship, error.message)
+    return _confirm_page(mentorship, "complete", action_form=ClosingActionForm(formdata=None))
+
+
 @bp.post("/<int:mentorship_id>/complete")
 @login_required
 def closing_complete(mentorship_id: int):
@@ -86,6 +108,13 @@ def closing_end_early(mentorship_id: int):
     form = EndEarlyForm()
     if form.validate_on_submit():
         try:
+            if form.confirmed.data != "yes":
+                # First the confirmation step: the choices travel with it, nothing ends yet.
+                closing_service.check_end_early(
+                    mentorship, current_user, form.reason.data, form.note.data
+                )
+                form.confirmed.data = "yes"
+                return _confirm_page(mentorship, "end_early", end_form=form)
             closing_service.end_early(mentorship, current_user, form.reason.data, form.note.data)
         except FieldErrors as error:
             show_on_form(form, error)

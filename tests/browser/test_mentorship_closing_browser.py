@@ -121,8 +121,15 @@ def test_a_mentor_completes_gives_feedback_and_prints_the_record(
     expect(page.get_by_role("group", name="When should we ask you again?")).to_be_visible()
     assert_keyboard_reaches_everything(page)
 
-    # Complete it, with the keyboard.
-    page.get_by_role("button", name="Mark the mentorship completed").focus()
+    # Complete it, with the keyboard, through the confirmation step.
+    page.get_by_role("link", name="Mark the mentorship completed").focus()
+    with site.navigates():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Mark your mentorship with Emery Mentee completed?"
+    )
+    assert_keyboard_reaches_everything(page)
+    page.get_by_role("button", name="Yes, mark it completed").focus()
     with site.navigates():
         page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server.url}/mentorships/{mentorship_id}/feedback")

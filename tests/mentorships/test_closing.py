@@ -57,6 +57,25 @@ def feedback_data(pair: Pair, **overrides) -> dict:
 # --- completing ----------------------------------------------------------------------------
 
 
+def test_completing_asks_for_confirmation_first(app, pair, clock_at):
+    clock_at(at(SIX_MONTHS + timedelta(days=1)))
+    forms = client_for(app, pair.mentor)
+    closing_page = forms.get(pair.url("/close"))
+    assert f'href="{pair.url("/complete")}"' in closing_page.get_data(as_text=True)
+    step = forms.get(pair.url("/complete"))
+    assert step.status_code == 200
+    assert "Mark your mentorship with Emery Mentee completed?" in text_of(step)
+    assert "Yes, mark it completed" in text_of(step) and "No, go back" in text_of(step)
+    assert fresh(Mentorship, pair.id).is_active and outbox_count() == 0
+
+
+def test_the_confirmation_step_refuses_what_completing_would(app, pair, clock_at):
+    clock_at(at(SIX_MONTHS - timedelta(days=1)))
+    response = client_for(app, pair.mentor).get(pair.url("/complete"))
+    assert response.status_code == 409
+    assert "can be marked completed once it has run six months" in text_of(response)
+
+
 def test_completing_before_six_months_is_refused(app, pair, clock_at):
     clock_at(at(SIX_MONTHS - timedelta(days=1)))
     forms = client_for(app, pair.mentor)
@@ -174,7 +193,16 @@ def test_ending_early_keeps_the_note_for_the_committee_only(
     assert "End the mentorship early" in text_of(page)
     assert "Mark the mentorship completed" not in text_of(page)
     note = "Our schedules never matched: committee-only-note-1234"
-    response = forms.post(pair.url("/end-early"), {"reason": "schedule", "note": note})
+    # First the confirmation step: it shows the choices and carries them, and ends nothing.
+    step = forms.post(pair.url("/end-early"), {"reason": "schedule", "note": note})
+    assert step.status_code == 200
+    assert "End your mentorship with Emery Mentee early?" in text_of(step)
+    assert "Our schedules or time" in text_of(step) and note in text_of(step)
+    assert 'name="confirmed" type="hidden" value="yes"' in step.get_data(as_text=True)
+    assert fresh(Mentorship, pair.id).is_active and outbox_count() == 0
+    response = forms.post(
+        pair.url("/end-early"), {"reason": "schedule", "note": note, "confirmed": "yes"}
+    )
     assert response.status_code == 302
     ended = fresh(Mentorship, pair.id)
     assert ended.status == Mentorship.ENDED_EARLY
@@ -465,6 +493,7 @@ def test_the_record_of_a_mentorship_that_ended_early_is_not_offered(app, pair, c
 
 ROUTES = [
     ("GET", "/close"),
+    ("GET", "/complete"),
     ("POST", "/complete"),
     ("POST", "/end-early"),
     ("POST", "/extend"),
@@ -521,8 +550,10 @@ def test_posts_need_the_csrf_token(app, pair, clock_at, tail):
 def test_get_never_changes_state(app, pair, clock_at, tail):
     clock_at(at(SIX_MONTHS))
     forms = client_for(app, pair.mentor)
-    assert forms.get(pair.url(tail)).status_code == 405
+    # /complete answers a GET with its confirmation step; the others have no GET.
+    assert forms.get(pair.url(tail)).status_code == (200 if tail == "/complete" else 405)
     assert fresh(Mentorship, pair.id).status == Mentorship.ACTIVE
+    assert outbox_count() == 0
 
 
 def test_participants_see_each_page(app, pair, clock_at):
