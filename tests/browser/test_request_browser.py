@@ -60,9 +60,14 @@ def test_a_mentee_sends_a_request_and_withdraws_it(
     nav = page.get_by_role("navigation", name="Main").get_by_role("link", name="Requests")
     expect(nav).to_have_attribute("aria-current", "page")
 
-    withdraw = card.get_by_role("button", name="Withdraw your request to Morgan Mentor")
+    # Withdrawing asks first; the question's button takes the focus.
+    card.locator("summary", has_text="Withdraw").click()
+    expect(card).to_contain_text("Withdraw your request to Morgan Mentor? We tell them")
+    confirm = card.get_by_role("button", name="Yes, withdraw it")
+    expect(confirm).to_be_focused()
+    site.check()
     with site.swaps():
-        withdraw.click()
+        confirm.press("Enter")
     expect(page).to_have_url(live_server.url + "/requests")  # no page load: swapped in place
     expect(card).to_contain_text("Withdrawn")
     expect(card.get_by_role("button")).to_have_count(0)
