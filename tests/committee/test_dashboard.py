@@ -21,6 +21,7 @@ from app.models import (
     MentorshipAgreement,
     MentorshipRequest,
     OutboxEmail,
+    User,
 )
 from app.models.profiles import MENTOR
 from tests.factories import (
@@ -178,9 +179,9 @@ def test_figures_with_no_data(app):
 
 def test_an_overdue_check_in_counts_from_the_start_without_a_check_in(app, people):
     mentor, mentee = people("M", MENTOR), people("E")
-    add_mentorship(mentor, mentee, TODAY - timedelta(days=30))
+    add_mentorship(mentor, mentee, TODAY - timedelta(days=45))
     other = people("E2")
-    add_mentorship(mentor, other, TODAY - timedelta(days=29))
+    add_mentorship(mentor, other, TODAY - timedelta(days=44))
     assert figures.figures(Period(), TODAY, NOW).overdue_check_ins == 1
 
 
@@ -348,9 +349,11 @@ def test_attention_lists(app, program):
     quiet = lists.quiet_mentorships
     assert [(r.mentee_name, r.last_contact) for r in quiet.rows] == [("Mo One", date(2026, 10, 1))]
     mentees = lists.waiting_mentees
+    # Mo Three's mentorship ended early and they have not asked again: waiting too.
     assert [(r.name, r.pending, r.declined, r.expired) for r in mentees.rows] == [
         ("Mo Four", 1, 1, 0),
         ("Mo Five", 1, 0, 0),
+        ("Mo Three", 0, 0, 0),
     ]
     assert lists.open_spots == 2  # the same as the figure, from the list's query
     spots = lists.mentors_with_spots
@@ -384,9 +387,9 @@ def test_the_dashboard_shows_the_first_rows_and_links_to_each_whole_list(
     page = text_of(forms.get("/committee/"))
     mentees = page[page.index('id="waiting-mentees-heading"') :]
     mentees = mentees[: mentees.index("<h3")]
-    assert "Mentees waiting longest for a match (2)" in mentees
+    assert "Mentees waiting longest for a match (3)" in mentees
     assert "Mo Four" in mentees and "Mo Five" not in mentees
-    assert 'href="/committee/attention/waiting-mentees">See all 2: mentees waiting' in mentees
+    assert 'href="/committee/attention/waiting-mentees">See all 3: mentees waiting' in mentees
     # A list that fits shows no link to its page.
     assert 'href="/committee/attention/waiting-requests"' not in page
 
@@ -396,7 +399,7 @@ def test_an_attention_list_page_shows_every_row_a_page_at_a_time(committee, prog
     forms, _ = committee
     first = text_of(forms.get("/committee/attention/waiting-mentees"))
     assert "<h1>Mentees waiting longest for a match</h1>" in first
-    assert "2 in all; page 1 of 2." in first
+    assert "3 in all; page 1 of 3." in first
     assert "Mo Four" in first and "Mo Five" not in first
     assert 'href="/committee/attention/waiting-mentees?page=2" rel="next"' in first
 
@@ -408,9 +411,30 @@ def test_an_attention_list_page_shows_every_row_a_page_at_a_time(committee, prog
     )
     assert "<h1>" not in second  # the results only
     assert "Mo Five" in second and "Mo Four" not in second
-    assert 'hx-swap-oob="innerHTML:#attention-count">2 in all; page 2 of 2.' in second
+    assert 'hx-swap-oob="innerHTML:#attention-count">3 in all; page 2 of 3.' in second
     assert "data-focus-after-swap" in second
     assert 'href="/committee/attention/waiting-mentees" rel="prev"' in second
+
+
+def test_mentees_who_never_asked_are_waiting_too(app, committee, people):
+    """An eligible mentee who never sent a request waits for a match since they joined; one
+    with an active or a completed mentorship, or who can't take part, does not."""
+    mentor = people("Ada Mentor", MENTOR)
+    quiet = people("Quinn Quiet")
+    matched = people("Mat Matched")
+    done = people("Dee Done")
+    people("Una Unverified", membership_verified_at=None)
+    add_mentorship(mentor, matched, date(2026, 9, 1))
+    add_mentorship(mentor, done, date(2026, 1, 5), Mentorship.COMPLETED, date(2026, 7, 10))
+    db.session.commit()
+    lists = attention.attention(TODAY, NOW)
+    rows = lists.waiting_mentees.rows
+    assert [(r.name, r.first_asked, r.pending) for r in rows] == [("Quinn Quiet", None, 0)]
+    assert rows[0].waiting_since == db.session.get(User, quiet.id).created_at
+    forms, _ = committee
+    page = text_of(forms.get("/committee/attention/waiting-mentees"))
+    assert "Quinn Quiet" in page and "Never asked" in page
+    assert "Mat Matched" not in page and "Una Unverified" not in page
 
 
 @pytest.mark.parametrize("page", ["0", "-3", "abc", "1.5", ""])

@@ -15,7 +15,11 @@ from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.agreements import AGREEMENT_VERSIONS
-from app.committee.dashboard.conditions import eligible_mentor_conditions, last_check_in_or_start
+from app.committee.dashboard.conditions import (
+    CHECK_IN_OVERDUE_DAYS,
+    eligible_mentor_conditions,
+    last_check_in_or_start,
+)
 from app.eligibility.sql import active_mentorships_as_mentor, eligible_mentee_conditions
 from app.extensions import db
 from app.models import Mentorship, MentorshipRequest, Profile, User
@@ -23,7 +27,7 @@ from app.models.profiles import MENTEE
 
 # Attention thresholds (days).
 PENDING_ATTENTION_DAYS = 7
-QUIET_MENTORSHIP_DAYS = 45
+QUIET_MENTORSHIP_DAYS = CHECK_IN_OVERDUE_DAYS  # the figure "Check-ins overdue" counts these
 SILENT_MENTOR_DAYS = 14
 # How far back an unanswered request still counts: a mentor silent in spring is not listed in
 # the autumn for it.
@@ -106,15 +110,14 @@ def quiet_mentorships(today: date, now: datetime, limit: int, offset: int = 0) -
 
 
 def waiting_mentees(today: date, now: datetime, limit: int, offset: int = 0) -> AttentionList:
-    """Eligible mentees without an active mentorship whose requests wait, expired or were
-    declined, the longest waiting (earliest such request) first."""
+    """Eligible mentees without a mentor: no active mentorship and none completed, whether their
+    requests wait, expired or were declined or they never sent one. The longest waiting first:
+    since their first such request, or since they joined when they never asked."""
     R = MentorshipRequest
 
     def how_many(status):
         return func.sum(case((R.status == status, 1), else_=0)).label(status)
 
-    # The requests are summed per mentee first, so that eligibility is checked only for the
-    # mentees who asked, not for every member (a third faster on SQLite).
     asked = (
         select(
             R.mentee_id,
@@ -127,29 +130,32 @@ def waiting_mentees(today: date, now: datetime, limit: int, offset: int = 0) -> 
         .group_by(R.mentee_id)
         .subquery()
     )
+    waiting_since = func.coalesce(asked.c.first_asked, User.created_at)
     return _listed(
         db.session.execute(
             select(
                 User.id,
                 User.name,
                 asked.c.first_asked,
-                asked.c.pending,
-                asked.c.declined,
-                asked.c.expired,
+                waiting_since.label("waiting_since"),
+                func.coalesce(asked.c.pending, 0).label("pending"),
+                func.coalesce(asked.c.declined, 0).label("declined"),
+                func.coalesce(asked.c.expired, 0).label("expired"),
                 func.count().over().label("total"),
             )
-            .select_from(asked)
-            .join(User, User.id == asked.c.mentee_id)
+            .select_from(User)
             .join(Profile, Profile.user_id == User.id)
+            .outerjoin(asked, asked.c.mentee_id == User.id)
             .where(
                 *eligible_mentee_conditions(today, AGREEMENT_VERSIONS[MENTEE]),
                 ~exists(
                     select(1).where(
-                        Mentorship.mentee_id == User.id, Mentorship.status == Mentorship.ACTIVE
+                        Mentorship.mentee_id == User.id,
+                        Mentorship.status.in_((Mentorship.ACTIVE, Mentorship.COMPLETED)),
                     )
                 ),
             )
-            .order_by(asked.c.first_asked, User.id)
+            .order_by(waiting_since, User.id)
             .limit(limit)
             .offset(offset)
         )
@@ -277,8 +283,9 @@ ATTENTION_KINDS = {
             "waiting-mentees",
             waiting_mentees,
             "Mentees waiting longest for a match",
-            "Eligible mentees without a mentorship whose requests wait, expired or were "
-            "declined, longest waiting first",
+            "Eligible mentees without a mentor, whether their requests wait, expired or were "
+            "declined or they never sent one; longest waiting first (since their first request, "
+            "or since they joined)",
             "None: no eligible mentee is waiting for a match.",
         ),
         AttentionKind(

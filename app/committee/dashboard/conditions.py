@@ -10,6 +10,10 @@ from app.eligibility.sql import listed_mentor_conditions, taking_requests
 from app.models import CheckIn, Mentorship
 from app.models.profiles import MENTOR
 
+# An active mentorship is overdue for a check-in after this many days without one (or since its
+# start): one threshold for the dashboard's figure and its attention list, so that they agree.
+CHECK_IN_OVERDUE_DAYS = 45
+
 
 def last_check_in_or_start():
     """SQL: the outer query's Mentorship's latest check-in date, or its start without one."""

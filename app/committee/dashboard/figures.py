@@ -21,7 +21,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
 
-from app.committee.dashboard.conditions import eligible_mentor_conditions, last_check_in_or_start
+from app.committee.dashboard.conditions import (
+    CHECK_IN_OVERDUE_DAYS,
+    eligible_mentor_conditions,
+    last_check_in_or_start,
+)
 from app.committee.dashboard.period import Period, month_bounds
 from app.eligibility import MEMBERSHIP_STATUSES
 from app.eligibility.sql import (
@@ -32,9 +36,6 @@ from app.eligibility.sql import (
 from app.extensions import db
 from app.models import Mentorship, MentorshipRequest, Profile, User
 from app.models.profiles import BOTH, MENTEE, MENTOR
-
-# A mentorship is overdue for a check-in after this many days without one (or since its start).
-OVERDUE_CHECK_IN_DAYS = 30
 
 
 @dataclass
@@ -121,7 +122,7 @@ def figures(period: Period, today: date, now: datetime, open_spots: int | None =
             active,
             case(
                 (
-                    last_check_in_or_start() <= today - timedelta(days=OVERDUE_CHECK_IN_DAYS),
+                    last_check_in_or_start() <= today - timedelta(days=CHECK_IN_OVERDUE_DAYS),
                     1,
                 ),
                 else_=0,

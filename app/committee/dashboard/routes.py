@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from app import clock
 from app.committee.blueprint import bp
 from app.committee.dashboard import attention, charts, figures
+from app.committee.dashboard.conditions import CHECK_IN_OVERDUE_DAYS
 from app.committee.dashboard.forms import DashboardFilterForm
 from app.committee.dashboard.period import Period
 from app.committee.roster import services as roster
@@ -64,6 +65,7 @@ def index():
         ),
         "charts": charts.charts(period, today),
         "today": today,
+        "overdue_days": CHECK_IN_OVERDUE_DAYS,
     }
     if fragment:
         return render_template("committee/dashboard/_figures.html", **context)
@@ -75,7 +77,6 @@ def index():
         thresholds={
             "pending": attention.PENDING_ATTENTION_DAYS,
             "quiet": attention.QUIET_MENTORSHIP_DAYS,
-            "overdue": figures.OVERDUE_CHECK_IN_DAYS,
         },
         **context,
     )
