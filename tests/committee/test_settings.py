@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Intake, ProgramSettings
 from app.program import requests_blocked_reason
 from tests.factories import NOW, TODAY
-from tests.support import FormClient, sign_in
+from tests.support import FormClient, sign_in, statements_for
 from tests.support import audit_events as events
 from tests.support import unescaped_html as text_of
 
@@ -578,6 +578,30 @@ def test_the_audit_log_lists_and_filters_events(committee, make_member, clock_at
     response = forms.get("/committee/audit?since=nonsense&action=bogus")
     assert response.status_code == 200
     assert "Enter the date as YYYY-MM-DD" in text_of(response)
+
+
+def test_the_audit_log_names_who_acted_and_on_whom(app, committee, make_member):
+    forms, chair = committee
+    member = make_member(name="Wren Member")
+    gone = make_member(name="Gone Member")
+    audit.record(chair, audit.ACCOUNT_DEACTIVATED, ("member", member.id))
+    audit.record(chair, audit.ACCOUNT_DEACTIVATED, ("member", gone.id))
+    audit.record(None, audit.INTAKE_DELETED, ("intake", 5), name="Old")
+    gone_id = gone.id
+    db.session.delete(gone)
+    db.session.commit()
+    page = text_of(forms.get("/committee/audit"))
+    assert f'<a href="/committee/members/{member.id}">Wren Member</a>' in page
+    assert f"Member {member.id}" not in page
+    assert f"Member {gone_id} (account deleted)" in page and "Gone Member" not in page
+    assert "<td>Chair Person</td>" in page and "<td>A deleted account</td>" in page
+    # The names come in one statement, not one per event.
+    before = statements_for(app, forms, "/committee/audit")
+    for number in range(5):
+        other = make_member(name=f"Other {number}")
+        audit.record(chair, audit.ACCOUNT_DEACTIVATED, ("member", other.id))
+    db.session.commit()
+    assert statements_for(app, forms, "/committee/audit") == before
 
 
 def test_the_audit_log_answers_htmx_with_its_results_only(committee):

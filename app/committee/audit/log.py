@@ -74,6 +74,15 @@ def list_events(
     return db.paginate(query, page=page, per_page=EVENTS_PER_PAGE, error_out=False)
 
 
+def member_names(events) -> dict[int, str]:
+    """{user id: name} of the members these events are about (one statement); a member whose
+    account was deleted since is not in it."""
+    ids = {e.target_id for e in events if e.target_type == "member" and e.target_id}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
 def actors() -> list[User]:
     """Everyone who has done something recorded (for the audit log's filter), by name."""
     return list(

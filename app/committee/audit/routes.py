@@ -52,6 +52,7 @@ def audit_log():
             query=query,
             actions=trail.ACTIONS,
             target_labels=log.TARGET_LABELS,
+            member_names=log.member_names(pagination.items),
             describe=log.describe,
         )
     )

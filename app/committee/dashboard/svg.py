@@ -9,6 +9,7 @@ shown with a data table beside it (see templates/committee/dashboard/_chart.html
 a picture of the table, not the only way to read it.
 """
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,12 @@ BAR = "#1f4e79"  # the site's brand blue: 8.9:1 on white
 TEXT = "#1b1b1b"
 GRID = "#6b7480"  # axis lines: 4.8:1 on white
 FONT = "system-ui, sans-serif"
+# Text is drawn at FONT_SIZE user units and the charts are drawn at their own size (never
+# scaled down to fit: a phone scrolls a wide chart sideways), so a label is 13 px on screen.
+FONT_SIZE = 13
+LINE = 16  # the height of a line of text
+BAR_CHART_WIDTH = 320  # fits a phone's width (390 px less the page's and the box's margins)
+LABEL_CHARACTERS = 40  # a longer label wraps onto more lines
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: li
         height=height,
         preserveAspectRatio="xMinYMin meet",
         font_family=FONT,
-        font_size=12,
+        font_size=FONT_SIZE,
     )
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" {head}>'
@@ -81,11 +88,23 @@ def describe(points: Sequence[Point], unit: str) -> str:
     return "; ".join(f"{p.label}: {p.value:,} {unit}" for p in points) + "."
 
 
+def _lines(text: str, x, y, **values) -> str:
+    """A `<text>` of one or more lines (each a `<tspan>` below the one before)."""
+    parts = "".join(
+        f"<tspan {_attrs(x=x, dy=0 if index == 0 else LINE)}>{escape(line)}</tspan>"
+        for index, line in enumerate(text)
+    )
+    return f"<text {_attrs(x=x, y=y, **values)}>{parts}</text>"
+
+
 def column_chart(chart_id: str, title: str, points: Sequence[Point], unit: str) -> Markup:
-    """Vertical bars, one per point, left to right (e.g. months), each with its value on top."""
+    """Vertical bars, one per point, left to right (e.g. months), each with its value on top
+    and its label below, on two lines when it has two words ("Jan" over "2026")."""
     points = list(points)
-    width, height = max(360, 44 * len(points) + 60), 240
-    left, right, top, bottom = 40, 10, 20, 50
+    slot_w = 46
+    left, right, top, bottom = 40, 10, 22, 2 * LINE + 12
+    width = max(BAR_CHART_WIDTH, slot_w * len(points) + left + right)
+    height = 240
     plot_w, plot_h = width - left - right, height - top - bottom
     scale_top = _nice_max(max((p.value for p in points), default=0))
     slot = plot_w / max(len(points), 1)
@@ -117,45 +136,32 @@ def column_chart(chart_id: str, title: str, points: Sequence[Point], unit: str) 
                 "text",
                 f"{point.value:,}",
                 x=centre,
-                y=f"{y - 4:.1f}",
+                y=f"{y - 5:.1f}",
                 text_anchor="middle",
                 fill=TEXT,
             )
         )
         body.append(
-            _tag(
-                "text",
-                point.label,
-                x=centre,
-                y=base + 16,
-                text_anchor="end",
-                fill=TEXT,
-                transform=f"rotate(-40 {centre} {base + 16})",
-            )
+            _lines(point.label.split(" ", 1), centre, base + LINE, text_anchor="middle", fill=TEXT)
         )
     return _svg(chart_id, title, describe(points, unit), width, height, body)
 
 
 def bar_chart(chart_id: str, title: str, points: Sequence[Point], unit: str) -> Markup:
-    """Horizontal bars, one per point, top to bottom (e.g. objectives, sectors), labelled."""
+    """Horizontal bars, one per point, top to bottom (e.g. objectives, sectors): each label on
+    its own line(s) above its bar, in full, the value after the bar."""
     points = list(points)
-    row, label_w, value_w = 26, 250, 50
-    width = 620
-    top = 6
-    height = top * 2 + row * max(len(points), 1)
-    plot_w = width - label_w - value_w
+    width, value_w, bar_h, gap = BAR_CHART_WIDTH, 48, 14, 10
+    plot_w = width - value_w
     scale_top = _nice_max(max((p.value for p in points), default=0))
-    body = [_tag("line", x1=label_w, y1=top, x2=label_w, y2=height - top, stroke=GRID)]
-    for index, point in enumerate(points):
-        y = top + row * index
-        middle = y + row / 2 + 4
+    body, y = [], 4
+    for point in points:
+        lines = textwrap.wrap(point.label, LABEL_CHARACTERS) or [""]
+        body.append(_lines(lines, 0, y + FONT_SIZE, fill=TEXT))
+        y += LINE * len(lines) + 2
         bar_w = plot_w * point.value / scale_top
-        label = point.label if len(point.label) <= 38 else point.label[:37] + "…"
-        body.append(_tag("text", label, x=label_w - 8, y=middle, text_anchor="end", fill=TEXT))
-        body.append(
-            _tag("rect", x=label_w, y=y + 4, width=f"{bar_w:.1f}", height=row - 8, fill=BAR)
-        )
-        body.append(
-            _tag("text", f"{point.value:,}", x=f"{label_w + bar_w + 6:.1f}", y=middle, fill=TEXT)
-        )
+        body.append(_tag("rect", x=0, y=y, width=f"{bar_w:.1f}", height=bar_h, fill=BAR))
+        body.append(_tag("text", f"{point.value:,}", x=f"{bar_w + 6:.1f}", y=y + 12, fill=TEXT))
+        y += bar_h + gap
+    height = max(y, LINE + 8)
     return _svg(chart_id, title, describe(points, unit), width, height, body)
