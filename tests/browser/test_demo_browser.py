@@ -82,8 +82,26 @@ def test_the_demo_committee_member_sees_a_living_program(demo, new_site, live_se
     site, page = open_as(new_site, width, "committee@example.org")
     site.goto("/committee/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    main = page.locator("main")
-    expect(main).to_contain_text("Mentees waiting")
+    # Mentees who never asked wait for a match too.
+    waiting = page.locator("#waiting-mentees-heading")
+    expect(waiting).to_contain_text("Mentees waiting longest for a match")
+    expect(page.locator("main")).to_contain_text("Never asked")
+    # One threshold: the figure's note and the list's heading name the same number of days.
+    expect(page.locator("#figure-overdue")).to_contain_text("no check-in for 45 days")
+    expect(page.locator("main")).to_contain_text("Mentorships with no check-in for 45 days")
+    # Every chart label is drawn at 12 px or more on screen, and inside its chart.
+    labels = page.evaluate(
+        """() => [...document.querySelectorAll('svg.chart text')].map(t => {
+            const box = t.getBoundingClientRect(), svg = t.ownerSVGElement.getBoundingClientRect();
+            const scale = svg.width / t.ownerSVGElement.viewBox.baseVal.width;
+            return {text: t.textContent, px: 13 * scale, inside: box.left >= svg.left - 0.5
+              && box.right <= svg.right + 0.5 && box.top >= svg.top - 0.5
+              && box.bottom <= svg.bottom + 0.5};
+        })"""
+    )
+    assert len(labels) > 20
+    assert all(label["px"] >= 12 for label in labels), labels
+    assert all(label["inside"] for label in labels), [x for x in labels if not x["inside"]]
     site.goto("/mentors")
     expect(page.locator("#mentor-count")).to_contain_text("mentors found")
     expect(page.locator("main")).not_to_contain_text("Toronto, Toronto")

@@ -157,7 +157,7 @@ def bar_chart(chart_id: str, title: str, points: Sequence[Point], unit: str) -> 
     body, y = [], 4
     for point in points:
         lines = textwrap.wrap(point.label, LABEL_CHARACTERS) or [""]
-        body.append(_lines(lines, 0, y + FONT_SIZE, fill=TEXT))
+        body.append(_lines(lines, 2, y + FONT_SIZE, fill=TEXT))
         y += LINE * len(lines) + 2
         bar_w = plot_w * point.value / scale_top
         body.append(_tag("rect", x=0, y=y, width=f"{bar_w:.1f}", height=bar_h, fill=BAR))
