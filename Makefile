@@ -18,11 +18,14 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime-installed $@
 
-## run: install, migrate, load demo data into an empty database, serve http://127.0.0.1:5000
+PORT ?= 5000
+
+## run: install, migrate, load demo data into an empty database, serve http://127.0.0.1:$(PORT)
+## (`make run PORT=8080` for another port)
 run: $(VENV)/.runtime-installed
 	APP_ENV=$${APP_ENV:-development} $(BIN)/flask db upgrade
 	APP_ENV=$${APP_ENV:-development} $(BIN)/flask seed-demo --if-empty
-	APP_ENV=$${APP_ENV:-development} $(BIN)/flask run --host 127.0.0.1 --port 5000
+	APP_ENV=$${APP_ENV:-development} BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## test: install the dev requirements, check style, run the whole suite
 test: $(VENV)/.dev-installed lint

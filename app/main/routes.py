@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, current_app, jsonify, render_template
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -72,3 +72,21 @@ def mailbox_message(message_id):
     _require_dev_mailbox()
     message = db.get_or_404(OutboxEmail, message_id)
     return render_template("main/mailbox_message.html", message=message)
+
+
+# The HTML part as a mail program shows it: its own inline styles, no script, nothing fetched,
+# framed only by the mailbox page (in a sandboxed <iframe>).
+MAIL_HTML_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+)
+
+
+@bp.route("/dev/mailbox/<int:message_id>/html")
+def mailbox_message_html(message_id):
+    _require_dev_mailbox()
+    message = db.get_or_404(OutboxEmail, message_id)
+    response = Response(message.body_html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = MAIL_HTML_POLICY
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response

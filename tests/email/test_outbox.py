@@ -559,6 +559,17 @@ def test_dev_backend_keeps_mail_in_the_outbox_readable_at_dev_mailbox(
     assert f'<a href="{link}">{link}</a>' in page  # addresses are clickable
     assert client.get(f"/dev/mailbox/{message_id + 1}").status_code == 404
 
+    # The HTML part too, framed by the page, sandboxed, under a policy of its own.
+    assert f'<iframe class="mail-html" sandbox src="/dev/mailbox/{message_id}/html"' in page
+    html = client.get(f"/dev/mailbox/{message_id}/html")
+    assert html.status_code == 200 and html.mimetype == "text/html"
+    assert html.get_data(as_text=True) == outbox()[0].body_html
+    policy = html.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script-src" not in policy
+    assert "frame-ancestors 'self'" in policy and html.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "<script>alert" not in html.get_data(as_text=True)
+    assert client.get(f"/dev/mailbox/{message_id + 1}/html").status_code == 404
+
 
 def test_dev_mailbox_is_not_found_unless_enabled(app, make_member, client):
     assert app.config["DEV_MAILBOX"] is False
@@ -566,6 +577,7 @@ def test_dev_mailbox_is_not_found_unless_enabled(app, make_member, client):
 
     assert client.get("/dev/mailbox").status_code == 404
     assert client.get(f"/dev/mailbox/{message_id}").status_code == 404
+    assert client.get(f"/dev/mailbox/{message_id}/html").status_code == 404
 
 
 # --- several workers -----------------------------------------------------------------------
