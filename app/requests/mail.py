@@ -101,6 +101,23 @@ def mail_committee_match(mentorship: Mentorship, objectives, contact_method) -> 
     )
 
 
+# How a sentence says "would like to ..." for each way to meet ("meet face to face", not "meet by
+# Face-to-face"); a method added later reads "meet by <its name>".
+MEETING_PHRASES = {
+    "in-person": "meet face to face",
+    "phone": "talk by phone",
+    "email": "write by e-mail",
+    "video": "meet by video call",
+}
+
+
+def meeting_phrase(method) -> str | None:
+    """The words after "would like to" for a contact method (None: no preference given)."""
+    if method is None:
+        return None
+    return MEETING_PHRASES.get(method.code, f"meet by {method.name.lower()}")
+
+
 def _introduce(
     mentorship: Mentorship,
     objectives,
@@ -123,7 +140,7 @@ def _introduce(
         "mentor_email": mentor.email,
         "mentee_email": mentee.email,
         "mentor_methods": contact_methods_of(mentor),
-        "mentee_preferred": contact_method.name if contact_method is not None else None,
+        "mentee_preferred": meeting_phrase(contact_method),
         "mentee_goals": mentee.profile.mentee_goals if mentee.profile is not None else None,
         "objectives": [objective.name for objective in objectives],
         "minimum_end_on": format_day(mentorship.minimum_end_on),

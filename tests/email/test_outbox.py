@@ -848,3 +848,24 @@ def test_outbox_retry_refuses_unclear_requests(app, runner, args):
     result = runner.invoke(args=args)
     assert result.exit_code == 2
     assert "Error" in result.output
+
+
+@pytest.mark.parametrize(
+    ("code", "phrase"),
+    [
+        ("in-person", "meet face to face"),
+        ("phone", "talk by phone"),
+        ("email", "write by e-mail"),
+        ("video", "meet by video call"),
+    ],
+)
+def test_an_introduction_says_how_the_mentee_would_like_to_meet_in_words(app, code, phrase):
+    from app.models import ContactMethod
+    from app.requests.mail import meeting_phrase
+
+    method = db.session.scalar(select(ContactMethod).where(ContactMethod.code == code))
+    assert meeting_phrase(method) == phrase
+    assert meeting_phrase(None) is None
+    assert meeting_phrase(ContactMethod(code="carrier-pigeon", name="Carrier pigeon")) == (
+        "meet by carrier pigeon"
+    )

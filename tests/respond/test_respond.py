@@ -221,13 +221,13 @@ def test_accept_introduces_both_and_a_second_post_changes_nothing(
         f"E-mail: {mentor.email}",
         "Ways to meet they offer: E-mail, Video call",
         "Their note to you:\nHi!",
-        "you would like to meet by E-mail",
+        "and that you would like to write by e-mail. Write to them",
     ):
         assert expected in mentee_text, expected
     for expected in (
         "Name: Emery Mentee",
         f"E-mail: {mentee.email}",
-        "They would like to meet by: E-mail",
+        "They would like to write by e-mail.",
     ):
         assert expected in mentor_text, expected
     for text in (mentee_text, mentor_text):
