@@ -232,6 +232,12 @@ class WholeNumberField(_WholeNumberInput, IntegerField):
         self.invalid_message = invalid_message
 
 
+# One date format everywhere a date is typed: what <input type="date"> sends, year-month-day.
+# The form macro `field` shows DATE_HINT under every date field.
+DATE_HINT = "For example, 2027-03-31."
+DATE_MESSAGE = "Enter the date as year-month-day, for example 2027-03-31."
+
+
 class IsoDateField(TypedInput, StringField):
     """A date as YYYY-MM-DD (what <input type="date"> sends) from 1900 to 2100 (text.read_day);
     anything else is a field error: `invalid_message`, or for a day outside those years
@@ -244,7 +250,7 @@ class IsoDateField(TypedInput, StringField):
         self,
         label=None,
         validators=None,
-        invalid_message="Enter a date.",
+        invalid_message=DATE_MESSAGE,
         out_of_range_message=None,
         **kwargs,
     ):

@@ -7,6 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from app import clock
+from app.forms import DATE_HINT
 from app.htmx import is_htmx
 from app.program import get_settings, program_contact_email, support_contact_email
 from app.text import display_name, format_day, format_moment, initials, place, program_day
@@ -54,6 +55,7 @@ def register(app) -> None:
         program_day=program_day,
         answer_by_day=clock.last_day_before,
         place=place,
+        date_hint=DATE_HINT,
     )
 
     @app.context_processor

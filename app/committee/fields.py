@@ -2,13 +2,11 @@
 
 from wtforms.validators import Optional
 
-from app.forms import IsoDateField
+from app.forms import DATE_MESSAGE, IsoDateField
 
-DAY_MESSAGE = "Enter the date as YYYY-MM-DD, for example 2026-09-01."
+DAY_MESSAGE = DATE_MESSAGE
 
 
-def day_filter(label: str, description: str = "YYYY-MM-DD") -> IsoDateField:
-    """An optional date of a list's filters, typed as YYYY-MM-DD (DAY_MESSAGE when it isn't)."""
-    return IsoDateField(
-        label, validators=[Optional()], invalid_message=DAY_MESSAGE, description=description
-    )
+def day_filter(label: str, description: str | None = None) -> IsoDateField:
+    """An optional date of a list's filters, typed year-month-day (DATE_MESSAGE when it isn't)."""
+    return IsoDateField(label, validators=[Optional()], description=description)

@@ -116,7 +116,6 @@ class CheckInForm(PortalForm):
     met_on = IsoDateField(
         "Date you met",
         validators=[InputRequired(message="Enter the date you met.")],
-        invalid_message="Enter the date as YYYY-MM-DD.",
     )
     method = VocabularySelectField(
         "How you met", validators=[InputRequired(message="Choose how you met.")]
@@ -195,9 +194,7 @@ class GoalDoneForm(PortalForm):
 class NextMeetingForm(PortalForm):
     """The next meeting; the service checks what is required (every field empty clears it)."""
 
-    next_meeting_on = IsoDateField(
-        "Date", validators=[Optional()], invalid_message="Enter the date as YYYY-MM-DD."
-    )
+    next_meeting_on = IsoDateField("Date", validators=[Optional()])
     next_meeting_time = TimeOfDayField("Time", validators=[Optional()])
     next_meeting_method = VocabularySelectField("How you will meet", validators=[Optional()])
     next_meeting_place = StringField(

@@ -110,10 +110,9 @@ class ProfileForm(PortalForm):
     )
     membership_expires_on = IsoDateField(
         "Membership expiry date",
-        invalid_message="Enter the date as year-month-day, for example 2027-03-31.",
         out_of_range_message=expiry_range_message,
-        description="For example 2027-03-31. Changing the number or this date asks the "
-        "committee to verify your membership again.",
+        description="Changing the number or this date asks the committee to verify your "
+        "membership again.",
     )
     expertise_areas = CheckboxGroupField(
         "Areas of expertise",

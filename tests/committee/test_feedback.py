@@ -300,7 +300,7 @@ def test_unusable_dates_say_so_and_show_the_list_unfiltered(committee, closed, q
     assert response.status_code == 200
     page = text_of(response)
     assert "Those dates can't be used: enter them as YYYY-MM-DD." in page
-    assert "Enter the date as YYYY-MM-DD" in page  # at the field
+    assert "Enter the date as year-month-day" in page  # at the field
     assert listed(response) == ALL
     assert figure(page, "figure-closed") == "4"
 

@@ -420,9 +420,9 @@ def test_verify_again_with_a_new_date_and_with_the_same_date(committee, some_mem
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("", "Enter the expiry date as YYYY-MM-DD, for example 2027-03-31."),
-        ("31/03/2027", "Enter the expiry date as YYYY-MM-DD, for example 2027-03-31."),
-        ("2027-02-30", "Enter the expiry date as YYYY-MM-DD, for example 2027-03-31."),
+        ("", "Enter the expiry date as year-month-day, for example 2027-03-31."),
+        ("31/03/2027", "Enter the expiry date as year-month-day, for example 2027-03-31."),
+        ("2027-02-30", "Enter the expiry date as year-month-day, for example 2027-03-31."),
         ("2026-11-29", "That date is in the past"),
     ],
 )

@@ -442,8 +442,11 @@ def test_an_intake_may_be_moved_without_overlapping_itself(committee):
     "data, message",
     [
         (intake_form(name=" "), "Enter a name"),
-        (intake_form(opens="01/09/2027"), "Enter the date as YYYY-MM-DD"),
-        (intake_form(closes=""), "Enter the date as YYYY-MM-DD"),
+        (
+            intake_form(opens="01/09/2027"),
+            "Enter the date as year-month-day, for example 2027-03-31.",
+        ),
+        (intake_form(closes=""), "Enter the date as year-month-day, for example 2027-03-31."),
         (intake_form(name="x" * 81), "Field cannot be longer than 80 characters"),
     ],
 )
@@ -577,7 +580,7 @@ def test_the_audit_log_lists_and_filters_events(committee, make_member, clock_at
     assert "1 event match" in page and "Program status changed" in page
     response = forms.get("/committee/audit?since=nonsense&action=bogus")
     assert response.status_code == 200
-    assert "Enter the date as YYYY-MM-DD" in text_of(response)
+    assert "Enter the date as year-month-day, for example 2027-03-31." in text_of(response)
 
 
 def test_the_audit_log_names_who_acted_and_on_whom(app, committee, make_member):

@@ -485,7 +485,7 @@ def test_a_refused_check_in_comes_back_into_the_form_with_htmx(pair):
     [
         ({"check_in-met_on": "2026-03-11"}, "met_on", "can't be in the future"),
         ({"check_in-met_on": "2026-01-31"}, "met_on", "before your mentorship started"),
-        ({"check_in-met_on": "March 3"}, "met_on", "YYYY-MM-DD"),
+        ({"check_in-met_on": "March 3"}, "met_on", "year-month-day, for example 2027-03-31"),
         ({"check_in-met_on": ""}, "met_on", "Enter the date"),
         ({"check_in-minutes": "0"}, "minutes", "from 1 to 600"),
         ({"check_in-minutes": "-30"}, "minutes", "from 1 to 600"),
@@ -736,7 +736,7 @@ def test_a_meeting_planned_without_a_time_is_a_whole_day(pair):
     [
         ({"next_meeting_on": "2026-03-09"}, "can't be in the past"),
         ({"next_meeting_on": "2028-03-09"}, "within the next year"),
-        ({"next_meeting_on": "soon"}, "YYYY-MM-DD"),
+        ({"next_meeting_on": "soon"}, "year-month-day, for example 2027-03-31"),
         ({"next_meeting_time": "25:00"}, "Enter a time"),
         ({"next_meeting_on": ""}, "Enter the date"),
     ],

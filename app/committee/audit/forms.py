@@ -14,4 +14,4 @@ class AuditFilterForm(PortalForm):
     actor = SelectField("Who", validators=[Optional()], validate_choice=False)
     action = SelectField("Action", validators=[Optional()], validate_choice=False)
     since = day_filter("From")
-    until = day_filter("To", "YYYY-MM-DD, included")
+    until = day_filter("To", "That day included.")

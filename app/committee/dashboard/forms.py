@@ -3,8 +3,6 @@ from wtforms.validators import Optional
 
 from app.forms import IsoDateField, PortalForm
 
-DATE_HINT = "YYYY-MM-DD"
-
 
 class DashboardFilterForm(PortalForm):
     """The dashboard's period (GET: no CSRF token, nothing changes)."""
@@ -13,5 +11,5 @@ class DashboardFilterForm(PortalForm):
         csrf = False
 
     intake = SelectField("Intake", choices=[], validators=[Optional()], validate_choice=False)
-    start = IsoDateField("From", validators=[Optional()], description=DATE_HINT)
-    end = IsoDateField("To", validators=[Optional()], description=DATE_HINT)
+    start = IsoDateField("From", validators=[Optional()])
+    end = IsoDateField("To", validators=[Optional()])

@@ -23,7 +23,7 @@ class FeedbackFilterForm(PortalForm):
     )
     written = BooleanField("With a comment or note only")
     start = day_filter("Closed from")
-    end = day_filter("Closed until", "YYYY-MM-DD, included")
+    end = day_filter("Closed until", "That day included.")
     intake = SelectField(
         "Intake",
         choices=[],

@@ -3,10 +3,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from app.committee.members.queries import MEMBERSHIP_FILTERS, ROLE_FILTERS
-from app.committee.roster.parsing import DATE_EXAMPLE, DATE_FORMAT
 from app.forms import IsoDateField, PortalForm
 
-DATE_MESSAGE = f"Enter the expiry date as {DATE_FORMAT}, for example {DATE_EXAMPLE}."
+DATE_MESSAGE = "Enter the expiry date as year-month-day, for example 2027-03-31."
 
 
 class MemberSearchForm(PortalForm):
@@ -47,8 +46,7 @@ class VerifyMembershipForm(PortalForm):
         validators=[InputRequired(message=DATE_MESSAGE)],
         invalid_message=DATE_MESSAGE,
         description=(
-            f"As on the association's roster ({DATE_FORMAT}). Correct it here if the member's "
-            "date is wrong."
+            "As on the association's roster. Correct it here if the member's date is wrong."
         ),
     )
     submit = SubmitField("Verify membership")

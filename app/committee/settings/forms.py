@@ -122,13 +122,13 @@ class IntakeForm(PortalForm):
         "Opens on",
         validators=[InputRequired(message=DAY_MESSAGE)],
         invalid_message=DAY_MESSAGE,
-        description="The first day members can send requests (YYYY-MM-DD).",
+        description="The first day members can send requests.",
     )
     closes_on = IsoDateField(
         "Closes on",
         validators=[InputRequired(message=DAY_MESSAGE)],
         invalid_message=DAY_MESSAGE,
-        description="The last day members can send requests (YYYY-MM-DD).",
+        description="The last day members can send requests.",
     )
 
 
