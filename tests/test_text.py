@@ -49,7 +49,8 @@ def test_every_date_field_shows_the_one_hint_and_a_clear_message(app):
         form = _Form(meta={"csrf": False})
         assert not form.validate()
         html = render_template_string(
-            '{% from "_macros/forms.html" import field %}{{ field(form.day) }}{{ field(form.other) }}',
+            '{% from "_macros/forms.html" import field %}'
+            "{{ field(form.day) }}{{ field(form.other) }}",
             form=form,
         )
     assert f'<p class="hint" id="day-hint">The first day. {DATE_HINT}</p>' in html
