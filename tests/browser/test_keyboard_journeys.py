@@ -173,7 +173,7 @@ def test_keeping_a_mentorship_going_with_the_keyboard(new_site, people):
         press_on(page, form.get_by_role("button", name="Add the check-in"))
     summary = page.locator("#check-in-form .error-summary")
     expect(summary).to_be_focused()
-    expect(summary).to_contain_text("Enter the date you met.")
+    expect(summary).to_contain_text("Choose how you met.")
 
     tab_to(page, form.get_by_label("Date you met"))
     page.keyboard.type(f"{today:%m%d%Y}")
