@@ -237,8 +237,8 @@ def away_until_field(label: str = "Away until") -> IsoDateField:
     return IsoDateField(
         label,
         invalid_message=f"Enter the day you will be back as year-month-day. {RETURN_DAY_EXAMPLE}",
-        description=f"The day you are back: you are listed again that morning. "
-        f"{RETURN_DAY_EXAMPLE}",
+        # The form macro adds the date format's example to every date field's hint.
+        description="The day you are back: you are listed again that morning.",
     )
 
 
