@@ -60,6 +60,18 @@ JOURNEYS = (
         "open your mentorship, log a check-in, tick off a goal",
     ),
     Journey(
+        "next-meeting",
+        "Plan the next meeting",
+        "open the meeting form of your mentorship, choose the day, time and way of meeting, "
+        "correct a video link, save it, add it to your calendar",
+    ),
+    Journey(
+        "pause",
+        "Pause as a mentor",
+        "open your availability, choose the day you are back, correct an error, choose what "
+        "happens to the requests waiting, pause, then come back",
+    ),
+    Journey(
         "committee-dashboard",
         "Read the committee dashboard",
         "choose a period, read the figures, the charts and their data tables",

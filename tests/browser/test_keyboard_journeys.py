@@ -14,9 +14,16 @@ from playwright.sync_api import expect
 
 from app import clock
 from app.main.accessibility import JOURNEYS
+from app.models import MentorshipRequest
 from app.models.profiles import MENTEE, MENTOR
-from tests.browser.keyboard import keyboard_sign_in, press_on, tab_to, type_into
-from tests.factories import GOALS, add_mentorship
+from tests.browser.keyboard import (
+    assert_focus_visible,
+    keyboard_sign_in,
+    press_on,
+    tab_to,
+    type_into,
+)
+from tests.factories import GOALS, add_mentorship, add_request
 from tests.support import links_in
 
 WALKED: dict[str, str] = {}
@@ -267,6 +274,113 @@ def test_matching_with_the_keyboard(site, page, make_member, people):
         press_on(page, page.get_by_role("button", name="Remove the pairs ticked"))
     expect(page.get_by_role("heading", name="Pairs", exact=True)).to_be_focused()
     expect(page.locator(".pairs-table tbody tr")).to_have_count(1)
+
+
+@walks("pause")
+def test_pausing_as_a_mentor_and_coming_back_with_the_keyboard(new_site, people):
+    today = clock.today()
+    mentor = people("Morgan Mentor", MENTOR)
+    mentee = people("Emery Mentee", MENTEE)
+    add_request(mentee, mentor, MentorshipRequest.PENDING, clock.utcnow() - timedelta(days=1))
+    # A known locale, so the date is typed in a known order of its parts.
+    site = new_site(locale="en-US")
+    page = site.page
+    site.allow_console_error(r"status of 422")
+    keyboard_sign_in(site, page, mentor.email)
+    with site.navigates():
+        press_on(page, main_nav(page, "Profile"))
+    with site.navigates():
+        press_on(page, page.get_by_role("link", name="change your availability"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your availability")
+
+    # A day already past first: the page comes back with its error summary focused, and the
+    # summary's link leads to the field.
+    away_until = page.get_by_label("Away until")
+    tab_to(page, away_until)
+    page.keyboard.type("01012020")
+    with site.navigates(status=422):
+        press_on(page, page.get_by_role("button", name="Pause until that day"))
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    assert_focus_visible(page)
+    expect(summary).to_contain_text("The day you are back must be after")
+    press_on(page, summary.get_by_role("link").first)
+    expect(away_until).to_be_focused()
+    back_on = today + timedelta(days=30)
+    page.keyboard.type(f"{back_on:%m%d%Y}")
+    expect(away_until).to_have_value(back_on.isoformat())
+
+    # The waiting request: one Tab stop for the group, the arrow keys choose.
+    choices = page.get_by_role("group", name="Requests waiting for your answer").get_by_role(
+        "radio"
+    )
+    tab_to(page, choices.first)
+    page.keyboard.press("ArrowDown")
+    expect(choices.nth(1)).to_be_checked()
+    with site.navigates():
+        press_on(page, page.get_by_role("button", name="Pause until that day"))
+    expect(page.locator("#flash-messages")).to_contain_text("You are away until")
+    expect(page.locator("#away-status")).to_contain_text("stay open for your return")
+
+    with site.navigates():
+        press_on(page, page.get_by_role("button", name="I'm back now"))
+    expect(page.locator("#flash-messages")).to_contain_text("Welcome back")
+    expect(page.get_by_role("heading", level=2, name="Pause until a date")).to_be_visible()
+
+
+@walks("next-meeting")
+def test_planning_the_next_meeting_with_the_keyboard(new_site, people):
+    today = clock.today()
+    mentor = people("Morgan Mentor", MENTOR)
+    mentee = people("Emery Mentee", MENTEE)
+    add_mentorship(mentor, mentee, today - timedelta(days=20))
+    site = new_site(locale="en-US")
+    page = site.page
+    keyboard_sign_in(site, page, mentee.email)
+    with site.navigates():
+        press_on(page, main_nav(page, "Mentorships"))
+    with site.navigates():
+        press_on(page, page.get_by_role("main").get_by_role("link", name="Morgan Mentor"))
+
+    # The form opens on demand in the summary, and takes the focus in its first field.
+    glance = page.locator("#progress")
+    press_on(page, glance.locator("summary", has_text="Plan your next meeting"))
+    day = glance.get_by_label("Date", exact=True)
+    expect(day).to_be_focused()
+    meeting_on = today + timedelta(days=7)
+    page.keyboard.type(f"{meeting_on:%m%d%Y}")
+    expect(day).to_have_value(meeting_on.isoformat())
+    tab_to(page, glance.get_by_label("Time", exact=True))
+    page.keyboard.type("0230P")
+    expect(glance.get_by_label("Time", exact=True)).to_have_value("14:30")
+    tab_to(page, glance.get_by_label("How you will meet"))
+    page.keyboard.type("Video")
+    expect(glance.get_by_label("How you will meet")).to_have_value(re.compile(r"\d+"))
+    type_into(page, glance.get_by_label("Video link (optional)"), "meet.example.org/abc")
+
+    # Not a web address: the problem comes back in place, focused; its link leads to the field.
+    with site.swaps():
+        press_on(page, glance.get_by_role("button", name="Save next meeting"))
+    summary = page.locator("#progress-region .error-summary")
+    expect(summary).to_be_focused()
+    assert_focus_visible(page)
+    expect(summary).to_contain_text("starts with https:// or http://")
+    press_on(page, summary.get_by_role("link").first)
+    link = glance.get_by_label("Video link (optional)")
+    expect(link).to_be_focused()
+    type_into(page, link, "https://meet.example.org/abc")
+    with site.swaps():
+        press_on(page, glance.get_by_role("button", name="Save next meeting"))
+
+    # Saved: announced, and the focus on the meeting as it now stands, not lost to the page.
+    expect(page.locator("#progress-announcement")).to_have_text("Next meeting saved.")
+    details = page.locator("#progress-region .next-meeting-details")
+    expect(details).to_be_focused()
+    expect(details).to_contain_text("14:30")
+    assert_focus_visible(page)
+    calendar = glance.get_by_role("link", name=re.compile("Add to calendar"))
+    tab_to(page, calendar)
+    expect(calendar).to_have_attribute("href", re.compile(r"next-meeting\.ics$"))
 
 
 def test_the_statement_names_exactly_the_journeys_walked_here():

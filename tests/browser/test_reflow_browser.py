@@ -54,27 +54,36 @@ MODES = {
 }
 
 
-def assert_reflows(site, path: str, zoom: int) -> None:
+def assert_reflows(site, path: str, zoom: int, opened: str | None = None) -> None:
+    """`path` at `zoom`, with the disclosure `opened` (a CSS selector of a <details>) open."""
     __tracebackhide__ = True
     page = site.page
     site.goto(path)
+    if opened:
+        page.locator(opened).evaluate("details => { details.open = true; }")
+        site.check()
+        # Opening moves focus into the form, which scrolls it into view: back to the top, where
+        # the heading is looked for.
+        page.evaluate("() => window.scrollTo(0, 0)")
     if zoom != 100:
         # The root font size, as a browser's "text size" setting changes it: rem and em follow.
         page.evaluate(f"() => {{ document.documentElement.style.fontSize = '{zoom}%'; }}")
         site.check()
+    where = f"{path} with {opened} open" if opened else path
     result = page.evaluate(_CUT_OFF)
     assert result["scrollWidth"] <= result["width"], (
-        f"{path} scrolls sideways: {result['scrollWidth']} px wide in {result['width']}; "
+        f"{where} scrolls sideways: {result['scrollWidth']} px wide in {result['width']}; "
         f"past the edge: {result['out']}"
     )
-    assert not result["out"], f"{path}: cut off at the edge: {result['out']}"
+    assert not result["out"], f"{where}: cut off at the edge: {result['out']}"
     expect(page.get_by_role("heading", level=1)).to_be_in_viewport()
-    assert page.evaluate(_COLOUR_ONLY) == [], f"{path}: a status shown by colour alone"
+    assert page.evaluate(_COLOUR_ONLY) == [], f"{where}: a status shown by colour alone"
 
 
 @pytest.fixture
 def world(make_member, people):
-    """A committee member, a pair with a mentorship, a mentee and a request waiting."""
+    """A committee member, a pair with a mentorship, a mentee and a request waiting. Each
+    visitor's pages: a path, or (path, the disclosure to open on it)."""
     now, today = clock.utcnow(), clock.today()
     make_member(email="chair@example.org", name="Chair Person", committee=True)
     mentor = people("Morgan Mentor", MENTOR, position="Reference and Instruction Librarian")
@@ -101,7 +110,12 @@ def world(make_member, people):
             f"/mentors/{other.id}/request",
             "/requests",
         ],
-        partner.email: ["/mentorships", f"/mentorships/{mentorship.id}"],
+        mentor.email: ["/profile/availability"],
+        partner.email: [
+            "/mentorships",
+            f"/mentorships/{mentorship.id}",
+            (f"/mentorships/{mentorship.id}", "#progress details.next-meeting"),
+        ],
         "chair@example.org": ["/committee/", "/committee/matching"],
     }
 
@@ -113,8 +127,9 @@ def test_every_journey_page_reflows_and_zooms_without_loss(new_site, world, mode
         site = new_site(viewport=settings["viewport"])
         if visitor != "anonymous":
             keyboard_sign_in(site, site.page, visitor)
-        for path in paths:
-            assert_reflows(site, path, settings["zoom"])
+        for entry in paths:
+            path, opened = entry if isinstance(entry, tuple) else (entry, None)
+            assert_reflows(site, path, settings["zoom"], opened)
 
 
 def test_reduced_motion_and_windows_contrast_themes_are_honoured(site, page):
