@@ -52,7 +52,8 @@ JOURNEYS = (
     Journey(
         "decision",
         "Answer a request from the e-mail link",
-        "open the link a mentor receives, read the request, accept it, without signing in",
+        "open the link a mentor receives, read the request, accept it, or decline it and say "
+        "you are away until a day, without signing in",
     ),
     Journey(
         "check-in",

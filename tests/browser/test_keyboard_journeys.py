@@ -16,6 +16,7 @@ from app import clock
 from app.main.accessibility import JOURNEYS
 from app.models import MentorshipRequest
 from app.models.profiles import MENTEE, MENTOR
+from app.requests.links import make_link_token
 from tests.browser.keyboard import (
     assert_focus_visible,
     keyboard_sign_in,
@@ -153,6 +154,32 @@ def test_finding_a_mentor_asking_and_answering_with_the_keyboard(
     with mentor_site.navigates():
         press_on(mentor_page, mentor_page.get_by_role("button", name="Send my answer"))
     expect(mentor_page.get_by_role("heading", level=1)).to_have_text("Request accepted")
+
+
+@walks("decision")
+def test_declining_from_the_email_as_away_with_the_keyboard(new_site, people):
+    mentor = people("Alex Archivist", MENTOR)
+    mentee = people("Sam Mentee", MENTEE)
+    waiting = add_request(mentee, mentor, MentorshipRequest.PENDING, clock.utcnow())
+    site = new_site(locale="en-US")
+    page = site.page
+    site.goto(f"/respond/{make_link_token(waiting)}")
+    # Each group of radio buttons is one Tab stop; the arrow keys choose within it.
+    tab_to(page, page.get_by_label("Accept: start the mentorship today"))
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("Decline", exact=True)).to_be_checked()
+    tab_to(page, page.get_by_label("I'm still taking new mentees"))
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    away = page.get_by_label("I'm away: take me out of the directory until a day I choose")
+    expect(away).to_be_checked()
+    back_on = clock.today() + timedelta(days=30)
+    tab_to(page, page.get_by_label("Away until (if you are away)"))
+    page.keyboard.type(f"{back_on:%m%d%Y}")
+    with site.navigates():
+        press_on(page, page.get_by_role("button", name="Send my answer"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Request declined")
+    expect(page.locator("#flash-messages")).to_contain_text("You are away until")
 
 
 @walks("check-in")
