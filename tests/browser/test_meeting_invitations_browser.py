@@ -44,6 +44,7 @@ def test_a_mentee_plans_the_next_meeting(site, live_server, make_member, mail_se
     expect(page.get_by_role("link", name="Add to calendar")).to_have_count(0)
 
     day = (today + timedelta(days=7)).isoformat()
+    page.locator("#progress summary", has_text="Plan your next meeting").click()  # on demand
     page.get_by_label("Date", exact=True).fill(day)
     page.get_by_label("Time", exact=True).fill("14:30")
     page.get_by_label("How you will meet").select_option(label="Video call")
@@ -78,6 +79,8 @@ def test_a_mentee_plans_the_next_meeting(site, live_server, make_member, mail_se
     with site.swaps():
         page.get_by_role("button", name="Cancel the next meeting").click()
     expect(page.locator("#progress-announcement")).to_have_text("Next meeting cancelled.")
+    # The button is gone with the swap: focus on what the meeting now is ("Not planned").
+    expect(page.locator("#progress-region .next-meeting-details")).to_be_focused()
     expect(page.get_by_role("link", name="Add to calendar")).to_have_count(0)
     live_server.deliver_mail()
     assert _invitation(mail_server, mentor.email)["METHOD"] == "CANCEL"
