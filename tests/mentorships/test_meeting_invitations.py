@@ -202,7 +202,8 @@ def test_the_mentorship_ending_cancels_the_meeting(pair, both, mail_server, deli
     deliver_mail()
     mail_server.clear()
     if how == "end early":
-        assert mentor.post(pair.url("/end-early"), {"reason": "schedule"}).status_code == 302
+        ending = {"reason": "schedule", "confirmed": "yes"}
+        assert mentor.post(pair.url("/end-early"), ending).status_code == 302
     else:
         mentee.post("/profile/delete", {"password": DEFAULT_PASSWORD})
     db.session.expire_all()
@@ -276,7 +277,10 @@ def test_add_to_calendar_is_linked_from_the_progress_and_the_check_ins(pair, bot
         ({"next_meeting_method": "9999"}, "Choose from the options shown."),
         ({"next_meeting_time": ""}, "Enter the time of the meeting."),
         ({"next_meeting_on": START.isoformat(), "next_meeting_time": "06:00"}, "has passed"),
-        ({"next_meeting_on": "2026-02-30"}, "Enter the date as YYYY-MM-DD."),
+        (
+            {"next_meeting_on": "2026-02-30"},
+            "Enter the date as year-month-day, for example 2027-03-31.",
+        ),
         ({"next_meeting_on": "2026-01-04"}, "can't be in the past"),
     ],
 )
