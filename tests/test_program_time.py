@@ -218,7 +218,7 @@ def test_met_on_is_today_in_toronto_and_tomorrow_is_refused(app, clock_at, make_
     clock_at(evening)
     forms = client_for(app, pair.mentee)
     html = forms.get(pair.url()).get_data(as_text=True)
-    met_on = re.search(r'<input id="check_in-met_on"[^>]*>', html).group(0)
+    met_on = re.search(r'<input [^>]*id="check_in-met_on"[^>]*>', html).group(0)
     assert f'max="{day.isoformat()}"' in met_on and f'value="{day.isoformat()}"' in met_on
     base = {
         "check_in-method": str(pair.mentorship.agreement.contact_methods[0].id),

@@ -51,7 +51,7 @@ def test_the_demo_mentee_works_in_a_mentorship_workspace(demo, new_site, live_se
     # The summary comes first: next meeting, agreed goals, last check-in.
     summary = page.locator("#progress")
     expect(summary.get_by_role("heading", level=2)).to_have_text("At a glance")
-    expect(summary).to_contain_text("Ontario time")
+    expect(summary).to_contain_text("(America/Toronto)")
     expect(summary).to_contain_text("agreed by you both")
     expect(page.locator("#glance-goals")).to_contain_text("1 of 3")
     box = summary.bounding_box()
