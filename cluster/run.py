@@ -461,7 +461,7 @@ def accept_race(run: Run, tally: Tally) -> None:
     for index, link in enumerate(links):
         visitor = Visitor(run.web_ports, f"127.0.3.{index + 1}", tally)
         page = visitor.get("accept race", path_of(link), host=index % 2)
-        forms.append(form_at(page, path_of(link)).filled(button="accept"))
+        forms.append(form_at(page, path_of(link)).filled(choice="accept", button="send"))
         visitors.append(visitor)
     start = threading.Barrier(len(visitors), timeout=30)
     statuses: list[int | str] = [0] * len(visitors)
@@ -586,10 +586,10 @@ class Client:
         except LookupError:
             self.outcomes[f"link opened, no decision ({page.status})"] += 1
             return None
-        if "accept" not in form.buttons:
+        if "accept" not in form.choices.get("choice", []):  # a full mentor may only decline
             self.outcomes[f"link opened, no decision ({page.status})"] += 1
             return None
-        answer = visitor.post("accept", path, form.filled(button="accept"))
+        answer = visitor.post("accept", path, form.filled(choice="accept", button="send"))
         self.outcomes[
             "accepted" if answer.status == 303 else f"accept answered {answer.status}"
         ] += 1
