@@ -182,8 +182,9 @@ def test_declining_from_the_email_as_away_with_the_keyboard(new_site, people):
     expect(page.locator("#flash-messages")).to_contain_text("You are away until")
 
 
-@walks("check-in")
-def test_keeping_a_mentorship_going_with_the_keyboard(new_site, people):
+def open_the_mentorship_as_the_mentee(new_site, people):
+    """Emery Mentee, 20 days into a mentorship with Morgan Mentor, signs in and opens it with
+    the keyboard; returns `(site, page, today)`."""
     today = clock.today()
     mentor = people("Morgan Mentor", MENTOR)
     mentee = people("Emery Mentee", MENTEE)
@@ -196,6 +197,12 @@ def test_keeping_a_mentorship_going_with_the_keyboard(new_site, people):
         press_on(page, main_nav(page, "Mentorships"))
     with site.navigates():
         press_on(page, page.get_by_role("main").get_by_role("link", name="Morgan Mentor"))
+    return site, page, today
+
+
+@walks("check-in")
+def test_keeping_a_mentorship_going_with_the_keyboard(new_site, people):
+    site, page, today = open_the_mentorship_as_the_mentee(new_site, people)
 
     # The form opens on demand, and takes the focus in its first field.
     form = page.locator("#check-in-form")
@@ -357,17 +364,7 @@ def test_pausing_as_a_mentor_and_coming_back_with_the_keyboard(new_site, people)
 
 @walks("next-meeting")
 def test_planning_the_next_meeting_with_the_keyboard(new_site, people):
-    today = clock.today()
-    mentor = people("Morgan Mentor", MENTOR)
-    mentee = people("Emery Mentee", MENTEE)
-    add_mentorship(mentor, mentee, today - timedelta(days=20))
-    site = new_site(locale="en-US")
-    page = site.page
-    keyboard_sign_in(site, page, mentee.email)
-    with site.navigates():
-        press_on(page, main_nav(page, "Mentorships"))
-    with site.navigates():
-        press_on(page, page.get_by_role("main").get_by_role("link", name="Morgan Mentor"))
+    site, page, today = open_the_mentorship_as_the_mentee(new_site, people)
 
     # The form opens on demand in the summary, and takes the focus in its first field.
     glance = page.locator("#progress")
