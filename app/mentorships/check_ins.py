@@ -12,16 +12,21 @@ from app.concurrency import retry_on_conflict
 from app.email import absolute_url, enqueue
 from app.errors_domain import DomainError, FieldErrors
 from app.extensions import db
-from app.mentorships.services import check_writable, chosen_entries, partner_of, too_long
+from app.mentorships.services import (
+    check_writable,
+    chosen_contact_method,
+    chosen_entries,
+    partner_of,
+    too_long,
+)
 from app.models import (
     CheckIn,
-    ContactMethod,
     Mentorship,
     MentorshipPreference,
     Objective,
     User,
 )
-from app.text import NOT_OFFERED, clean_text, display_name
+from app.text import clean_text, display_name
 
 
 @dataclass
@@ -47,13 +52,7 @@ def _checked_check_in(mentorship: Mentorship, changes: CheckInChanges) -> dict:
         errors["met_on"] = [
             f"The date can't be before your mentorship started ({mentorship.started_on:%-d %B %Y})."
         ]
-    method = None
-    if changes.method_id is None:
-        errors["method"] = ["Choose how you met."]
-    else:
-        method = db.session.get(ContactMethod, changes.method_id)
-        if method is None or not method.active:
-            errors["method"] = [NOT_OFFERED]
+    method = chosen_contact_method(changes.method_id, errors, "method", "Choose how you met.")
     if changes.minutes is None:
         errors["minutes"] = ["Enter how many minutes you met for."]
     elif not 0 < changes.minutes <= CheckIn.MINUTES_MAX:

@@ -20,10 +20,15 @@ from app.concurrency import retry_on_conflict
 from app.email import Attachment, absolute_url, enqueue
 from app.errors_domain import FieldErrors
 from app.extensions import db
-from app.mentorships.services import check_writable, partner_of, too_long
-from app.models import ContactMethod, Mentorship, MentorshipAgreement, User
+from app.mentorships.services import (
+    check_writable,
+    chosen_contact_method,
+    partner_of,
+    too_long,
+)
+from app.models import Mentorship, MentorshipAgreement, User
 from app.program import program_contact_email
-from app.text import NOT_OFFERED, clean_text, display_name
+from app.text import clean_text, display_name
 
 MEETING_LENGTH = timedelta(hours=1)
 PLAN_AHEAD = timedelta(days=366)
@@ -89,13 +94,9 @@ def _checked_meeting(changes: MeetingChanges) -> dict:
     """The meeting's values once every rule holds; raises FieldErrors with all problems."""
     errors: dict[str, list[str]] = {}
     _checked_when(changes.on, changes.at, errors)
-    method = None
-    if changes.method_id is None:
-        errors["next_meeting_method"] = ["Choose how you will meet."]
-    else:
-        method = db.session.get(ContactMethod, changes.method_id)
-        if method is None or not method.active:
-            errors["next_meeting_method"] = [NOT_OFFERED]
+    method = chosen_contact_method(
+        changes.method_id, errors, "next_meeting_method", "Choose how you will meet."
+    )
     place = clean_text(changes.place)
     if too_long(place, MentorshipAgreement.PLACE_LIMIT):
         errors["next_meeting_place"] = _too_long(MentorshipAgreement.PLACE_LIMIT)

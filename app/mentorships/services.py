@@ -149,6 +149,21 @@ def too_long(text: str | None, limit: int) -> bool:
     return text is not None and len(text) > limit
 
 
+def chosen_contact_method(
+    method_id: int | None, errors: dict[str, list[str]], field: str, missing: str
+) -> ContactMethod | None:
+    """The active way of meeting `method_id`; None with the problem put in `errors[field]`
+    (`missing` when none was chosen)."""
+    if method_id is None:
+        errors[field] = [missing]
+        return None
+    method = db.session.get(ContactMethod, method_id)
+    if method is None or not method.active:
+        errors[field] = [NOT_OFFERED]
+        return None
+    return method
+
+
 @retry_on_conflict
 def add_goal(mentorship: Mentorship, user: User, text: str | None, objective_id: int | None):
     """Add a goal of the relationship, optionally tied to one of the program's objectives."""
