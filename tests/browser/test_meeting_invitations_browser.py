@@ -9,9 +9,8 @@ import icalendar
 from playwright.sync_api import expect
 
 from app import clock
-from app.extensions import db
-from app.models import Mentorship
 from tests.browser.conftest import sign_in
+from tests.factories import add_mentorship
 
 
 def _invitation(mail_server, address: str) -> icalendar.Calendar:
@@ -28,15 +27,7 @@ def test_a_mentee_plans_the_next_meeting(site, live_server, make_member, mail_se
     mentee = make_member(
         email="emery@example.org", name="Emery Mentee", profile={"display_name": "Emery E."}
     )
-    started = today - timedelta(days=20)
-    mentorship = Mentorship(
-        mentor_id=mentor.id,
-        mentee_id=mentee.id,
-        started_on=started,
-        minimum_end_on=started + timedelta(days=182),
-    )
-    db.session.add(mentorship)
-    db.session.commit()
+    mentorship = add_mentorship(mentor, mentee, today - timedelta(days=20))
 
     page = site.page
     sign_in(site, page, mentee.email)
