@@ -4,6 +4,7 @@ import logging
 import os
 
 from flask import Flask
+from flask_babel import lazy_gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.query_args import RecordIdConverter
@@ -40,10 +41,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.url_map.converters["int"] = RecordIdConverter  # before any route is added
     _register_blueprints(app)
 
-    from app import cli, clock, errors, program, security, templating
+    from app import cli, clock, errors, i18n, program, security, templating
 
     clock.set_zone_source(program.time_zone)
 
+    i18n.register(app)
     errors.register(app)
     security.register(app)
     templating.register(app)
@@ -100,7 +102,9 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message = lazy_gettext("Please sign in to see that page.")
+    # Flashed in the language of the page it is shown on.
+    login_manager.localize_callback = str
     login_manager.login_message_category = "info"
     login_manager.needs_refresh_message_category = "info"
 

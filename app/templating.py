@@ -3,14 +3,26 @@
 import json
 import re
 
+from flask import request
+from flask_babel import format_decimal, get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from app import clock
+from app import clock, i18n
 from app.forms import DATE_HINT
 from app.htmx import is_htmx
 from app.program import get_settings, program_contact_email, support_contact_email
-from app.text import display_name, format_day, format_moment, initials, place, program_day
+from app.text import (
+    display_name,
+    format_day,
+    format_long_day,
+    format_moment,
+    format_month,
+    format_weekday,
+    initials,
+    place,
+    program_day,
+)
 
 HTMX_VERSION = "2.0.11"
 
@@ -38,10 +50,24 @@ def linkify(text: str) -> Markup:
 
 
 def number(value):
-    """A whole number with thousands separators (12,345); anything else as it is."""
+    """A whole number with the page language's thousands separators (12,345 or 12 345);
+    anything else as it is."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
+        return format_decimal(value)
     return value
+
+
+def language_switch() -> dict:
+    """What the header's language switch shows: the page's language (`lang` for <html>),
+    the other languages to offer, and the page to come back to."""
+    current = str(get_locale() or i18n.DEFAULT_LOCALE)
+    back = request.full_path.removesuffix("?")
+    return {
+        "html_lang": i18n.HTML_LANG[current],
+        "current": current,
+        "others": [(code, name) for code, name in i18n.LANGUAGES.items() if code != current],
+        "back": back,
+    }
 
 
 def register(app) -> None:
@@ -51,6 +77,9 @@ def register(app) -> None:
     app.jinja_env.globals.update(
         display_name=display_name,
         format_day=format_day,
+        format_long_day=format_long_day,
+        format_month=format_month,
+        format_weekday=format_weekday,
         format_moment=format_moment,
         program_day=program_day,
         answer_by_day=clock.last_day_before,
@@ -65,6 +94,7 @@ def register(app) -> None:
             "program_contact_email": program_contact_email(),
             "support_contact_email": support_contact_email(),
             "htmx_version": HTMX_VERSION,
+            "language": language_switch(),
             "htmx_config": htmx_config,
             "is_htmx": is_htmx(),
         }

@@ -9,6 +9,8 @@ arrive by copy and paste or from an attacker, and PostgreSQL refuses NUL in text
 import re
 from datetime import date, datetime
 
+from flask_babel import format_date
+
 from app import clock
 
 # What a form says when it is sent a choice it did not offer (a tampered or stale form).
@@ -106,11 +108,25 @@ def place(region: str | None, city: str | None) -> str | None:
 
 
 def format_day(moment: date | datetime) -> str:
-    """ "3 March", with the year when it is not this year ("3 March 2025"). A moment is
-    written as the day it falls on in program time."""
+    """ "3 March" ("3 mars" in French), with the year when it is not this year ("3 March
+    2025"). A moment is written as the day it falls on in program time."""
     day = program_day(moment)
-    text = f"{day.day} {day:%B}"
-    return text if day.year == clock.today().year else f"{text} {day.year}"
+    return format_date(day, "d MMMM" if day.year == clock.today().year else "d MMMM y")
+
+
+def format_long_day(moment: date | datetime) -> str:
+    """ "3 March 2026" ("3 mars 2026"): a day with its year, in the page's language."""
+    return format_date(program_day(moment), "d MMMM y")
+
+
+def format_weekday(moment: date | datetime) -> str:
+    """ "Tuesday 3 March 2026" ("mardi 3 mars 2026")."""
+    return format_date(program_day(moment), "EEEE d MMMM y")
+
+
+def format_month(moment: date | datetime) -> str:
+    """ "March 2026" ("mars 2026")."""
+    return format_date(program_day(moment), "MMMM y")
 
 
 def format_moment(moment: datetime | None, empty: str = "—") -> str:

@@ -24,6 +24,7 @@ from sqlalchemy import MetaData, text
 
 from app import clock, create_app
 from app.extensions import db
+from tests.i18n_catalog import compile_french_catalog
 from tests.support import VOCABULARY_TABLES, FormClient, free_port
 
 # The builders of people, pairs, agreements and vocabularies, with their fixtures.
@@ -39,6 +40,11 @@ def database_url(tmp_path_factory):
     if url:
         return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def french_catalog_compiled():
+    compile_french_catalog()
 
 
 @pytest.fixture(scope="session")

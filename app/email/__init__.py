@@ -14,10 +14,11 @@ from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app import clock
+from app import clock, i18n
 from app.extensions import db
 from app.models import OutboxEmail
 
@@ -38,10 +39,16 @@ def enqueue(
     subject: str,
     dedupe_key: str | None = None,
     attachment: Attachment | None = None,
+    locale: str | None = None,
     **context,
 ) -> OutboxEmail | None:
     """Add a message to the outbox in the current transaction (the caller commits), with
     `attachment` if one is given (kept on the row, attached at delivery).
+
+    The message is written in the recipient's language: `locale` ("en", "fr"; callers that
+    hold the recipient's account pass `member_locale(user)`), else the language of the
+    account with that address (one query), else English. `subject` is best a lazy string
+    (`lazy_gettext`), which is translated here, in that language, like the templates.
 
     With `dedupe_key`, a message already enqueued under that key is not enqueued again and
     None is returned, also when another transaction enqueues it at the same moment (the
@@ -51,15 +58,19 @@ def enqueue(
         select(OutboxEmail.id).where(OutboxEmail.dedupe_key == dedupe_key)
     ):
         return None
-    context.update(subject=subject, base_url=current_app.config["BASE_URL"].rstrip("/"))
-    message = OutboxEmail(
-        recipient=recipient,
-        subject=subject,
-        body_text=_render(f"email/{template}.txt", context),
-        body_html=_render(f"email/{template}.html", context),
-        template=template,
-        dedupe_key=dedupe_key,
-    )
+    if not i18n.is_language(locale):
+        locale = i18n.locale_for_address(recipient)
+    with force_locale(locale):
+        subject = str(subject)
+        context.update(subject=subject, base_url=current_app.config["BASE_URL"].rstrip("/"))
+        message = OutboxEmail(
+            recipient=recipient,
+            subject=subject,
+            body_text=_render(f"email/{template}.txt", context),
+            body_html=_render(f"email/{template}.html", context),
+            template=template,
+            dedupe_key=dedupe_key,
+        )
     if attachment is not None:
         message.attachment_name = attachment.name
         message.attachment_type = attachment.content_type

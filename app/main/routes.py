@@ -1,11 +1,24 @@
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_babel import force_locale, gettext
 from flask_login import current_user
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import clock
+from app import clock, i18n
+from app.auth.routes import safe_next
 from app.extensions import db, limiter
 from app.main import accessibility
+from app.main.forms import LanguageForm
 from app.main.services import next_actions
 from app.models import OutboxEmail
 from app.profiles.checklist import eligibility_overview
@@ -40,6 +53,32 @@ def accessibility_statement():
         narrowest_width=accessibility.NARROWEST_WIDTH_PX,
         text_zoom=accessibility.TEXT_ZOOM_PERCENT,
     )
+
+
+@bp.post("/language")
+def choose_language():
+    """The header's language switch: remembered in a cookie (visitors) and on the member's
+    account, then back to the page it was used on."""
+    form = LanguageForm()
+    back = safe_next(form.next.data) or url_for("main.index")
+    if not form.validate():
+        flash(gettext("Choose English or French."), "error")
+        return redirect(back)
+    code = form.lang.data
+    if current_user.is_authenticated:
+        i18n.remember_language(current_user, code)
+    with force_locale(code):
+        flash(gettext("Language changed."), "success")
+    response = redirect(back)
+    response.set_cookie(
+        i18n.COOKIE_NAME,
+        code,
+        max_age=i18n.COOKIE_MAX_AGE,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.route("/healthz")

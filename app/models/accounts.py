@@ -38,6 +38,8 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(32))
     totp_enabled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None]
+    # The language the member chose for pages and e-mail ("en", "fr"); empty until they do.
+    locale: Mapped[str | None] = mapped_column(String(5))
 
     login_sessions: Mapped[list["LoginSession"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -1,0 +1,12 @@
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField
+from wtforms.fields.choices import SelectChoice
+
+from app.i18n import LANGUAGES
+
+
+class LanguageForm(FlaskForm):
+    """The header's language switch: the language chosen, and the page to go back to."""
+
+    lang = SelectField(choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()])
+    next = HiddenField()

@@ -1,0 +1,97 @@
+"""The portal's language: chosen with the header's switch (kept on the member's account and in
+a cookie for visitors), else the browser's Accept-Language, else English; `<html lang>` says
+which; e-mail goes out in its recipient's language."""
+
+import re
+
+from flask_babel import get_locale, lazy_gettext
+
+from app.email import enqueue
+from app.extensions import db
+from app.i18n import COOKIE_NAME
+from tests.support import csrf_token_from, sign_in
+
+
+def html_lang(response) -> str:
+    return re.search(r'<html lang="([^"]+)"', response.get_data(as_text=True)).group(1)
+
+
+def switch(client, lang: str, next_page: str = "/"):
+    page = client.get(next_page).get_data(as_text=True)
+    return client.post(
+        "/language", data={"csrf_token": csrf_token_from(page), "lang": lang, "next": next_page}
+    )
+
+
+def test_english_is_the_default_and_the_switch_offers_french_in_french(client):
+    response = client.get("/")
+    assert html_lang(response) == "en-CA"
+    page = response.get_data(as_text=True)
+    assert '<button type="submit" name="lang" value="fr" lang="fr"' in page
+    assert ">Find a mentor<" not in page  # a visitor's menu
+    assert ">Sign in<" in page
+
+
+def test_the_browser_language_chooses_french(client):
+    response = client.get("/", headers={"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"})
+    assert html_lang(response) == "fr-CA"
+    page = response.get_data(as_text=True)
+    assert ">Se connecter<" in page
+    assert 'value="en" lang="en"' in page
+
+
+def test_a_visitor_switches_to_french_and_the_cookie_keeps_it(client):
+    response = switch(client, "fr", "/privacy?x=1")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/privacy?x=1"
+    cookie = client.get_cookie(COOKIE_NAME)
+    assert cookie.value == "fr" and cookie.http_only
+    page = client.get("/privacy", headers={"Accept-Language": "en"})
+    assert html_lang(page) == "fr-CA"  # the choice wins over the browser's language
+    assert "La langue a été changée." in page.get_data(as_text=True)
+
+
+def test_a_member_choice_is_kept_on_the_account(app, signed_in):
+    client, user = signed_in()
+    switch(client, "fr")
+    db.session.refresh(user)
+    assert user.locale == "fr"
+    other_browser = app.test_client()
+    sign_in(other_browser, user.email)
+    assert html_lang(other_browser.get("/", headers={"Accept-Language": "en"})) == "fr-CA"
+
+
+def test_the_switch_refuses_an_unknown_language_and_a_foreign_next_page(client):
+    response = switch(client, "de")
+    assert response.status_code == 302
+    assert client.get_cookie(COOKIE_NAME) is None
+    assert "Choose English or French." in client.get("/").get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
+    response = client.post(
+        "/language",
+        data={"csrf_token": csrf_token_from(page), "lang": "fr", "next": "https://evil.example/"},
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_the_switch_needs_the_csrf_token(client):
+    response = client.post("/language", data={"lang": "fr", "next": "/"})
+    assert response.status_code == 400
+    assert client.get_cookie(COOKIE_NAME) is None
+
+
+def test_a_get_does_not_change_the_language(client):
+    assert client.get("/language?lang=fr").status_code == 405
+
+
+def test_email_is_written_in_the_recipients_language_not_the_senders(app, make_member):
+    french = make_member(email="francine@example.org")
+    french.locale = "fr"
+    db.session.commit()
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert str(get_locale()) == "en"  # the sender's page is in English
+        message = enqueue(
+            french.email, "password_changed", lazy_gettext("Language changed."), user=french
+        )
+        db.session.commit()
+    assert message.subject == "La langue a été changée."
