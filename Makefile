@@ -30,7 +30,7 @@ $(CATALOG).mo: $(CATALOG).po | $(VENV)/.runtime-installed
 ## bring the French catalogue up to date with them (new ones untranslated, gone ones dropped),
 ## compile it; then translate what `make test` reports untranslated in messages.po
 translations: $(VENV)/.runtime-installed
-	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --ignore-dirs='.* __pycache__' \
 		--add-comments=Translators: --add-location=file --sort-output --no-wrap \
 		--project="Mentor Match" -o translations/messages.pot .
 	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete --no-wrap \

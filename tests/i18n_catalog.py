@@ -13,9 +13,14 @@ from babel.messages.pofile import read_po
 
 from config import BASE_DIR
 
-KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
 FRENCH_PO = BASE_DIR / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
 FRENCH_MO = FRENCH_PO.with_suffix(".mo")
+
+
+def _not_hidden(path: str) -> bool:
+    name = Path(path).name
+    return not name.startswith(".") and name != "__pycache__"
 
 
 @cache
@@ -25,7 +30,13 @@ def extracted_messages() -> dict[str, list]:
         method_map, options_map = parse_mapping_cfg(config)
     found: dict[str, list] = {}
     for filename, _line, message, _comments, _context in extract_from_dir(
-        BASE_DIR, method_map, options_map, keywords=KEYWORDS, comment_tags=("Translators:",)
+        BASE_DIR,
+        method_map,
+        options_map,
+        keywords=KEYWORDS,
+        comment_tags=("Translators:",),
+        # Babel skips directories named _* unless told otherwise: templates/_macros is one.
+        directory_filter=_not_hidden,
     ):
         found.setdefault(filename, []).append(message)
     return found

@@ -86,7 +86,8 @@ def _is_prose(text: str) -> bool:
     text = text.strip()
     if not _WORD.search(text) or text.startswith(("%", "#", "/", ".")) or "{" in text:
         return False
-    return (text[0].isupper() and " " in text) or bool(re.search(r"[a-z][.?!:]$", text))
+    sentence_end = bool(re.search(r"[a-z][.?!:]$", text))
+    return (text[0].isupper() or " " in text) and (" " in text or sentence_end)
 
 
 def untranslated_text(source: str, is_html: bool) -> list[str]:
