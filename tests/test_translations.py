@@ -87,7 +87,9 @@ def _is_prose(text: str) -> bool:
     if not _WORD.search(text) or text.startswith(("%", "#", "/", ".")) or "{" in text:
         return False
     sentence_end = bool(re.search(r"[a-z][.?!:]$", text))
-    return (text[0].isupper() or " " in text) and (" " in text or sentence_end)
+    return (text[0].isupper() and " " in text) or (
+        sentence_end and (text[0].isupper() or " " in text)
+    )
 
 
 def untranslated_text(source: str, is_html: bool) -> list[str]:
