@@ -18,6 +18,7 @@ import random
 import time
 from contextvars import ContextVar
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
@@ -32,11 +33,11 @@ ATTEMPTS = 4
 CONFLICT_SQLSTATES = {"40001", "40P01", "55P03", "23505", "23503"}
 SQLITE_CONFLICTS = ("database is locked", "UNIQUE constraint failed", "FOREIGN KEY constraint")
 
-CHANGED_MEANWHILE = (
+CHANGED_MEANWHILE = _l(
     "Someone changed this at the same moment, so what you sent was not saved. Look at it again "
     "as it is now, and try again if you still need to."
 )
-GONE_MEANWHILE = "This was removed a moment ago, so what you sent was not saved."
+GONE_MEANWHILE = _l("This was removed a moment ago, so what you sent was not saved.")
 
 _running = ContextVar("retry_on_conflict_running", default=False)
 

@@ -9,6 +9,8 @@ import logging
 import secrets
 
 from flask import current_app, g, make_response, render_template, request
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
@@ -16,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from app.concurrency import is_conflict
 from app.extensions import db
 from app.htmx import is_htmx
+from app.i18n import DEFAULT_LOCALE
 
 log = logging.getLogger(__name__)
 
@@ -23,39 +26,43 @@ REQUEST_ID_HEADER = "X-Request-ID"
 
 MESSAGES = {
     400: (
-        "Something in that request was not right",
-        "The page could not understand what was sent. Go back, reload the page and try again.",
+        _l("Something in that request was not right"),
+        _l("The page could not understand what was sent. Go back, reload the page and try again."),
     ),
-    403: ("You can't do that", "Your account does not have permission for this page."),
+    403: (_l("You can't do that"), _l("Your account does not have permission for this page.")),
     404: (
-        "Page not found",
-        "We couldn't find that page. It may have moved, or the link may be incomplete.",
+        _l("Page not found"),
+        _l("We couldn't find that page. It may have moved, or the link may be incomplete."),
     ),
     405: (
-        "That doesn't work here",
-        "This page can't be used that way. Go back and use the buttons on the page.",
+        _l("That doesn't work here"),
+        _l("This page can't be used that way. Go back and use the buttons on the page."),
     ),
     409: (
-        "Someone changed this at the same moment",
-        "What you sent was not saved, because the same thing was being changed at the same "
-        "moment. Go back and reload the page to see it as it is now, then try again if you "
-        "still need to.",
+        _l("Someone changed this at the same moment"),
+        _l(
+            "What you sent was not saved, because the same thing was being changed at the same "
+            "moment. Go back and reload the page to see it as it is now, then try again if you "
+            "still need to."
+        ),
     ),
-    413: ("That file is too large", "Choose a smaller file and try again."),
+    413: (_l("That file is too large"), _l("Choose a smaller file and try again.")),
     429: (
-        "Too many attempts",
-        "You tried that too often in a short time. Please wait a few minutes and try again.",
+        _l("Too many attempts"),
+        _l("You tried that too often in a short time. Please wait a few minutes and try again."),
     ),
     500: (
-        "Something went wrong on our side",
-        "It is not your fault, and the problem has been logged. Go back and try again in a few "
-        "minutes. If it keeps happening, write to technical support and give them the "
-        "reference below.",
+        _l("Something went wrong on our side"),
+        _l(
+            "It is not your fault, and the problem has been logged. Go back and try again in a "
+            "few minutes. If it keeps happening, write to technical support and give them the "
+            "reference below."
+        ),
     ),
 }
 CSRF_MESSAGE = (
-    "Your form expired",
-    "For your security, forms expire. Go back, reload the page and submit the form again.",
+    _l("Your form expired"),
+    _l("For your security, forms expire. Go back, reload the page and submit the form again."),
 )
 
 
@@ -66,9 +73,13 @@ def request_reference() -> str:
     return g.request_reference
 
 
-def render_error(code: int, title: str, message: str, reference: str | None = None):
+def render_error(code: int, title, message, reference: str | None = None):
+    """The error page (an HTMX request: its fragment). `title` and `message` may be lazy
+    translations: they are written in the page's language."""
     template = "errors/_message.html" if is_htmx() else "errors/error.html"
-    page = render_template(template, code=code, title=title, message=message, reference=reference)
+    page = render_template(
+        template, code=code, title=str(title), message=str(message), reference=reference
+    )
     return make_response(page, code)
 
 
@@ -127,6 +138,9 @@ def _failure_page(reference: str):
         response = render_error(500, title, message, reference)
     except Exception:
         log.exception("The error page failed too (reference %s)", reference)
+        # In English: the member's language is on their account, which may be what failed.
+        with force_locale(DEFAULT_LOCALE):
+            title, message = str(title), str(message)
         support = escape(current_app.config["SUPPORT_CONTACT_EMAIL"])
         body = (
             f'<!doctype html><html lang="en-CA"><meta charset="utf-8"><title>{title}</title>'

@@ -8,6 +8,7 @@ class DomainError(Exception):
     field it belongs to, if any."""
 
     def __init__(self, message: str, field: str | None = None):
+        message = str(message)  # a lazy translation, in the language of the page it is for
         super().__init__(message)
         self.message = message
         self.field = field
@@ -23,6 +24,7 @@ class FieldErrors(DomainError):
     the form shows every problem in one go. `message` and `field` are the first of them."""
 
     def __init__(self, errors: dict[str, list[str]]):
+        errors = {name: [str(message) for message in messages] for name, messages in errors.items()}
         field, messages = next(iter(errors.items()))
         super().__init__(messages[0], field=field)
         self._errors = errors

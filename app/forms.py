@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import (
@@ -38,6 +39,8 @@ from app.text import (
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,6}")
 _FROM_THE_REQUEST = object()
 _SUBMIT_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+CHOOSE_ONE = _l("Choose one")
+WHOLE_NUMBER_MESSAGE = _l("Enter a whole number.")
 
 
 class PortalForm(FlaskForm):
@@ -119,7 +122,7 @@ class TypedInput(_StopOnParseError):
     """One typed value read by `parse`: blank is None; a value `parse` refuses with ValueError
     leaves None and the field's one error, `invalid_message`."""
 
-    invalid_message = "Enter a valid value."
+    invalid_message = _l("Enter a valid value.")
 
     def parse(self, raw: str):
         raise NotImplementedError
@@ -201,7 +204,7 @@ class VocabularySelectField(_WholeNumberInput, SelectField):
 
     invalid_message = NOT_OFFERED
 
-    def __init__(self, label=None, validators=None, placeholder="Choose one", **kwargs):
+    def __init__(self, label=None, validators=None, placeholder=CHOOSE_ONE, **kwargs):
         super().__init__(label, validators, coerce=_optional_id, **kwargs)
         self.placeholder = placeholder
 
@@ -221,21 +224,21 @@ class ChoiceRadioField(RadioField):
 
     def pre_validate(self, form):
         if self.data is not None and self.data not in {choice.value for choice in self.choices}:
-            raise ValidationError("Choose one of the options shown.")
+            raise ValidationError(_l("Choose one of the options shown."))
 
 
 class WholeNumberField(_WholeNumberInput, IntegerField):
     """A whole number typed in; anything else is a field error with `invalid_message`."""
 
-    def __init__(self, label=None, validators=None, invalid_message="Enter a whole number.", **kw):
+    def __init__(self, label=None, validators=None, invalid_message=WHOLE_NUMBER_MESSAGE, **kw):
         super().__init__(label, validators, **kw)
         self.invalid_message = invalid_message
 
 
 # One date format everywhere a date is typed: what <input type="date"> sends, year-month-day.
 # The form macro `field` shows DATE_HINT under every date field.
-DATE_HINT = "For example, 2027-03-31."
-DATE_MESSAGE = "Enter the date as year-month-day, for example 2027-03-31."
+DATE_HINT = _l("For example, 2027-03-31.")
+DATE_MESSAGE = _l("Enter the date as year-month-day, for example 2027-03-31.")
 
 
 class IsoDateField(TypedInput, StringField):

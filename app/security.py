@@ -34,6 +34,7 @@ def register(app) -> None:
         if current_user.is_authenticated and request.endpoint != "static":
             headers["Cache-Control"] = "no-store"
         if request.endpoint != "static":
-            # Pages answer HTMX requests with a fragment: caches must keep the two apart.
-            response.vary.add("HX-Request")
+            # Pages answer HTMX requests with a fragment, and in the language the cookie or
+            # the browser asks for: caches must keep them apart.
+            response.vary.update(("HX-Request", "Cookie", "Accept-Language"))
         return response

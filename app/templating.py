@@ -57,13 +57,18 @@ def number(value):
     return value
 
 
+def html_lang() -> str:
+    """The `lang` of a page or an e-mail in the current language: "en-CA" or "fr-CA"."""
+    return i18n.HTML_LANG[str(get_locale() or i18n.DEFAULT_LOCALE)]
+
+
 def language_switch() -> dict:
     """What the header's language switch shows: the page's language (`lang` for <html>),
     the other languages to offer, and the page to come back to."""
     current = str(get_locale() or i18n.DEFAULT_LOCALE)
     back = request.full_path.removesuffix("?")
     return {
-        "html_lang": i18n.HTML_LANG[current],
+        "html_lang": html_lang(),
         "current": current,
         "others": [(code, name) for code, name in i18n.LANGUAGES.items() if code != current],
         "back": back,
@@ -85,6 +90,7 @@ def register(app) -> None:
         answer_by_day=clock.last_day_before,
         place=place,
         date_hint=DATE_HINT,
+        html_lang=html_lang,
     )
 
     @app.context_processor

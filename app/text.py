@@ -10,15 +10,16 @@ import re
 from datetime import date, datetime
 
 from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
 
 from app import clock
 
 # What a form says when it is sent a choice it did not offer (a tampered or stale form).
-NOT_OFFERED = "Choose from the options shown."
+NOT_OFFERED = _l("Choose from the options shown.")
 
 # The field error for typed text that held control characters (they are taken out of what the
 # form shows again, so sending it once more works).
-CONTROL_CHARACTERS_MESSAGE = (
+CONTROL_CHARACTERS_MESSAGE = _l(
     "This contained an invisible control character (it can come with copied text), which "
     "can't be saved. It has been taken out: check what is shown and send the form again."
 )
@@ -31,7 +32,9 @@ _LINE_BREAK_OR_TAB = re.compile(r"\r\n|[\r\n\t]")
 # added to it could leave the calendar (date.max is 9999-12-31).
 EARLIEST_DAY = date(1900, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
-DAY_OUT_OF_RANGE = f"Enter a date from {EARLIEST_DAY.year} to {LATEST_DAY.year}."
+DAY_OUT_OF_RANGE = _l(
+    "Enter a date from %(first)s to %(last)s.", first=EARLIEST_DAY.year, last=LATEST_DAY.year
+)
 
 
 def has_control_characters(value: str, multiline: bool = True) -> bool:

@@ -44,7 +44,7 @@ def test_the_statement_names_each_journey_tool_issue_and_the_date(client):
     for issue in accessibility.KNOWN_ISSUES:
         assert f"<strong>{issue.criterion}:</strong>" in page
     tested = accessibility.TESTED_ON
-    assert f"Last tested on {tested.day} {tested:%B %Y}" in page
+    assert f"Last tested on {tested.day} {tested:%B %Y}," in page
 
 
 def test_every_known_issue_is_tied_to_a_criterion_and_a_plan():

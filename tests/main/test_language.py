@@ -95,3 +95,56 @@ def test_email_is_written_in_the_recipients_language_not_the_senders(app, make_m
         )
         db.session.commit()
     assert message.subject == "La langue a été changée."
+
+
+FRENCH = {"Accept-Language": "fr-CA,fr;q=0.9"}
+
+
+def test_the_home_page_and_its_footer_in_french(client):
+    page = client.get("/", headers=FRENCH).get_data(as_text=True)
+    assert "<h1>Trouvez un mentor dans le milieu des bibliothèques de l’Ontario</h1>" in page
+    assert "Déclaration d’accessibilité" in page
+    assert "Find a mentor in the Ontario library community" not in page
+
+
+def test_error_pages_in_french(client):
+    response = client.get("/no-such-page", headers=FRENCH)
+    assert response.status_code == 404
+    assert html_lang(response) == "fr-CA"
+    assert "<h1>Page introuvable</h1>" in response.get_data(as_text=True)
+    response = client.post("/language", data={"lang": "en"}, headers=FRENCH)
+    assert response.status_code == 400
+    assert "Votre formulaire a expiré" in response.get_data(as_text=True)
+
+
+def test_the_accessibility_statement_in_french_writes_its_day_the_french_way(client):
+    from app.main.accessibility import TESTED_ON
+
+    page = client.get("/accessibility", headers=FRENCH).get_data(as_text=True)
+    months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août"]
+    months += ["septembre", "octobre", "novembre", "décembre"]
+    day = f"{TESTED_ON.day} {months[TESTED_ON.month - 1]} {TESTED_ON.year}"
+    assert f"Dernier test le {day}" in page
+    assert "<strong>S’inscrire et confirmer son adresse courriel</strong>" in page
+
+
+def test_pages_vary_with_the_language_cookie_and_accept_language(client):
+    vary = client.get("/").headers["Vary"]
+    assert "Accept-Language" in vary and "Cookie" in vary
+
+
+def test_numbers_and_days_are_written_the_way_of_the_page_language(app):
+    from datetime import date
+
+    from app.templating import number
+    from app.text import format_long_day, format_month, format_weekday
+
+    # Each in an application context of its own, as each request has (`g` keeps the language).
+    with app.app_context(), app.test_request_context("/", headers=FRENCH):
+        assert number(12345) == "12\u202f345"
+        assert format_long_day(date(2026, 3, 3)) == "3 mars 2026"
+        assert format_weekday(date(2026, 3, 3)) == "mardi 3 mars 2026"
+        assert format_month(date(2026, 3, 3)) == "mars 2026"
+    with app.app_context(), app.test_request_context("/"):
+        assert number(12345) == "12,345"
+        assert format_long_day(date(2026, 3, 3)) == "3 March 2026"
