@@ -93,6 +93,15 @@ JOURNEYS = (
         N_("choose a period, read the figures, the charts and their data tables"),
     ),
     Journey(
+        "french",
+        N_("Use the portal in French"),
+        N_(
+            "switch the language in the header, join and correct an error, confirm your address "
+            "from the e-mail written in French, sign in; as a mentor whose language is French, "
+            "answer a request from the e-mail link"
+        ),
+    ),
+    Journey(
         "matching",
         N_("Match mentees with mentors (committee)"),
         N_("open the matching workbench, set the criteria, propose pairs"),

@@ -153,9 +153,9 @@ def type_into(page: Page, target: Locator, text: str, backwards: bool = False) -
 
 
 def keyboard_sign_in(site, page: Page, email: str, password: str = DEFAULT_PASSWORD) -> None:
-    """Sign in on the login page with the keyboard alone."""
+    """Sign in on the login page with the keyboard alone, whatever the page's language."""
     site.goto("/auth/login")
-    type_into(page, page.get_by_label("Email"), email)
-    type_into(page, page.get_by_label("Password", exact=True), password)
+    type_into(page, page.locator("#email"), email)
+    type_into(page, page.locator("#password"), password)
     with site.navigates():
-        press_on(page, page.get_by_role("button", name="Sign in"))
+        press_on(page, page.get_by_role("main").locator("form button[type=submit]"))

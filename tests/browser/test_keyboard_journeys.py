@@ -13,6 +13,7 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from app import clock
+from app.extensions import db
 from app.main.accessibility import JOURNEYS
 from app.models import MentorshipRequest
 from app.models.profiles import MENTEE, MENTOR
@@ -405,6 +406,74 @@ def test_planning_the_next_meeting_with_the_keyboard(new_site, people):
     calendar = glance.get_by_role("link", name=re.compile("Add to calendar"))
     tab_to(page, calendar)
     expect(calendar).to_have_attribute("href", re.compile(r"next-meeting\.ics$"))
+
+
+@walks("french")
+def test_using_the_portal_in_french_with_the_keyboard(
+    site, page, new_site, live_server, mail_server, people
+):
+    site.allow_console_error(r"status of 422")
+    site.goto("/")
+    switch = page.get_by_role("button", name="Français")
+    expect(switch).to_have_attribute("lang", "fr")
+    with site.navigates():
+        press_on(page, switch)
+    expect(page.locator("html")).to_have_attribute("lang", "fr-CA")
+    expect(page.get_by_role("button", name="English")).to_have_attribute("lang", "en")
+    expect(page.locator("#flash-messages")).to_have_text("La langue a été changée.")
+
+    with site.navigates():
+        press_on(
+            page,
+            page.get_by_role("navigation", name="Principal").get_by_role("link", name="S’inscrire"),
+        )
+    expect(page.get_by_role("heading", level=1)).to_have_text("S’inscrire à Mentor Match")
+    type_into(page, page.get_by_label("Nom complet"), "Ada Lovelace")
+    type_into(page, page.get_by_label("Adresse courriel"), "ada@example.org")
+    type_into(page, page.get_by_label("Mot de passe", exact=True), "court")
+    with site.navigates():
+        press_on(page, page.get_by_role("button", name="Créer le compte"))
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Veuillez corriger")
+    press_on(page, summary.get_by_role("link").first)
+    expect(page.get_by_label("Mot de passe", exact=True)).to_be_focused()
+    type_into(page, page.get_by_label("Mot de passe", exact=True), PASSWORD)
+    type_into(page, page.get_by_label("Confirmez le mot de passe"), PASSWORD)
+    consent = page.get_by_label(re.compile("J’ai lu l’avis de confidentialité"))
+    press_on(page, consent, "Space")
+    with site.navigates():
+        press_on(page, page.get_by_role("button", name="Créer le compte"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Consultez votre boîte de réception")
+
+    live_server.deliver_mail()
+    (message,) = mail_server.to("ada@example.org")
+    assert "courriel" in message.get_body(("plain",)).get_content()
+    site.goto(next(link for link in links_in(message) if "/auth/verify/" in link))
+    with site.navigates():
+        press_on(page, page.get_by_role("button", name="Confirmer mon adresse courriel"))
+    type_into(page, page.get_by_label("Adresse courriel"), "ada@example.org")
+    type_into(page, page.get_by_label("Mot de passe", exact=True), PASSWORD)
+    with site.navigates():
+        press_on(page, page.get_by_role("button", name="Se connecter"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bienvenue, Ada Lovelace")
+
+    # A mentor who chose French answers from the e-mail link, in a browser of their own that
+    # asks for English: the decision page is in the mentor's language.
+    mentor = people("Alex Archiviste", MENTOR)
+    mentor.locale = "fr"
+    db.session.commit()
+    mentee = people("Sam Mentee", MENTEE)
+    waiting = add_request(mentee, mentor, MentorshipRequest.PENDING, clock.utcnow())
+    mentor_site = new_site(locale="en-US")
+    mentor_page = mentor_site.page
+    mentor_site.goto(f"/respond/{make_link_token(waiting)}")
+    expect(mentor_page.locator("html")).to_have_attribute("lang", "fr-CA")
+    tab_to(mentor_page, mentor_page.get_by_role("radio").first)
+    mentor_page.keyboard.press("Space")
+    with mentor_site.navigates():
+        press_on(mentor_page, mentor_page.get_by_role("button", name="Envoyer ma réponse"))
+    expect(mentor_page.get_by_role("heading", level=1)).to_have_text("Demande acceptée")
 
 
 def test_the_statement_names_exactly_the_journeys_walked_here():

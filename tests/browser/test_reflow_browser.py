@@ -51,6 +51,12 @@ _COLOUR_ONLY = """() => [...document.querySelectorAll(".badge, .outcome, [class*
 MODES = {
     "320px": {"viewport": {"width": NARROWEST_WIDTH_PX, "height": 640}, "zoom": 100},
     "text-200%": {"viewport": {"width": 1280, "height": 800}, "zoom": TEXT_ZOOM_PERCENT},
+    # French words run longer: every page again, in French (the browser asks for it).
+    "french-320px": {
+        "viewport": {"width": NARROWEST_WIDTH_PX, "height": 640},
+        "zoom": 100,
+        "locale": "fr-CA",
+    },
 }
 
 
@@ -124,12 +130,14 @@ def world(make_member, people):
 def test_every_journey_page_reflows_and_zooms_without_loss(new_site, world, mode):
     settings = MODES[mode]
     for visitor, paths in world.items():
-        site = new_site(viewport=settings["viewport"])
+        site = new_site(viewport=settings["viewport"], locale=settings.get("locale", "en-US"))
         if visitor != "anonymous":
             keyboard_sign_in(site, site.page, visitor)
         for entry in paths:
             path, opened = entry if isinstance(entry, tuple) else (entry, None)
             assert_reflows(site, path, settings["zoom"], opened)
+            if "locale" in settings:
+                expect(site.page.locator("html")).to_have_attribute("lang", "fr-CA")
 
 
 def test_reduced_motion_and_windows_contrast_themes_are_honoured(site, page):
