@@ -9,7 +9,7 @@ arrive by copy and paste or from an attacker, and PostgreSQL refuses NUL in text
 import re
 from datetime import date, datetime
 
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 
 from app import clock
@@ -110,21 +110,30 @@ def place(region: str | None, city: str | None) -> str | None:
     return city or region or None
 
 
+def _written_day(day: date, pattern: str) -> str:
+    """`day` by the CLDR `pattern`, whose day of the month is "d": French writes the first of
+    the month "1er" ("1er mars"), which CLDR leaves to us."""
+    if day.day == 1 and str(get_locale() or "en").startswith("fr"):
+        pattern = pattern.replace("d", "d'er'", 1)
+    return format_date(day, pattern)
+
+
 def format_day(moment: date | datetime) -> str:
     """ "3 March" ("3 mars" in French), with the year when it is not this year ("3 March
     2025"). A moment is written as the day it falls on in program time."""
     day = program_day(moment)
-    return format_date(day, "d MMMM" if day.year == clock.today().year else "d MMMM y")
+    return _written_day(day, "d MMMM" if day.year == clock.today().year else "d MMMM y")
 
 
 def format_long_day(moment: date | datetime) -> str:
-    """ "3 March 2026" ("3 mars 2026"): a day with its year, in the page's language."""
-    return format_date(program_day(moment), "d MMMM y")
+    """ "3 March 2026" ("3 mars 2026", "1er mars 2026"): a day with its year, in the page's
+    language."""
+    return _written_day(program_day(moment), "d MMMM y")
 
 
 def format_weekday(moment: date | datetime) -> str:
     """ "Tuesday 3 March 2026" ("mardi 3 mars 2026")."""
-    return format_date(program_day(moment), "EEEE d MMMM y")
+    return _written_day(program_day(moment), "EEEE d MMMM y")
 
 
 def format_month(moment: date | datetime) -> str:

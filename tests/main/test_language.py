@@ -145,6 +145,9 @@ def test_numbers_and_days_are_written_the_way_of_the_page_language(app):
         assert format_long_day(date(2026, 3, 3)) == "3 mars 2026"
         assert format_weekday(date(2026, 3, 3)) == "mardi 3 mars 2026"
         assert format_month(date(2026, 3, 3)) == "mars 2026"
+        assert format_long_day(date(2026, 3, 1)) == "1er mars 2026"
+        assert format_weekday(date(2026, 3, 1)) == "dimanche 1er mars 2026"
     with app.app_context(), app.test_request_context("/"):
         assert number(12345) == "12,345"
         assert format_long_day(date(2026, 3, 3)) == "3 March 2026"
+        assert format_long_day(date(2026, 3, 1)) == "1 March 2026"
