@@ -110,6 +110,14 @@ def seven_month_pair(make_member):
     return mentor, mentee, mentorship, objectives
 
 
+def send_feedback_to_the_certificate(site, page, record_url: str, button: str, thanks: str):
+    """Send the complete feedback form: the certificate follows, with the thanks flashed."""
+    with site.navigates():
+        page.get_by_role("button", name=button).click()
+    expect(page).to_have_url(record_url)
+    expect(page.locator("#flash-messages")).to_contain_text(thanks)
+
+
 def test_a_mentor_completes_gives_feedback_and_prints_the_record(
     site, page, live_server, make_member, mail_server
 ):
@@ -159,10 +167,13 @@ def test_a_mentor_completes_gives_feedback_and_prints_the_record(
     )
 
     page.get_by_role("group", name=second.name).get_by_label(re.compile("^5:")).check()
-    with site.navigates():
-        page.get_by_role("button", name="Send your feedback").click()
-    expect(page).to_have_url(f"{live_server.url}/mentorships/{mentorship_id}/record")
-    expect(page.locator("#flash-messages")).to_contain_text("Thank you for your feedback")
+    send_feedback_to_the_certificate(
+        site,
+        page,
+        f"{live_server.url}/mentorships/{mentorship_id}/record",
+        "Send your feedback",
+        "Thank you for your feedback",
+    )
 
     record = page.get_by_role("article", name="Certificate of participation")
     expect(record).to_contain_text("took part in the mentoring program as a mentor")
@@ -219,10 +230,13 @@ def test_a_french_speaking_mentee_closes_in_french(site, page, live_server, make
     )
     page.get_by_role("group", name=second.name).get_by_label(re.compile("^5\u00a0:")).check()
     page.get_by_role("group", name="Recommanderiez-vous").get_by_label("Oui").check()
-    with site.navigates():
-        page.get_by_role("button", name="Envoyer votre rétroaction").click()
-    expect(page).to_have_url(f"{live_server.url}/mentorships/{mentorship_id}/record")
-    expect(page.locator("#flash-messages")).to_contain_text("Merci de votre rétroaction")
+    send_feedback_to_the_certificate(
+        site,
+        page,
+        f"{live_server.url}/mentorships/{mentorship_id}/record",
+        "Envoyer votre rétroaction",
+        "Merci de votre rétroaction",
+    )
 
     record = page.get_by_role("article", name="Attestation de participation")
     expect(record).to_contain_text("a participé au programme de mentorat à titre de mentoré(e)")
