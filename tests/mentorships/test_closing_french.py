@@ -159,7 +159,7 @@ def test_the_feedback_page_in_french_with_its_errors_and_thanks(app, pair, clock
     refused = forms.post(pair.url("/feedback"), {f"score-{first.id}": "4", "comment": "Merci"})
     assert refused.status_code == 422
     text = text_of(refused)
-    assert f"Veuillez corriger ces points{NBSP}:" in text
+    assert "Veuillez corriger ces points" in text  # the shared heading of error summaries
     assert "Choisissez oui ou non." in text
     assert f"Indiquez dans quelle mesure l’objectif «{NBSP}{second.name}{NBSP}» a été atteint." in (
         text
