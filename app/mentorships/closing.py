@@ -13,8 +13,8 @@ Confidentiality: the end-early note is for the committee, never e-mailed to the 
 e-mail or page here shows a check-in note.
 """
 
-from datetime import date
-
+from flask_babel import format_number, lazy_gettext
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -24,34 +24,47 @@ from app.concurrency import retry_on_conflict
 from app.email import absolute_url, enqueue
 from app.errors_domain import DomainError, FieldErrors
 from app.extensions import db
+from app.i18n import member_locale
 from app.mentorships import meetings
 from app.mentorships.services import partner_of, role_of
 from app.models import ClosingFeedback, ClosingFeedbackScore, Mentorship, Objective, User
 from app.query_args import record_id
-from app.text import NOT_OFFERED, clean_text, display_name, format_day
-
-
-def _long_day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+from app.text import NOT_OFFERED, clean_text, display_name, format_long_day
 
 
 def closed_message(mentorship: Mentorship, actor: User) -> str:
-    """Why nothing changed: the mentorship already ended, how, when and by whom."""
-    when = _long_day(mentorship.ended_on) if mentorship.ended_on else "an earlier date"
+    """Why nothing changed: the mentorship already ended, how, when and by whom (in the
+    page's language: whole sentences, as French orders them differently)."""
+    completed = mentorship.status == Mentorship.COMPLETED
+    if mentorship.ended_on is None:
+        if completed:
+            return _("This mentorship is already completed.")
+        return _("This mentorship has already ended.")
+    day = format_long_day(mentorship.ended_on)
     if mentorship.ended_by_id == actor.id:
-        who = "You"
-    elif mentorship.ended_by_id is not None:
-        who = display_name(partner_of(mentorship, actor))
-    else:
-        who = None
-    if mentorship.status == Mentorship.COMPLETED:
-        if who:
-            return f"{who} already marked this mentorship completed on {when}."
-        return f"This mentorship was completed on {when}."
-    return (
-        f"{who} already ended this mentorship on {when}."
-        if who
-        else f"This mentorship ended on {when}."
+        if completed:
+            return _("You already marked this mentorship completed on %(day)s.", day=day)
+        return _("You already ended this mentorship on %(day)s.", day=day)
+    if mentorship.ended_by_id is not None:
+        name = display_name(partner_of(mentorship, actor))
+        if completed:
+            return _(
+                "%(name)s already marked this mentorship completed on %(day)s.",
+                name=name,
+                day=day,
+            )
+        return _("%(name)s already ended this mentorship on %(day)s.", name=name, day=day)
+    if completed:
+        return _("This mentorship was completed on %(day)s.", day=day)
+    return _("This mentorship ended on %(day)s.", day=day)
+
+
+def too_long_message(limit: int, length: int) -> str:
+    """A text over its limit, with both counts in the page's language ("1,000" / "1 000")."""
+    return _(
+        "Use at most %(limit)s characters (you wrote %(length)s).",
+        limit=format_number(limit),
+        length=format_number(length),
     )
 
 
@@ -62,7 +75,7 @@ def _refuse_if_closed(mentorship: Mentorship, actor: User) -> None:
 
 def _check_participant(mentorship: Mentorship, actor: User) -> None:
     if not mentorship.involves(actor.id):
-        raise DomainError("Only the mentor and the mentee of a mentorship can do that.")
+        raise DomainError(_("Only the mentor and the mentee of a mentorship can do that."))
 
 
 def _update_if_active(mentorship: Mentorship, actor: User, **values) -> None:
@@ -89,9 +102,10 @@ def _close(mentorship: Mentorship, actor: User, status: str, **values) -> None:
     meetings.cancel_on_closing(mentorship, actor)
 
 
-def _mail_closed(mentorship: Mentorship, actor: User, template: str, subject: str) -> None:
+def _mail_closed(mentorship: Mentorship, actor: User, template: str, subject) -> None:
     """The partner learns the mentorship closed (and is asked for feedback); the actor gets
-    the request for feedback too, so both have the link."""
+    the request for feedback too, so both have the link. Each in their own language: the
+    subject is lazy and the dates are formatted by the templates."""
     partner = partner_of(mentorship, actor)
     feedback_url = absolute_url("mentorships.closing_feedback", mentorship_id=mentorship.id)
     enqueue(
@@ -99,10 +113,11 @@ def _mail_closed(mentorship: Mentorship, actor: User, template: str, subject: st
         template,
         subject,
         dedupe_key=f"{template}:{mentorship.id}:{partner.id}",
+        locale=member_locale(partner),
         partner_name=display_name(partner),
         actor_name=display_name(actor),
-        started_on=format_day(mentorship.started_on),
-        ended_on=format_day(mentorship.ended_on),
+        started_on=mentorship.started_on,
+        ended_on=mentorship.ended_on,
         feedback_url=feedback_url,
         record_url=absolute_url("mentorships.closing_record", mentorship_id=mentorship.id),
         completed=mentorship.status == Mentorship.COMPLETED,
@@ -110,8 +125,9 @@ def _mail_closed(mentorship: Mentorship, actor: User, template: str, subject: st
     enqueue(
         actor.email,
         "mentorship_feedback",
-        "Your feedback on your mentorship",
+        lazy_gettext("Your feedback on your mentorship"),
         dedupe_key=f"mentorship-feedback:{mentorship.id}:{actor.id}",
+        locale=member_locale(actor),
         name=display_name(actor),
         partner_name=display_name(partner),
         feedback_url=feedback_url,
@@ -129,7 +145,7 @@ def complete(mentorship: Mentorship, actor: User) -> Mentorship:
         mentorship,
         actor,
         "mentorship_completed",
-        f"{display_name(actor)} marked your mentorship completed",
+        lazy_gettext("%(name)s marked your mentorship completed", name=display_name(actor)),
     )
     db.session.commit()
     return mentorship
@@ -146,19 +162,19 @@ def check_end_early(mentorship: Mentorship, actor: User, reason: str | None, not
     _refuse_if_closed(mentorship, actor)
     if not mentorship.may_end_early(clock.today()):
         raise DomainError(
-            "Your mentorship has reached six months, so it doesn't end early: mark it "
-            "completed instead."
+            _(
+                "Your mentorship has reached six months, so it doesn't end early: mark it "
+                "completed instead."
+            )
         )
     errors: dict[str, list[str]] = {}
     if not reason:
-        errors["reason"] = ["Choose why the mentorship is ending."]
+        errors["reason"] = [_("Choose why the mentorship is ending.")]
     elif reason not in Mentorship.END_REASONS:
-        errors["reason"] = [NOT_OFFERED]
+        errors["reason"] = [str(NOT_OFFERED)]
     text = clean_end_note(note)
     if text is not None and len(text) > Mentorship.END_NOTE_LIMIT:
-        errors["note"] = [
-            f"Use at most {Mentorship.END_NOTE_LIMIT:,} characters (you wrote {len(text):,})."
-        ]
+        errors["note"] = [too_long_message(Mentorship.END_NOTE_LIMIT, len(text))]
     if errors:
         raise FieldErrors(errors)
     return text
@@ -173,7 +189,10 @@ def end_early(mentorship: Mentorship, actor: User, reason: str | None, note: str
     text = check_end_early(mentorship, actor, reason, note)
     _close(mentorship, actor, Mentorship.ENDED_EARLY, end_reason=reason, end_note=text)
     _mail_closed(
-        mentorship, actor, "mentorship_ended", f"{display_name(actor)} ended your mentorship"
+        mentorship,
+        actor,
+        "mentorship_ended",
+        lazy_gettext("%(name)s ended your mentorship", name=display_name(actor)),
     )
     db.session.commit()
     return mentorship
@@ -185,9 +204,11 @@ def check_may_complete(mentorship: Mentorship, actor: User) -> None:
     _refuse_if_closed(mentorship, actor)
     if not mentorship.may_complete(clock.today()):
         raise DomainError(
-            "A mentorship can be marked completed once it has run six months, from "
-            f"{_long_day(mentorship.minimum_end_on)}. If you need to stop before then, "
-            "end it early instead."
+            _(
+                "A mentorship can be marked completed once it has run six months, from "
+                "%(day)s. If you need to stop before then, end it early instead.",
+                day=format_long_day(mentorship.minimum_end_on),
+            )
         )
 
 
@@ -200,26 +221,29 @@ def extend(mentorship: Mentorship, actor: User, months) -> Mentorship:
     today = clock.today()
     if not mentorship.may_extend(today):
         raise DomainError(
-            "You can choose to carry on once your mentorship reaches six months, on "
-            f"{_long_day(mentorship.minimum_end_on)}."
+            _(
+                "You can choose to carry on once your mentorship reaches six months, on %(day)s.",
+                day=format_long_day(mentorship.minimum_end_on),
+            )
         )
     if (
         not isinstance(months, int)
         or isinstance(months, bool)
         or months not in Mentorship.EXTEND_MONTHS
     ):
-        raise FieldErrors({"months": ["Choose a review date from 1 to 6 months from now."]})
+        raise FieldErrors({"months": [_("Choose a review date from 1 to 6 months from now.")]})
     review_on = add_months(today, months)
     _update_if_active(mentorship, actor, review_on=review_on)
     partner = partner_of(mentorship, actor)
     enqueue(
         partner.email,
         "mentorship_six_months_extended",
-        f"{display_name(actor)} extended your mentorship",
+        lazy_gettext("%(name)s extended your mentorship", name=display_name(actor)),
         dedupe_key=f"mentorship-extended:{mentorship.id}:{partner.id}:{review_on.isoformat()}",
+        locale=member_locale(partner),
         partner_name=display_name(partner),
         actor_name=display_name(actor),
-        review_on=_long_day(review_on),
+        review_on=review_on,
         mentorship_url=absolute_url("mentorships.show", mentorship_id=mentorship.id),
         closing_url=absolute_url("mentorships.closing", mentorship_id=mentorship.id),
     )
@@ -248,8 +272,10 @@ def feedback_of(mentorship: Mentorship, user: User) -> ClosingFeedback | None:
 
 def _already_given(feedback: ClosingFeedback) -> DomainError:
     return DomainError(
-        f"You already gave your feedback on {_long_day(clock.local_day(feedback.created_at))}. "
-        "Thank you: it can't be changed now."
+        _(
+            "You already gave your feedback on %(day)s. Thank you: it can't be changed now.",
+            day=format_long_day(feedback.created_at),
+        )
     )
 
 
@@ -257,7 +283,9 @@ def check_feedback_open(mentorship: Mentorship, user: User) -> None:
     """Feedback is given once the mentorship closed, once per participant."""
     _check_participant(mentorship, user)
     if mentorship.is_active:
-        raise DomainError("Feedback is asked for once your mentorship is completed or has ended.")
+        raise DomainError(
+            _("Feedback is asked for once your mentorship is completed or has ended.")
+        )
     given = feedback_of(mentorship, user)
     if given is not None:
         raise _already_given(given)
@@ -287,24 +315,24 @@ def give_feedback(
         objective_id = record_id(str(key))
         if objective_id not in agreed:
             errors.setdefault("scores", []).append(
-                "Score only the objectives of your agreement, as shown."
+                _("Score only the objectives of your agreement, as shown.")
             )
             continue
         score = _score(value)
         if score is None:
-            errors[f"score-{objective_id}"] = ["Choose a score from 1 to 5."]
+            errors[f"score-{objective_id}"] = [_("Choose a score from 1 to 5.")]
         else:
             chosen[objective_id] = score
     for objective_id, objective in agreed.items():
         if objective_id not in chosen and f"score-{objective_id}" not in errors:
-            errors[f"score-{objective_id}"] = [f"Choose how well “{objective.name}” was met."]
+            errors[f"score-{objective_id}"] = [
+                _("Choose how well “%(objective)s” was met.", objective=objective.name)
+            ]
     if would_recommend not in (True, False):
-        errors["would_recommend"] = ["Choose yes or no."]
+        errors["would_recommend"] = [_("Choose yes or no.")]
     text = clean_end_note(comment)
     if text is not None and len(text) > ClosingFeedback.COMMENT_LIMIT:
-        errors["comment"] = [
-            f"Use at most {ClosingFeedback.COMMENT_LIMIT:,} characters (you wrote {len(text):,})."
-        ]
+        errors["comment"] = [too_long_message(ClosingFeedback.COMMENT_LIMIT, len(text))]
     if errors:
         raise FieldErrors(errors)
     feedback = ClosingFeedback(
@@ -345,6 +373,7 @@ def closing_state(mentorship: Mentorship, user: User) -> dict:
         "review_due": mentorship.is_active and today >= mentorship.review_date,
         "feedback": feedback_of(mentorship, user) if mentorship.is_closed else None,
         "extend_choices": [
-            (months, _long_day(add_months(today, months))) for months in Mentorship.EXTEND_MONTHS
+            (months, format_long_day(add_months(today, months)))
+            for months in Mentorship.EXTEND_MONTHS
         ],
     }

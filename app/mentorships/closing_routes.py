@@ -7,6 +7,7 @@ that says no is a 409 page with its message; nothing changed.
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.errors_domain import DomainError, FieldErrors, show_on_form
@@ -14,6 +15,7 @@ from app.mentorships import closing as closing_service
 from app.mentorships import services
 from app.mentorships.blueprint import bp, mentorship_for_participant
 from app.mentorships.closing_forms import (
+    SCORE_LABELS,
     SCORE_PREFIX,
     ClosingActionForm,
     EndEarlyForm,
@@ -22,8 +24,8 @@ from app.mentorships.closing_forms import (
     scores_from,
 )
 from app.mentorships.record import participation_record
-from app.models import ClosingFeedback, Mentorship
-from app.text import display_name
+from app.models import Mentorship
+from app.text import display_name, format_long_day
 
 
 def _refused(mentorship: Mentorship, message: str):
@@ -94,8 +96,10 @@ def closing_complete(mentorship_id: int):
     except DomainError as error:
         return _refused(mentorship, error.message)
     flash(
-        "Your mentorship is completed. Congratulations! We told your partner. "
-        "Please tell the committee how it went.",
+        _(
+            "Your mentorship is completed. Congratulations! We told your partner. "
+            "Please tell the committee how it went."
+        ),
         "success",
     )
     return redirect(url_for("mentorships.closing_feedback", mentorship_id=mentorship.id))
@@ -122,8 +126,10 @@ def closing_end_early(mentorship_id: int):
             return _refused(mentorship, error.message)
         else:
             flash(
-                "Your mentorship has ended. We told your partner. "
-                "Please tell the committee how it went.",
+                _(
+                    "Your mentorship has ended. We told your partner. "
+                    "Please tell the committee how it went."
+                ),
                 "success",
             )
             return redirect(url_for("mentorships.closing_feedback", mentorship_id=mentorship.id))
@@ -144,9 +150,11 @@ def closing_extend(mentorship_id: int):
             return _refused(mentorship, error.message)
         else:
             flash(
-                f"You carry on. We will ask you both again on {mentorship.review_date.day} "
-                f"{mentorship.review_date:%B %Y}; you can mark the mentorship completed any "
-                "time before.",
+                _(
+                    "You carry on. We will ask you both again on %(day)s; you can mark the "
+                    "mentorship completed any time before.",
+                    day=format_long_day(mentorship.review_date),
+                ),
                 "success",
             )
             return redirect(url_for("mentorships.closing", mentorship_id=mentorship.id))
@@ -159,7 +167,7 @@ def _feedback_page(mentorship: Mentorship, form: FeedbackForm, status=200, error
         mentorship=mentorship,
         form=form,
         objectives=closing_service.agreed_objectives(mentorship),
-        scores=ClosingFeedback.SCORES,
+        scores=SCORE_LABELS,
         score_prefix=SCORE_PREFIX,
         sent=sent or {},
         errors=errors or {},
@@ -192,7 +200,9 @@ def closing_feedback(mentorship_id: int):
         except DomainError as error:
             return _refused(mentorship, error.message)
         else:
-            flash("Thank you for your feedback: it helps the committee run the program.", "success")
+            flash(
+                _("Thank you for your feedback: it helps the committee run the program."), "success"
+            )
             target = "closing_record" if mentorship.status == Mentorship.COMPLETED else "closing"
             return redirect(url_for(f"mentorships.{target}", mentorship_id=mentorship.id))
     elif form.csrf_token.errors:
@@ -209,6 +219,6 @@ def closing_record(mentorship_id: int):
     if record is None:
         return _refused(
             mentorship,
-            "The participation record is ready once your mentorship is marked completed.",
+            _("The participation record is ready once your mentorship is marked completed."),
         )
     return render_template("mentorships/closing/record.html", mentorship=mentorship, record=record)

@@ -4,10 +4,15 @@ or save as a PDF, and keep or show (e.g. for professional development hours).
 Names, dates, how often and how long the pair met, and the objectives they covered (from their
 check-ins and the goals they reached). Never a note: neither shared nor private check-in notes,
 nor the agreement's text, nor anything said to the committee.
+
+The record holds raw values (dates, counts, minutes); its text properties write them in the
+language of the page that shows it, the holder's ("6 months", "6 mois"; "1.5" hours, "1,5").
 """
 
 from dataclasses import dataclass
 from datetime import date
+
+from flask_babel import format_decimal, ngettext
 
 from app.mentorships import services
 from app.models import Mentorship, User
@@ -24,14 +29,19 @@ class ParticipationRecord:
     started_on: date
     ended_on: date
     meetings: int
-    hours_text: str
+    minutes: int
     objectives: list[str]
     goals_reached: list[str]
     months: int  # whole months from start to completion, for "a mentorship of 7 months"
 
     @property
     def duration_text(self) -> str:
-        return f"{self.months} month{'' if self.months == 1 else 's'}"
+        return ngettext("%(num)d month", "%(num)d months", self.months)
+
+    @property
+    def hours_text(self) -> str:
+        """The hours met, to a tenth: "3", "1.5" ("1,5" in French)."""
+        return format_decimal(round(self.minutes / 60, 1), "#,##0.#")
 
 
 def whole_months(start: date, end: date) -> int:
@@ -66,7 +76,7 @@ def participation_record(mentorship: Mentorship, viewer: User) -> ParticipationR
         started_on=mentorship.started_on,
         ended_on=ended_on,
         meetings=progress.meetings,
-        hours_text=progress.hours_text,
+        minutes=progress.minutes,
         objectives=[o.name for o in sorted(covered.values(), key=lambda o: (o.position, o.name))],
         goals_reached=[goal.text for goal in done_goals],
         months=whole_months(mentorship.started_on, ended_on),

@@ -17,12 +17,14 @@ a dedupe key. Each mentorship is committed on its own, so one failure loses noth
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext
 from sqlalchemy import ColumnElement, func, or_, select, update
 
 from app import clock
 from app.clock import add_months
 from app.email import absolute_url, enqueue
 from app.extensions import db
+from app.i18n import member_locale
 from app.models import CheckIn, Mentorship
 from app.program import get_settings
 from app.text import display_name
@@ -116,7 +118,7 @@ def run_mentorship_reminders(now: datetime | None = None) -> ReminderReport:
             _mail_both(
                 mentorship,
                 "mentorship_six_months",
-                "Your mentorship: complete it, or carry on?",
+                lazy_gettext("Your mentorship: complete it, or carry on?"),
                 f"mentorship-review:{mentorship.id}:{review.isoformat()}",
                 review_on=review,
                 extended=mentorship.review_on is not None,
@@ -141,7 +143,8 @@ def _claim(mentorship: Mentorship, column, value, *conditions) -> bool:
     return False
 
 
-def _mail_both(mentorship: Mentorship, template: str, subject: str, key: str, **context) -> None:
+def _mail_both(mentorship: Mentorship, template: str, subject, key: str, **context) -> None:
+    """Both partners, each in their own language (a lazy `subject` is translated for each)."""
     mentorship_url = absolute_url("mentorships.show", mentorship_id=mentorship.id)
     closing_url = absolute_url("mentorships.closing", mentorship_id=mentorship.id)
     for person, partner in (
@@ -153,6 +156,7 @@ def _mail_both(mentorship: Mentorship, template: str, subject: str, key: str, **
             template,
             subject,
             dedupe_key=f"{key}:{person.id}",
+            locale=member_locale(person),
             name=display_name(person),
             partner_name=display_name(partner),
             mentorship_url=mentorship_url,

@@ -64,9 +64,9 @@ def assert_keyboard_reaches_everything(page) -> None:
     assert not missing, f"not reachable with Tab: {sorted(missing)}"
 
 
-def test_a_mentor_completes_gives_feedback_and_prints_the_record(
-    site, page, live_server, make_member, mail_server
-):
+def seven_month_pair(make_member):
+    """An active mentorship of Morgan Mentor and Emery Mentee that started seven months ago, with
+    an agreement on two objectives and two check-ins (60 and 90 minutes) on the first."""
     mentor = agree(make_member(name="Morgan Mentor", profile=mentor_profile()), "mentor")
     mentee = agree(make_member(name="Emery Mentee", profile=mentee_profile()), "mentee")
     today = clock.today()
@@ -107,6 +107,21 @@ def test_a_mentor_completes_gives_feedback_and_prints_the_record(
             )
         )
     db.session.commit()
+    return mentor, mentee, mentorship, objectives
+
+
+def send_feedback_to_the_certificate(site, page, record_url: str, button: str, thanks: str):
+    """Send the complete feedback form: the certificate follows, with the thanks flashed."""
+    with site.navigates():
+        page.get_by_role("button", name=button).click()
+    expect(page).to_have_url(record_url)
+    expect(page.locator("#flash-messages")).to_contain_text(thanks)
+
+
+def test_a_mentor_completes_gives_feedback_and_prints_the_record(
+    site, page, live_server, make_member, mail_server
+):
+    mentor, mentee, mentorship, objectives = seven_month_pair(make_member)
     mentorship_id = mentorship.id
     site.allow_console_error(r"status of 422")  # the refused feedback form
     sign_in(site, page, mentor.email)
@@ -152,10 +167,13 @@ def test_a_mentor_completes_gives_feedback_and_prints_the_record(
     )
 
     page.get_by_role("group", name=second.name).get_by_label(re.compile("^5:")).check()
-    with site.navigates():
-        page.get_by_role("button", name="Send your feedback").click()
-    expect(page).to_have_url(f"{live_server.url}/mentorships/{mentorship_id}/record")
-    expect(page.locator("#flash-messages")).to_contain_text("Thank you for your feedback")
+    send_feedback_to_the_certificate(
+        site,
+        page,
+        f"{live_server.url}/mentorships/{mentorship_id}/record",
+        "Send your feedback",
+        "Thank you for your feedback",
+    )
 
     record = page.get_by_role("article", name="Certificate of participation")
     expect(record).to_contain_text("took part in the mentoring program as a mentor")
@@ -173,3 +191,55 @@ def test_a_mentor_completes_gives_feedback_and_prints_the_record(
     expect(record).to_be_visible()
     site.check()
     page.emulate_media(media="screen")
+
+
+def test_a_french_speaking_mentee_closes_in_french(site, page, live_server, make_member):
+    """The mentee's language is French: the closing, confirmation, feedback pages and the
+    certificate speak it (with its form's errors and flashes), and axe checks each page."""
+    mentor, mentee, mentorship, objectives = seven_month_pair(make_member)
+    mentee.locale = "fr"
+    db.session.commit()
+    mentorship_id = mentorship.id
+    site.allow_console_error(r"status of 422")  # the refused feedback form
+    sign_in(site, page, mentee.email)
+
+    site.goto(f"/mentorships/{mentorship_id}/close")
+    expect(page.locator("html")).to_have_attribute("lang", "fr-CA")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Fin de votre mentorat avec Morgan Mentor"
+    )
+    expect(
+        page.get_by_role("group", name="Quand devrions-nous vous reposer la question?")
+    ).to_be_visible()
+    with site.navigates():
+        page.get_by_role("link", name="Marquer le mentorat comme terminé").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Marquer votre mentorat avec Morgan Mentor comme terminé?"
+    )
+    with site.navigates():
+        page.get_by_role("button", name="Oui, le marquer comme terminé").click()
+    expect(page.locator("#flash-messages")).to_contain_text("Votre mentorat est terminé.")
+
+    first, second = objectives
+    page.get_by_role("group", name=first.name).get_by_label(re.compile("^4\u00a0:")).check()
+    with site.navigates(status=422):
+        page.get_by_role("button", name="Envoyer votre rétroaction").click()
+    expect(page.locator("#error-summary")).to_contain_text("Choisissez oui ou non.")
+    expect(page.locator("#error-summary")).to_contain_text(
+        f"Indiquez dans quelle mesure l’objectif «\u00a0{second.name}\u00a0»"
+    )
+    page.get_by_role("group", name=second.name).get_by_label(re.compile("^5\u00a0:")).check()
+    page.get_by_role("group", name="Recommanderiez-vous").get_by_label("Oui").check()
+    send_feedback_to_the_certificate(
+        site,
+        page,
+        f"{live_server.url}/mentorships/{mentorship_id}/record",
+        "Envoyer votre rétroaction",
+        "Merci de votre rétroaction",
+    )
+
+    record = page.get_by_role("article", name="Attestation de participation")
+    expect(record).to_contain_text("a participé au programme de mentorat à titre de mentoré(e)")
+    expect(record.locator("dt:has-text('Rencontres') + dd")).to_have_text("2")
+    expect(record.locator("dt:has-text('Heures') + dd")).to_have_text("2,5")
+    expect(page.get_by_role("button", name="Imprimer ou enregistrer en PDF")).to_be_visible()
