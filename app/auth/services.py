@@ -119,7 +119,7 @@ def resend_verification(user: User) -> None:
     if address is None:
         raise DomainError(_("Your e-mail address is already confirmed."))
     if not send_verification(user, address):
-        raise DomainError(str(RESENT_TOO_SOON))
+        raise DomainError(RESENT_TOO_SOON)
     db.session.commit()
 
 

@@ -151,7 +151,7 @@ def turn_on(user: User, secret: str, code: str, password: str) -> list[str]:
     _check_password(user, password)
     step = matching_step(secret, code)
     if step is None:
-        raise DomainError(str(WRONG_CODE), field="code")
+        raise DomainError(WRONG_CODE, field="code")
     user.totp_secret = secret
     user.totp_enabled_at = clock.utcnow()
     user.totp_last_step = step
@@ -169,7 +169,7 @@ def turn_off(user: User, code: str, password: str) -> None:
     _check_password(user, password)
     if not _use_code(user, code):
         db.session.rollback()
-        raise DomainError(str(WRONG_CODE), field="code")
+        raise DomainError(WRONG_CODE, field="code")
     remove_second_factor(user)
     db.session.commit()
 
@@ -191,7 +191,7 @@ def replace_recovery_codes(user: User, code: str) -> list[str]:
         raise DomainError(_("Two-step sign-in is not on."))
     if not _use_code(user, code):
         db.session.rollback()
-        raise DomainError(str(WRONG_CODE), field="code")
+        raise DomainError(WRONG_CODE, field="code")
     codes = _new_recovery_codes(user)
     db.session.commit()
     return codes
@@ -206,7 +206,7 @@ def second_step(user_id: int, code: str) -> User:
         raise DomainError(_("Sign in again."))
     if not _use_code(user, code):
         db.session.rollback()
-        raise DomainError(str(WRONG_CODE), field="code")
+        raise DomainError(WRONG_CODE, field="code")
     db.session.commit()
     return user
 
