@@ -7,13 +7,14 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
-from flask_babel import get_locale, refresh
+from flask_babel import get_locale, ngettext, refresh
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -79,6 +80,25 @@ def load_the_member_first():
     idle session and notes the request's time, and its commit must hold nothing else."""
     if request.endpoint != "static":
         current_user.is_authenticated  # noqa: B018  (loading is the point)
+        if g.pop("committee_session_ended", False):
+            _say_why_the_committee_signs_in_again()
+
+
+def _say_why_the_committee_signs_in_again() -> None:
+    """The loader ended a committee member's session: say why, in the language of the page
+    they now see (a visitor's)."""
+    config = current_app.config
+    minutes = int(config["COMMITTEE_IDLE_TIMEOUT"].total_seconds() // 60)
+    hours = int(config["COMMITTEE_SESSION_LIFETIME"].total_seconds() // 3600)
+    flash(
+        _(
+            "For the security of members' data, committee members sign in again after "
+            "%(idle)s without activity, and %(lifetime)s after signing in.",
+            idle=ngettext("%(num)d minute", "%(num)d minutes", minutes),
+            lifetime=ngettext("%(num)d hour", "%(num)d hours", hours),
+        ),
+        "info",
+    )
 
 
 def _limit(setting: str):

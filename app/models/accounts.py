@@ -3,15 +3,13 @@
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app, flash
-from flask_babel import force_locale, gettext, ngettext
+from flask import current_app, g
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.extensions import db, login_manager
-from app.i18n import member_locale
 
 
 def normalise_email(email: str) -> str:
@@ -122,24 +120,6 @@ class RecoveryCode(db.Model):
     user: Mapped[User] = relationship(back_populates="recovery_codes")
 
 
-def _tell_the_session_ended(user: User) -> None:
-    """Say why a committee member must sign in again, in their language (the page's language
-    is not known yet: it depends on who is signed in, which is being decided)."""
-    config = current_app.config
-    minutes = int(config["COMMITTEE_IDLE_TIMEOUT"].total_seconds() // 60)
-    hours = int(config["COMMITTEE_SESSION_LIFETIME"].total_seconds() // 3600)
-    with force_locale(member_locale(user)):
-        flash(
-            gettext(
-                "For the security of members' data, committee members sign in again after "
-                "%(idle)s without activity, and %(lifetime)s after signing in.",
-                idle=ngettext("%(num)d minute", "%(num)d minutes", minutes),
-                lifetime=ngettext("%(num)d hour", "%(num)d hours", hours),
-            ),
-            "info",
-        )
-
-
 # How stale a session's `last_seen_at` may get before a request writes it again.
 LAST_SEEN_PRECISION = timedelta(minutes=1)
 
@@ -161,7 +141,7 @@ def load_user(session_id: str) -> User | None:
     ):
         db.session.delete(login_session)
         db.session.commit()
-        _tell_the_session_ended(user)
+        g.committee_session_ended = True  # the auth blueprint flashes why, in the page language
         return None
     if login_session.last_seen_at is None or now - login_session.last_seen_at >= (
         LAST_SEEN_PRECISION
