@@ -198,7 +198,7 @@ class AccountLanguageForm(LanguageForm):
     same route), with a label, for the language of pages and of the e-mail we send."""
 
     lang = SelectField(
-        _l("Language"),
+        _l("Your language"),
         choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
         description=_l("For the pages of Mentor Match and the e-mail it sends you."),
     )

@@ -188,7 +188,7 @@ def test_the_account_page_shows_the_members_language_and_changes_it(signed_in):
     assert "La langue a été changée." in page
     assert "Mentor Match vous écrit en français." in page
     assert '<option selected value="fr">Français</option>' in page
-    assert ">Langue<" in page
+    assert ">Votre langue<" in page
 
 
 def test_changing_the_password_in_french(app, signed_in, mail_server, deliver_mail):
