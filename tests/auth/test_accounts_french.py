@@ -22,6 +22,7 @@ from tests.support import (
     body_html,
     body_text,
     csrf_token_from,
+    limit_of,
     sign_in,
     text_of,
     unescaped_html,
@@ -138,6 +139,22 @@ def test_signing_in_and_out_in_french(app, make_member):
     assert "Bienvenue dans Mentor Match, Francine." in unescaped_html(forms.get("/"))
     forms.post("/auth/logout")
     assert "Vous êtes déconnecté(e)." in unescaped_html(forms.get("/"))
+
+
+def test_too_many_sign_in_attempts_are_refused_in_french(app, make_member):
+    member = make_member()
+    for number in range(limit_of(app, "LOGIN_LIMIT_PER_ACCOUNT")):
+        browser(app, "fr").post(
+            "/auth/login",
+            {"email": member.email, "password": f"guess {number}"},
+            environ_base={"REMOTE_ADDR": f"10.31.0.{number + 1}"},
+        )
+    blocked = browser(app, "fr").post(
+        "/auth/login", {"email": member.email, "password": DEFAULT_PASSWORD}
+    )
+    assert blocked.status_code == 429
+    assert html_lang(blocked) == "fr-CA"
+    assert "Trop de tentatives" in unescaped_html(blocked)
 
 
 def test_a_french_member_signing_in_from_an_english_browser_is_greeted_in_french(app, make_member):
