@@ -1,5 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -13,7 +21,6 @@ from wtforms.validators import (
 from app.auth.passwords import MAX_LENGTH, MIN_LENGTH, TOO_LONG, TOO_SHORT
 from app.forms import PortalForm
 from app.i18n import LANGUAGES
-from app.main.forms import LanguageForm
 
 UNMAILABLE_ADDRESS = _l(
     "We can't send e-mail to an address with accented letters, emoji or other special "
@@ -193,10 +200,11 @@ class ChangeEmailForm(PortalForm):
     submit = SubmitField(_l("Change email"))
 
 
-class AccountLanguageForm(LanguageForm):
-    """The account page's choice of language: the header's switch (same fields, sent to the
-    same route), with a label, for the language of pages and of the e-mail we send."""
+class AccountLanguageForm(PortalForm):
+    """The account page's choice of language, for its pages and the e-mail we send: the
+    fields of the header's switch (`LanguageForm`), sent to its route, with a label."""
 
+    next = HiddenField()
     lang = SelectField(
         _l("Your language"),
         choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
