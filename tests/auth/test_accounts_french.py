@@ -243,7 +243,7 @@ def test_changing_the_address_tells_the_old_one_in_french(
     )
     page = unescaped_html(forms.get("/auth/account"))
     assert "Nous avons envoyé un lien de confirmation à la nouvelle adresse." in page
-    assert "Le passage à <strong>new@example.org</strong> attend" in page
+    assert "Le changement pour <strong>new@example.org</strong> attend" in page
     link = the_link(mail_server, deliver_mail, "new@example.org", "/auth/verify/")
     assert mail_server.to("new@example.org")[0]["Subject"].startswith("Confirmez votre adresse")
     browser(app, "en").post(link)  # opened in another browser, in English
