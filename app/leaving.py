@@ -7,6 +7,9 @@ they wrote are erased, and the non-identifying counts the committee reports on a
 
 import secrets
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
 from app import clock
@@ -15,6 +18,7 @@ from app.concurrency import retry_on_conflict
 from app.email import enqueue
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.i18n import member_locale
 from app.mentorships import meetings
 from app.models import CheckIn, LoginSession, Mentorship, MentorshipRequest, OutboxEmail, User
 from app.models.mentorship import new_nonce
@@ -22,13 +26,20 @@ from app.profiles.services import LINE_LIMITS, LONG_TEXT_FIELDS
 from app.requests.suggestions import directory_url
 from app.text import display_name, format_day
 
+# Kept in the database, in place of the name (shown as it is).
 DELETED_NAME = "Deleted member"
 # ".invalid" is reserved (RFC 2606): mail to it can never be delivered.
 DELETED_EMAIL_DOMAIN = "invalid"
 
 
-# What a mentee reads when a mentor's account was deleted while their request waited.
-MENTOR_LEFT_NOTE = "This mentor is no longer taking part in the program."
+def N_(text: str) -> str:
+    """Mark `text` for translation without translating it (it is kept in the database)."""
+    return text
+
+
+# What a mentee reads when a mentor's account was deleted while their request waited: kept as
+# the request's decline note, in English, and marked so that a page may show it translated.
+MENTOR_LEFT_NOTE = N_("This mentor is no longer taking part in the program.")
 
 
 def is_deleted_account(user: User) -> bool:
@@ -55,14 +66,14 @@ def delete_account(user: User, password: str) -> None:
     The route signs the browser out.
     """
     if not verify_password(user.password_hash, password or ""):
-        raise DomainError("That is not your password.", field="password")
+        raise DomainError(_("That is not your password."), field="password")
     if user.is_committee and not db.session.scalar(
         select(func.count(User.id)).where(
             User.is_committee, User.is_active_account, User.id != user.id
         )
     ):
         raise DomainError(
-            "You are the only committee member. Give another member the committee role first."
+            _("You are the only committee member. Give another member the committee role first.")
         )
     _close_pending_requests(user)
     _end_active_mentorships(user)
@@ -124,14 +135,18 @@ def _close_pending_requests(user: User) -> None:
         request.responded_at = now
         request.nonce = new_nonce()
         request.decline_note = MENTOR_LEFT_NOTE
+        locale = member_locale(request.mentee)
+        with force_locale(locale):  # the day as the mentee reads it
+            sent_on = format_day(request.created_at)
         enqueue(
             request.mentee.email,
             "request_mentor_left",
-            "One of your mentor requests has closed",
+            _l("One of your mentor requests has closed"),
             dedupe_key=f"request-mentor-left:{request.id}",
+            locale=locale,
             request=request,
             mentee_name=display_name(request.mentee),
-            sent_on=format_day(request.created_at),
+            sent_on=sent_on,
             directory_url=directory_url(),
         )
     db.session.flush()
@@ -152,15 +167,19 @@ def _end_active_mentorships(user: User) -> None:
         mentorship.ended_on = today
         meetings.cancel_on_closing(mentorship, user)
         partner = mentorship.mentee if mentorship.mentor_id == user.id else mentorship.mentor
+        locale = member_locale(partner)
+        with force_locale(locale):  # the day as the partner reads it
+            started_on = format_day(mentorship.started_on)
         enqueue(
             partner.email,
             "request_partner_left",
-            "Your mentoring partner has left the program",
+            _l("Your mentoring partner has left the program"),
             dedupe_key=f"mentorship-partner-left:{mentorship.id}",
+            locale=locale,
             partner_name=display_name(partner),
             leaver_name=display_name(user),
             partner_was_mentor=mentorship.mentor_id == partner.id,
-            started_on=format_day(mentorship.started_on),
+            started_on=started_on,
             directory_url=directory_url(),
         )
     db.session.flush()

@@ -11,10 +11,15 @@ from functools import cache
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
+# With the limit as `%(min)d` / `%(max)d`, the names WTForms' Length validator fills in.
+TOO_SHORT = _l("Use at least %(min)d characters.")
+TOO_LONG = _l("Use at most %(max)d characters.")
 
 _COMMON_PASSWORDS_FILE = Path(__file__).with_name("common-passwords.txt.gz")
 
@@ -26,18 +31,18 @@ def common_passwords() -> frozenset[str]:
 
 
 def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
-    """Why this password is refused, or None when it is acceptable."""
+    """Why this password is refused (in the page's language), or None when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return TOO_SHORT % {"min": MIN_LENGTH}
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return TOO_LONG % {"max": MAX_LENGTH}
     if password.lower() in common_passwords():
-        return "This password is too common: choose one that is harder to guess."
+        return _("This password is too common: choose one that is harder to guess.")
     lowered = password.lower()
     if email and lowered in (email.lower(), email.lower().split("@")[0]):
-        return "Don't use your e-mail address as your password."
+        return _("Don't use your e-mail address as your password.")
     if name and lowered == name.strip().lower():
-        return "Don't use your name as your password."
+        return _("Don't use your name as your password.")
     return None
 
 

@@ -7,17 +7,21 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask_babel import get_locale, ngettext, refresh
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app import clock
 from app.auth import services, two_factor
 from app.auth.forms import (
+    AccountLanguageForm,
     ChangeEmailForm,
     ChangePasswordForm,
     ConfirmForm,
@@ -32,6 +36,7 @@ from app.auth.forms import (
 )
 from app.errors_domain import DomainError, show_on_form
 from app.extensions import limiter
+from app.i18n import member_locale
 from app.models.accounts import normalise_email
 from app.query_args import one_line
 from app.text import has_control_characters
@@ -75,6 +80,25 @@ def load_the_member_first():
     idle session and notes the request's time, and its commit must hold nothing else."""
     if request.endpoint != "static":
         current_user.is_authenticated  # noqa: B018  (loading is the point)
+        if g.pop("committee_session_ended", False):
+            _say_why_the_committee_signs_in_again()
+
+
+def _say_why_the_committee_signs_in_again() -> None:
+    """The loader ended a committee member's session: say why, in the language of the page
+    they now see (a visitor's)."""
+    config = current_app.config
+    minutes = int(config["COMMITTEE_IDLE_TIMEOUT"].total_seconds() // 60)
+    hours = int(config["COMMITTEE_SESSION_LIFETIME"].total_seconds() // 3600)
+    flash(
+        _(
+            "For the security of members' data, committee members sign in again after "
+            "%(idle)s without activity, and %(lifetime)s after signing in.",
+            idle=ngettext("%(num)d minute", "%(num)d minutes", minutes),
+            lifetime=ngettext("%(num)d hour", "%(num)d hours", hours),
+        ),
+        "info",
+    )
 
 
 def _limit(setting: str):
@@ -100,7 +124,10 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            services.register(form.name.data, form.email.data, form.password.data)
+            # The language of this page becomes the account's: the link goes out in it.
+            services.register(
+                form.name.data, form.email.data, form.password.data, locale=str(get_locale())
+            )
         except DomainError as error:
             show_on_form(form, error)
         else:
@@ -129,7 +156,7 @@ def verify_email(token):
         flash(error.message, "error")
         return redirect(url_for("main.index"))
     if link.state == "done":
-        flash("Thank you: your e-mail address is confirmed.", "success")
+        flash(_("Thank you: your e-mail address is confirmed."), "success")
         return redirect(
             url_for("main.index") if current_user.is_authenticated else url_for("auth.login")
         )
@@ -146,7 +173,7 @@ def resend_verification():
     except DomainError as error:
         flash(error.message, "info")
     else:
-        flash("We sent a new confirmation link. It may take a minute to arrive.", "success")
+        flash(_("We sent a new confirmation link. It may take a minute to arrive."), "success")
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
 
@@ -163,7 +190,7 @@ def login():
         if user is None:
             form.password.errors = [
                 *form.password.errors,
-                "The e-mail address or password is not right.",
+                _("The e-mail address or password is not right."),
             ]
         else:
             session.clear()  # a new session at sign-in: nothing carried over from before
@@ -185,10 +212,11 @@ def _signed_in(user, remember: bool, next_page: str | None):
     first_time = user.last_login_at is None  # read before sign_in records this one
     services.sign_in(user, remember=remember)
     login_user(user, remember=remember)
+    refresh()  # the next page is in the member's language: so is the greeting
     if first_time:
-        flash(f"Welcome to Mentor Match, {user.name}.", "success")
+        flash(_("Welcome to Mentor Match, %(name)s.", name=user.name), "success")
     else:
-        flash(f"Welcome back, {user.name}.", "success")
+        flash(_("Welcome back, %(name)s.", name=user.name), "success")
     return redirect(next_page or url_for("main.index"))
 
 
@@ -215,7 +243,7 @@ def second_step():
     pending = _pending_second_step()
     if pending is None:
         session.pop("second_step", None)
-        flash("Sign in again: the time to type the code ran out.", "info")
+        flash(_("Sign in again: the time to type the code ran out."), "info")
         return redirect(url_for("auth.login"))
     form = SecondStepForm()
     if form.validate_on_submit():
@@ -235,7 +263,8 @@ def logout():
         services.sign_out(current_user)
         logout_user()
         session.clear()
-        flash("You are signed out.", "success")
+        refresh()  # the next page is a visitor's, in the browser's language: so is this
+        flash(_("You are signed out."), "success")
     return redirect(url_for("main.index"))
 
 
@@ -269,20 +298,32 @@ def reset_password(token):
         else:
             if current_user.is_authenticated:
                 logout_user()
+                refresh()
             session.clear()
-            flash("Your password is changed. Sign in with your new password.", "success")
+            flash(_("Your password is changed. Sign in with your new password."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form, user=user)
+
+
+def _account_page(password_form, email_form):
+    """The account page; its language form is the header's switch, with this page to come
+    back to and the member's language chosen."""
+    language_form = AccountLanguageForm(
+        formdata=None, lang=member_locale(current_user), next=url_for("auth.account")
+    )
+    return render_template(
+        "auth/account.html",
+        password_form=password_form,
+        email_form=email_form,
+        language_form=language_form,
+        e_mail_language=member_locale(current_user),
+    )
 
 
 @bp.route("/account")
 @login_required
 def account():
-    return render_template(
-        "auth/account.html",
-        password_form=ChangePasswordForm(prefix="pw"),
-        email_form=ChangeEmailForm(prefix="em"),
-    )
+    return _account_page(ChangePasswordForm(prefix="pw"), ChangeEmailForm(prefix="em"))
 
 
 def _may_use_second_factor() -> None:
@@ -340,7 +381,7 @@ def two_factor_on():
             show_on_form(form, error)
         else:
             session.pop("totp_setup", None)
-            flash("Two-step sign-in is on. Keep your recovery codes somewhere safe.", "success")
+            flash(_("Two-step sign-in is on. Keep your recovery codes somewhere safe."), "success")
             return _two_factor_page(recovery_codes=codes)
     return _two_factor_page(on_form=form), 422
 
@@ -357,7 +398,7 @@ def two_factor_off():
         except DomainError as error:
             show_on_form(form, error)
         else:
-            flash("Two-step sign-in is off: your password alone signs you in.", "success")
+            flash(_("Two-step sign-in is off: your password alone signs you in."), "success")
             return redirect(url_for("auth.account"))
     return _two_factor_page(off_form=form), 422
 
@@ -374,7 +415,7 @@ def two_factor_recovery_codes():
         except DomainError as error:
             show_on_form(form, error)
         else:
-            flash("Your new recovery codes are below; the old ones no longer work.", "success")
+            flash(_("Your new recovery codes are below; the old ones no longer work."), "success")
             return _two_factor_page(recovery_codes=codes)
     return _two_factor_page(codes_form=form), 422
 
@@ -394,11 +435,9 @@ def change_password():
         except DomainError as error:
             show_on_form(password_form, error)
         else:
-            flash("Your password is changed. Other devices have been signed out.", "success")
+            flash(_("Your password is changed. Other devices have been signed out."), "success")
             return redirect(url_for("auth.account"))
-    return render_template(
-        "auth/account.html", password_form=password_form, email_form=email_form
-    ), 422
+    return _account_page(password_form, email_form), 422
 
 
 @bp.post("/account/email")
@@ -417,11 +456,11 @@ def change_email():
             show_on_form(email_form, error)
         else:
             flash(
-                "We sent a confirmation link to the new address. Your current address stays in "
-                "use until you click it.",
+                _(
+                    "We sent a confirmation link to the new address. Your current address stays "
+                    "in use until you click it."
+                ),
                 "success",
             )
             return redirect(url_for("auth.account"))
-    return render_template(
-        "auth/account.html", password_form=password_form, email_form=email_form
-    ), 422
+    return _account_page(password_form, email_form), 422

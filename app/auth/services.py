@@ -4,6 +4,8 @@ same transaction and commits. They raise DomainError with a message for the user
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -14,6 +16,7 @@ from app.concurrency import retry_on_conflict
 from app.email import absolute_url, enqueue, enqueue_at_most_every
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.i18n import member_locale
 from app.models import LoginSession, User
 from app.models.accounts import normalise_email
 from app.tokens import TokenError, fingerprint, make_token, read_token
@@ -30,8 +33,9 @@ def _check_new_password(password: str, email: str, name: str) -> None:
 
 
 @retry_on_conflict
-def register(name: str, email: str, password: str) -> User | None:
-    """Create an account and send the verification link.
+def register(name: str, email: str, password: str, locale: str | None = None) -> User | None:
+    """Create an account and send the verification link. `locale` is the language the member
+    registered in ("en", "fr"): their e-mail, the link first, is written in it.
 
     If the address is already registered, nothing is created and the owner is told by e-mail
     instead (at most once per ALREADY_REGISTERED_EMAIL_INTERVAL), so the page can't be used to
@@ -55,6 +59,7 @@ def register(name: str, email: str, password: str) -> User | None:
         privacy_notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
         privacy_accepted_at=now,
         created_at=now,
+        locale=locale,
     )
     db.session.add(user)
     try:
@@ -73,7 +78,8 @@ def _enqueue_already_registered(user: User) -> None:
         current_app.config["ALREADY_REGISTERED_EMAIL_INTERVAL"],
         user.email,
         "already_registered",
-        "You already have a Mentor Match account",
+        _l("You already have a Mentor Match account"),
+        locale=member_locale(user),
         user=user,
         login_url=absolute_url("auth.login"),
         reset_url=absolute_url("auth.reset_request"),
@@ -92,7 +98,8 @@ def send_verification(user: User, address: str) -> bool:
         current_app.config["VERIFY_EMAIL_INTERVAL"],
         address,
         "verify_email",
-        "Confirm your e-mail address for Mentor Match",
+        _l("Confirm your e-mail address for Mentor Match"),
+        locale=member_locale(user),
         user=user,
         verify_url=absolute_url("auth.verify_email", token=token),
         max_age_days=current_app.config["VERIFY_EMAIL_MAX_AGE"].days,
@@ -100,7 +107,7 @@ def send_verification(user: User, address: str) -> bool:
     return message is not None
 
 
-RESENT_TOO_SOON = (
+RESENT_TOO_SOON = _l(
     "We sent you a confirmation link a few minutes ago. It may take a little while to arrive: "
     "look in your inbox and your spam folder. If it is not there, ask again a little later."
 )
@@ -110,7 +117,7 @@ def resend_verification(user: User) -> None:
     """Send the confirmation link again (at most once per VERIFY_EMAIL_INTERVAL)."""
     address = user.pending_email or (None if user.email_verified else user.email)
     if address is None:
-        raise DomainError("Your e-mail address is already confirmed.")
+        raise DomainError(_("Your e-mail address is already confirmed."))
     if not send_verification(user, address):
         raise DomainError(RESENT_TOO_SOON)
     db.session.commit()
@@ -153,14 +160,15 @@ def verify_email(token: str) -> VerificationLink:
         if find_user_by_email(link.address) is not None:
             user.pending_email = None
             db.session.commit()
-            raise DomainError("That e-mail address now belongs to another account.")
+            raise DomainError(_("That e-mail address now belongs to another account."))
         old_address = user.email
         user.email = link.address
         user.pending_email = None
         enqueue(
             old_address,
             "email_changed",
-            "Your Mentor Match e-mail address was changed",
+            _l("Your Mentor Match e-mail address was changed"),
+            locale=member_locale(user),
             user=user,
             new_address=link.address,
         )
@@ -228,7 +236,8 @@ def request_password_reset(email: str) -> None:
     enqueue(
         user.email,
         "reset_password",
-        "Reset your Mentor Match password",
+        _l("Reset your Mentor Match password"),
+        locale=member_locale(user),
         user=user,
         reset_url=absolute_url("auth.reset_password", token=token),
         max_age_hours=int(current_app.config["RESET_PASSWORD_MAX_AGE"].total_seconds() // 3600),
@@ -248,6 +257,16 @@ def user_for_reset_token(token: str) -> User:
     return user
 
 
+def _enqueue_password_changed(user: User) -> None:
+    enqueue(
+        user.email,
+        "password_changed",
+        _l("Your Mentor Match password was changed"),
+        locale=member_locale(user),
+        user=user,
+    )
+
+
 @retry_on_conflict
 def reset_password(token: str, new_password: str) -> User:
     """Set a new password from a reset link; the link is spent and every session ends."""
@@ -259,7 +278,7 @@ def reset_password(token: str, new_password: str) -> User:
         user.email_verified_at = clock.utcnow()
         enqueue_welcome(user)
     end_all_sessions(user)
-    enqueue(user.email, "password_changed", "Your Mentor Match password was changed", user=user)
+    _enqueue_password_changed(user)
     db.session.commit()
     return user
 
@@ -268,7 +287,7 @@ def reset_password(token: str, new_password: str) -> User:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Change the password; other browsers are signed out, this one stays signed in."""
     if not verify_password(user.password_hash, current_password):
-        raise DomainError("That is not your current password.", field="current_password")
+        raise DomainError(_("That is not your current password."), field="current_password")
     _check_new_password(new_password, user.email, user.name)
     user.password_hash = hash_password(new_password)
     db.session.execute(
@@ -276,7 +295,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
             LoginSession.user_id == user.id, LoginSession.id != user.current_session_id
         )
     )
-    enqueue(user.email, "password_changed", "Your Mentor Match password was changed", user=user)
+    _enqueue_password_changed(user)
     db.session.commit()
 
 
@@ -284,10 +303,10 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 def request_email_change(user: User, new_email: str, current_password: str) -> None:
     """Send a confirmation link to the new address; the old one stays until it is confirmed."""
     if not verify_password(user.password_hash, current_password):
-        raise DomainError("That is not your current password.", field="current_password")
+        raise DomainError(_("That is not your current password."), field="current_password")
     new_email = normalise_email(new_email)
     if new_email == user.email:
-        raise DomainError("That is already your e-mail address.", field="new_email")
+        raise DomainError(_("That is already your e-mail address."), field="new_email")
     user.pending_email = new_email
     if find_user_by_email(new_email) is None:
         send_verification(user, new_email)

@@ -17,6 +17,8 @@ from datetime import UTC
 
 import pyotp
 import segno
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
 
 from app import clock
@@ -25,6 +27,7 @@ from app.concurrency import retry_on_conflict
 from app.email import enqueue
 from app.errors_domain import DomainError
 from app.extensions import db
+from app.i18n import member_locale
 from app.models import RecoveryCode, User
 
 ISSUER = "Mentor Match"
@@ -33,7 +36,7 @@ RECOVERY_CODES = 10
 VALID_WINDOW = 1
 STEP_SECONDS = 30
 
-WRONG_CODE = "That code is not right, or it was used already. Type the code the app shows now."
+WRONG_CODE = _l("That code is not right, or it was used already. Type the code the app shows now.")
 
 
 def new_secret() -> str:
@@ -84,7 +87,7 @@ def _new_recovery_codes(user: User) -> list[str]:
     """Replace the member's recovery codes with new ones (caller commits); returns them."""
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = []
-    for _ in range(RECOVERY_CODES):
+    for _number in range(RECOVERY_CODES):
         raw = base64.b32encode(secrets.token_bytes(8)).decode().lower()[:12]
         codes.append(f"{raw[:4]}-{raw[4:8]}-{raw[8:]}")
         db.session.add(RecoveryCode(user_id=user.id, code_hash=_recovery_hash(raw)))
@@ -133,7 +136,7 @@ def _use_code(user: User, code: str) -> bool:
 
 def _check_password(user: User, password: str) -> None:
     if not verify_password(user.password_hash, password):
-        raise DomainError("That is not your current password.", field="current_password")
+        raise DomainError(_("That is not your current password."), field="current_password")
 
 
 @retry_on_conflict
@@ -142,9 +145,9 @@ def turn_on(user: User, secret: str, code: str, password: str) -> list[str]:
     `password` is theirs; returns the new recovery codes (shown once). The member is told by
     e-mail."""
     if not user.is_committee:
-        raise DomainError("Two-step sign-in is for committee members.")
+        raise DomainError(_("Two-step sign-in is for committee members."))
     if user.has_second_factor:
-        raise DomainError("Two-step sign-in is already on.")
+        raise DomainError(_("Two-step sign-in is already on."))
     _check_password(user, password)
     step = matching_step(secret, code)
     if step is None:
@@ -162,7 +165,7 @@ def turn_on(user: User, secret: str, code: str, password: str) -> list[str]:
 def turn_off(user: User, code: str, password: str) -> None:
     """Remove the second factor, with the password and a code (or a recovery code)."""
     if not user.has_second_factor:
-        raise DomainError("Two-step sign-in is not on.")
+        raise DomainError(_("Two-step sign-in is not on."))
     _check_password(user, password)
     if not _use_code(user, code):
         db.session.rollback()
@@ -185,7 +188,7 @@ def remove_second_factor(user: User) -> None:
 def replace_recovery_codes(user: User, code: str) -> list[str]:
     """New recovery codes for a code from the app (the old ones stop working)."""
     if not user.has_second_factor:
-        raise DomainError("Two-step sign-in is not on.")
+        raise DomainError(_("Two-step sign-in is not on."))
     if not _use_code(user, code):
         db.session.rollback()
         raise DomainError(WRONG_CODE, field="code")
@@ -200,7 +203,7 @@ def second_step(user_id: int, code: str) -> User:
     recovery code, each usable once). DomainError otherwise."""
     user = db.session.get(User, user_id)
     if user is None or not user.is_active or not user.has_second_factor:
-        raise DomainError("Sign in again.")
+        raise DomainError(_("Sign in again."))
     if not _use_code(user, code):
         db.session.rollback()
         raise DomainError(WRONG_CODE, field="code")
@@ -212,9 +215,10 @@ def _tell(user: User, turned_on: bool) -> None:
     enqueue(
         user.email,
         "two_factor_changed",
-        "Two-step sign-in was turned "
-        + ("on" if turned_on else "off")
-        + " for your Mentor Match account",
+        _l("Two-step sign-in was turned on for your Mentor Match account")
+        if turned_on
+        else _l("Two-step sign-in was turned off for your Mentor Match account"),
+        locale=member_locale(user),
         user=user,
         turned_on=turned_on,
     )

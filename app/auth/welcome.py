@@ -6,11 +6,15 @@ is confirmed again or the membership verified again (a correction of the expiry 
 year's roster). Both are added to the caller's transaction; the caller commits.
 """
 
+from flask_babel import lazy_gettext as _l
+
 from app.email import absolute_url, enqueue
+from app.i18n import member_locale
 from app.models import User
 
-WELCOME_SUBJECT = "Welcome to the OLA Mentoring Program"
-VERIFIED_SUBJECT = "Your membership is verified: here is what to do next"
+# Lazy: each is written in its recipient's language when the message is made.
+WELCOME_SUBJECT = _l("Welcome to the OLA Mentoring Program")
+VERIFIED_SUBJECT = _l("Your membership is verified: here is what to do next")
 
 
 def enqueue_welcome(user: User) -> None:
@@ -23,6 +27,7 @@ def enqueue_welcome(user: User) -> None:
         "welcome",
         WELCOME_SUBJECT,
         dedupe_key=f"welcome:{user.id}",
+        locale=member_locale(user),
         user=user,
         profile_url=absolute_url("profiles.edit"),
         directory_url=absolute_url("mentors.index"),
@@ -37,6 +42,7 @@ def enqueue_membership_verified(user: User) -> None:
         "membership_verified",
         VERIFIED_SUBJECT,
         dedupe_key=f"membership-verified:{user.id}",
+        locale=member_locale(user),
         user=user,
         is_mentee=profile is not None and profile.is_mentee,
         is_mentor=profile is not None and profile.is_mentor,

@@ -3,7 +3,7 @@
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app, flash
+from flask import current_app, g
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -141,13 +141,7 @@ def load_user(session_id: str) -> User | None:
     ):
         db.session.delete(login_session)
         db.session.commit()
-        minutes = int(config["COMMITTEE_IDLE_TIMEOUT"].total_seconds() // 60)
-        hours = int(config["COMMITTEE_SESSION_LIFETIME"].total_seconds() // 3600)
-        flash(
-            f"For the security of members' data, committee members sign in again after "
-            f"{minutes} minutes without activity, and {hours} hours after signing in.",
-            "info",
-        )
+        g.committee_session_ended = True  # the auth blueprint flashes why, in the page language
         return None
     if login_session.last_seen_at is None or now - login_session.last_seen_at >= (
         LAST_SEEN_PRECISION

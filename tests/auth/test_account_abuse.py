@@ -14,7 +14,15 @@ from sqlalchemy import func, select
 from app.auth import passwords
 from app.extensions import db
 from app.models import User
-from tests.support import FormClient, body_html, body_text, limit_of, outbox, sign_in
+from tests.support import (
+    FormClient,
+    body_html,
+    body_text,
+    limit_of,
+    outbox,
+    sign_in,
+    unescaped_html,
+)
 
 EVIL_NAME = "URGENT: your library card is suspended, log in at http://evil.example/ola"
 T0 = datetime(2026, 12, 2, 9, 0)
@@ -210,8 +218,7 @@ def test_registering_takes_as_long_for_a_taken_address_as_for_a_new_one(app, mak
 def test_an_address_we_cannot_mail_is_refused_at_registration(app, address):
     response = register_from(app, "10.14.0.1", email=address)
     assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert "We can&#39;t send e-mail to an address with accented letters" in page
+    assert "We can't send e-mail to an address with accented letters" in unescaped_html(response)
     assert db.session.scalar(select(func.count(User.id))) == 0
     assert outbox() == []
 

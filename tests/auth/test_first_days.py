@@ -106,7 +106,7 @@ def test_verifying_by_hand_tells_the_member_once(committee, waiting, mail_server
     text = body_text(message)
     assert "Hello Wes Waiting," in text
     assert "verified your association membership" in text
-    assert f"valid until {expiry:%B} {expiry.day}, {expiry.year}" in text
+    assert f"valid until {expiry.day} {expiry:%B} {expiry.year}" in text
     assert "choose a mentor in the directory" in text
     assert "As a mentor" not in text
     assert any(link.endswith("/mentors") for link in links_in(message))

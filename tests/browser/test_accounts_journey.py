@@ -235,3 +235,22 @@ def test_a_committee_member_turns_on_two_step_sign_in_and_signs_in_with_a_code(
     with site.navigates():
         page.get_by_role("button", name="Sign in").click()
     expect(flash(page)).to_contain_text("Welcome back, Chair Person.")
+
+
+def test_a_member_chooses_french_on_the_account_page(site, page, live_server, make_member):
+    make_member(email="francine@example.org", name="Francine", committee=True)
+    site.goto("/auth/login")
+    sign_in(site, page, "francine@example.org", DEFAULT_PASSWORD)
+    site.goto("/auth/account")
+    expect(page.get_by_text("Mentor Match writes to you in English.")).to_be_visible()
+    page.get_by_label("Your language").select_option("fr")
+    with site.navigates():
+        page.get_by_role("button", name="Change language").click()
+    expect(page).to_have_url(re.compile(r"/auth/account$"))
+    expect(page.locator("html")).to_have_attribute("lang", "fr-CA")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Votre compte")
+    expect(flash(page)).to_contain_text("La langue a été changée.")
+    expect(page.get_by_text("Mentor Match vous écrit en français.")).to_be_visible()
+    expect(page.get_by_label("Votre langue")).to_have_value("fr")
+    site.goto("/auth/account/two-step")  # axe checks the French two-step page too
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connexion en deux étapes")
