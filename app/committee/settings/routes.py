@@ -30,6 +30,7 @@ from app.errors_domain import DomainError, show_on_form
 from app.extensions import db
 from app.models import Intake
 from app.program import get_settings, open_intake, requests_blocked_reason, time_zone_name
+from app.program import program_text as read_program_text
 from app.query_args import record_id
 from app.text import format_moment
 
@@ -38,6 +39,13 @@ from app.text import format_moment
 def guideline_html(name: str):
     """In any template: `{{ guideline_html('program_description') }}` (safe HTML, maybe empty)."""
     return program_texts.guideline_html(name)
+
+
+@bp.app_template_global("program_text")
+def program_text(name: str) -> str | None:
+    """In any template (pages and e-mail): one of the committee's texts as written (Markdown
+    source, for plain-text e-mail) in the reader's language, else the other; None if unwritten."""
+    return read_program_text(name)
 
 
 @bp.app_template_global("requests_blocked_reason")
