@@ -63,9 +63,15 @@ def program_text(name: str) -> str | None:
     """One of the committee's texts (`ProgramSettings.BILINGUAL_TEXTS`) in the language of the
     page or e-mail being written, else in the other; None when it is not written. Safe in the
     middle of another operation (see `loaded_settings`)."""
+    return program_text_and_language(name)[0]
+
+
+def program_text_and_language(name: str) -> tuple[str | None, str | None]:
+    """`program_text(name)` and the language it is written in ("en", "fr"; None without the
+    settings row)."""
     with db.session.no_autoflush:
         settings = loaded_settings()
-        return settings.text(name) if settings is not None else None
+        return settings.text_and_language(name) if settings is not None else (None, None)
 
 
 def time_zone() -> ZoneInfo:

@@ -70,15 +70,27 @@ class ProgramSettings(db.Model):
         """The text `name` (one of BILINGUAL_TEXTS) in `locale` ("en", "fr"; by default the
         language of the page or e-mail being written), else in the other language when that
         one is empty; None when neither is written."""
+        return self.text_and_language(name, locale)[0]
+
+    def text_and_language(self, name: str, locale: str | None = None) -> tuple[str | None, str]:
+        """`text(name, locale)` and the language it is written in ("en" or "fr"), so that a
+        page can mark a text shown in the other language (`lang`)."""
         if name not in self.BILINGUAL_TEXTS:
             raise ValueError(f"Unknown text {name!r}")
         if locale is None:
             current = get_locale()
             locale = current.language if current is not None else "en"
-        english = (getattr(self, name) or "").strip()
-        french = (getattr(self, f"{name}_fr") or "").strip()
-        first, other = (french, english) if locale == "fr" else (english, french)
-        return first or other or None
+        versions = {
+            "en": (getattr(self, name) or "").strip(),
+            "fr": (getattr(self, f"{name}_fr") or "").strip(),
+        }
+        wanted = "fr" if locale == "fr" else "en"
+        other = "en" if wanted == "fr" else "fr"
+        if versions[wanted]:
+            return versions[wanted], wanted
+        if versions[other]:
+            return versions[other], other
+        return None, wanted
 
 
 class Intake(db.Model):

@@ -63,14 +63,17 @@ def test_the_home_page_falls_back_to_the_other_version_both_ways(client):
     french = client.get("/", headers=FRENCH)
     assert '<html lang="fr-CA">' in page_of(french)
     assert "<strong>or more</strong>" in page_of(french)  # only English written
+    assert '<div lang="en"><p>Six months' in page_of(french)  # marked as English
     assert "À propos du programme" in page_of(french)
 
     write(program_description=None, program_description_fr="Six mois **ou plus**.")
     assert "<strong>ou plus</strong>" in page_of(client.get("/", headers=ENGLISH))
+    assert '<div lang="fr"><p>Six mois' in page_of(client.get("/", headers=ENGLISH))
     assert "About the program" in page_of(client.get("/", headers=ENGLISH))
 
     write(program_description="Six months **or more**.")
     assert "<strong>ou plus</strong>" in page_of(client.get("/", headers=FRENCH))
+    assert '<div lang="fr">' not in page_of(client.get("/", headers=FRENCH))
     english = page_of(client.get("/", headers=ENGLISH))
     assert "<strong>or more</strong>" in english and "ou plus" not in english
 
@@ -286,6 +289,8 @@ def test_the_introduction_mails_carry_the_note_in_each_recipients_language(
     assert "Un mot du comité de mentorat\u00a0:\nDites bonjour **cette semaine**." in french_text
     assert "Faites connaissance avec votre mentor" in french_text
     assert "jusqu’au 3 septembre" in french_text
+    assert "Aide souhaitée\u00a0: Stratégies de recherche d’emploi" in french_text
+    assert "Help with: Job search strategies" in body_text(to_mentor)
     assert "this week" not in french_text
     assert "Dites bonjour <strong>cette semaine</strong>." in body_html(to_mentee)
     english_html = body_html(to_mentor)

@@ -5,13 +5,13 @@ import re
 
 import markdown as markdown_lib
 import nh3
-from flask_babel import format_number
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.errors_domain import DomainError
-from app.program import program_text
+from app.program import program_text_and_language
 
 # Each text has an English version (the field of its name) and a French one (`<name>_fr`).
 TEXTS = {
@@ -116,7 +116,13 @@ def check_text(field: str, text: str | None) -> str | None:
 
 def guideline_html(name: str) -> Markup:
     """One of the TEXTS, rendered for a page or an e-mail in its reader's language, else in
-    the other (empty when the committee has written neither)."""
+    the other, then wrapped in a `<div lang>` naming that other language so that screen
+    readers read it aloud in it (empty when the committee has written neither)."""
     if name not in TEXTS:
         raise ValueError(f"Unknown text {name!r}")
-    return render_markdown(program_text(name))
+    text, language = program_text_and_language(name)
+    html = render_markdown(text)
+    current = get_locale()
+    if html and language and language != (current.language if current else "en"):
+        return Markup('<div lang="{}">{}</div>').format(language, html)
+    return html
