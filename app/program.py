@@ -4,14 +4,17 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, has_app_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
 from app.models import Intake, ProgramSettings
+from app.text import format_long_day
 
-PAUSED_MESSAGE = "The online program is paused: new requests are not being taken for now."
-CLOSED_MESSAGE = "The program is closed: new requests are not being taken."
+PAUSED_MESSAGE = _l("The online program is paused: new requests are not being taken for now.")
+CLOSED_MESSAGE = _l("The program is closed: new requests are not being taken.")
 
 
 def get_settings() -> ProgramSettings:
@@ -26,12 +29,13 @@ def get_settings() -> ProgramSettings:
     return g.program_settings
 
 
-def time_zone_name() -> str:
-    """The IANA name of the program's time zone: the committee's choice, else
-    PROGRAM_TIME_ZONE. Read once per request (or application context): from the settings that
-    `get_settings` loaded, or by loading them for it (the same one query). Never creates the
-    settings row, as `get_settings` does: it may be asked in the middle of another operation's
-    transaction, which a commit here would end."""
+def loaded_settings() -> ProgramSettings | None:
+    """The program settings, read once per request (or application context): those that
+    `get_settings` loaded, or loaded here by the same one query; None while the row does not
+    exist. Never creates the row, as `get_settings` does: it may be asked in the middle of
+    another operation's transaction (an e-mail being written, a time being shown), which a
+    commit here would end. Read its attributes inside `db.session.no_autoflush` too: a
+    refresh after a commit must not flush the caller's unfinished objects."""
     # No autoflush (loading the row, or refreshing it after a commit): the caller may hold
     # objects it has not finished building.
     with db.session.no_autoflush:
@@ -43,9 +47,31 @@ def time_zone_name() -> str:
                 g.program_settings = settings
             else:
                 g.program_settings_missing = True
-        settings = g.get("program_settings")
+        return g.get("program_settings")
+
+
+def time_zone_name() -> str:
+    """The IANA name of the program's time zone: the committee's choice, else
+    PROGRAM_TIME_ZONE (read from `loaded_settings`, so never creating the settings row)."""
+    with db.session.no_autoflush:
+        settings = loaded_settings()
         name = settings.time_zone if settings is not None else None
     return name or current_app.config["PROGRAM_TIME_ZONE"]
+
+
+def program_text(name: str) -> str | None:
+    """One of the committee's texts (`ProgramSettings.BILINGUAL_TEXTS`) in the language of the
+    page or e-mail being written, else in the other; None when it is not written. Safe in the
+    middle of another operation (see `loaded_settings`)."""
+    return program_text_and_language(name)[0]
+
+
+def program_text_and_language(name: str) -> tuple[str | None, str | None]:
+    """`program_text(name)` and the language it is written in ("en", "fr"; None without the
+    settings row)."""
+    with db.session.no_autoflush:
+        settings = loaded_settings()
+        return settings.text_and_language(name) if settings is not None else (None, None)
 
 
 def time_zone() -> ZoneInfo:
@@ -94,19 +120,20 @@ def requests_blocked_reason(today: date) -> str | None:
     """
     settings = get_settings()
     if settings.status == ProgramSettings.PAUSED:
-        return (settings.notice or "").strip() or PAUSED_MESSAGE
+        return settings.text("notice") or str(PAUSED_MESSAGE)
     if settings.status != ProgramSettings.OPEN:
-        return (settings.notice or "").strip() or CLOSED_MESSAGE
+        return settings.text("notice") or str(CLOSED_MESSAGE)
     if not settings.requests_only_during_intake or open_intake(today) is not None:
         return None
     upcoming = next_intake(today)
     if upcoming is not None:
-        return (
-            "New requests are taken only during an intake. The next one, "
-            f"{upcoming.name}, opens on {upcoming.opens_on:%B} {upcoming.opens_on.day}, "
-            f"{upcoming.opens_on.year}."
+        return _(
+            "New requests are taken only during an intake. The next one, %(name)s, opens on "
+            "%(day)s.",
+            name=upcoming.name,
+            day=format_long_day(upcoming.opens_on),
         )
-    return (
+    return _(
         "New requests are taken only during an intake, and none is open now. "
         "Watch for the next one."
     )

@@ -44,13 +44,14 @@ def test_0009_copies_each_check_in_date_to_its_objectives(tmp_path):
             started_on=date(2026, 1, 5),
             minimum_end_on=date(2026, 7, 5),
         )
-        method = db.session.scalars(select(ContactMethod)).first()
+        # Only the id: the model has columns that later migrations add.
+        method_id = db.session.scalars(select(ContactMethod.id).order_by(ContactMethod.id)).first()
         check_ins = [
             CheckIn(
                 mentorship=mentorship,
                 author_id=mentee_id,
                 met_on=met_on,
-                method=method,
+                method_id=method_id,
                 minutes=30,
                 how_it_is_going=4,
             )

@@ -136,7 +136,7 @@ def load_vocabularies() -> Vocabularies:
                 literal(kind).label("kind"),
                 model.id,
                 model.code,
-                model.name,
+                model.localized_name(),
                 model.position,
                 model.active,
             )

@@ -6,7 +6,9 @@ and so that the committee can add entries without a deploy.
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, false
+from flask_babel import get_locale
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, false, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app import clock
@@ -19,14 +21,53 @@ ROLES = (MENTEE, MENTOR, BOTH)
 MENTOR_MIN_YEARS = 3
 
 
+def reading_french() -> bool:
+    """Whether the text being written now is French: the page's language in a request, the
+    recipient's inside `force_locale` (e-mail); English outside any request."""
+    locale = get_locale()
+    return locale is not None and locale.language == "fr"
+
+
 class VocabularyMixin:
-    """A short list of named entries: `code` is stable, `name` is what people read."""
+    """A short list of named entries: `code` is stable, `name` is what people read.
+
+    Each entry has an English name (the column "name") and a French one (`name_fr`, empty for
+    an entry the committee added without one). Reading `name` gives the name in the language
+    of the page or e-mail being written, falling back to English; in SQL, `name` is the
+    English column, so ordering and searching by it stay the same whatever the reader's
+    language. `localized_name()` is the SQL expression of the reader's name, for queries that
+    select names rather than entries.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(60), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column("name", String(120))
+    name_fr: Mapped[str | None] = mapped_column(String(120))
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+
+    @hybrid_property
+    def name(self) -> str:
+        if self.name_fr and reading_french():
+            return self.name_fr
+        return self.name_en
+
+    @name.inplace.setter
+    def _name_setter(self, value: str) -> None:
+        self.name_en = value
+
+    @name.inplace.expression
+    @classmethod
+    def _name_expression(cls):
+        return cls.name_en
+
+    @classmethod
+    def localized_name(cls):
+        """The SQL expression of the entry's name in the reader's language (labelled "name"):
+        the French name when reading French and it is set, else the English one."""
+        if reading_french():
+            return func.coalesce(func.nullif(cls.name_fr, ""), cls.name_en).label("name")
+        return cls.name_en.label("name")
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.code}>"

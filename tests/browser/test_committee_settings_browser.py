@@ -20,8 +20,12 @@ def test_the_committee_runs_the_program(site, page, make_member, new_site):
     site.goto("/committee/settings")
     expect(page.get_by_role("heading", level=1)).to_have_text("Program settings")
     page.get_by_label("Paused: no new requests; active pairs carry on").check()
-    page.get_by_label("Notice shown on every page while the program is not open").fill(
-        "Matching the fall intake: back in January."
+    notice_versions = page.get_by_role(
+        "group", name="Notice shown on every page while the program is not open"
+    )
+    notice_versions.get_by_label("English").fill("Matching the fall intake: back in January.")
+    notice_versions.get_by_label("Français").fill(
+        "Jumelage de l’automne en cours : de retour en janvier."
     )
     with site.navigates():
         page.get_by_role("button", name="Save the status").click()
@@ -52,6 +56,11 @@ def test_the_committee_runs_the_program(site, page, make_member, new_site):
     notice = visitor.page.get_by_role("region", name="Program notice")
     expect(notice).to_contain_text("The online program is paused.")
     expect(notice).to_contain_text("Matching the fall intake: back in January.")
+    # In French, the French notice.
+    with visitor.navigates():
+        visitor.page.get_by_role("button", name="Français").click()
+    notice = visitor.page.get_by_role("region", name="Avis du programme")
+    expect(notice).to_contain_text("Jumelage de l’automne en cours : de retour en janvier.")
     visitor.page.close()
 
     # An intake: closing before it opens is refused, then fixed.
@@ -76,18 +85,24 @@ def test_the_committee_runs_the_program(site, page, make_member, new_site):
     # The program description, previewed; unsafe markup is flagged.
     with site.navigates():
         page.get_by_role("link", name="Program texts").click()
-    page.get_by_label("Program description", exact=True).fill(
+    description = page.get_by_role("group", name="Program description")
+    description.get_by_label("English").fill(
         "## Welcome\n\nSix months **or more**. <script>alert(1)</script>"
     )
+    description.get_by_label("Français").fill("## Bienvenue\n\nSix mois **ou plus**.")
     with site.navigates():
         page.get_by_role("button", name="Preview").click()
-    expect(page.get_by_role("region", name="Preview: program description")).to_contain_text(
-        "Six months or more"
-    )
+    expect(
+        page.get_by_role("region", name="Preview: Program description, English")
+    ).to_contain_text("Six months or more")
+    expect(
+        page.get_by_role("region", name="Preview: Program description, Français")
+    ).to_contain_text("Six mois ou plus")
     expect(page.locator("#program_description-error")).to_contain_text("refused when you save")
-    page.get_by_label("Program description", exact=True).fill(
-        "## Welcome\n\nSix months **or more**."
-    )
+    # The previews are regions named after their version: the text box is the one to fill.
+    page.get_by_role("group", name="Program description").get_by_role(
+        "textbox", name="English", exact=True
+    ).fill("## Welcome\n\nSix months **or more**.")
     with site.navigates():
         page.get_by_role("button", name="Save the texts").click()
     expect(page.locator("#flash-messages")).to_contain_text("The texts are saved.")

@@ -298,7 +298,7 @@ def test_texts_with_script_are_refused_with_a_clear_message(committee):
     )
     assert response.status_code == 422
     page = text_of(response)
-    assert "This text contains a <script> element" in page
+    assert "The English version contains a <script> element" in page
     assert "A fine description." in page  # kept
     assert settings_row().program_description is None  # nothing saved half-way
     for bad in ('<img src=x onerror="x()">', "[a](javascript:x())"):
@@ -317,7 +317,7 @@ def test_texts_preview_then_save_and_show_on_the_home_page(committee, client):
     response = forms.post("/committee/settings/texts", {**data, "preview": "1"})
     assert response.status_code == 200
     page = text_of(response)
-    assert "Preview: program description" in page
+    assert "Preview: Program description, English" in page
     assert "<strong>or more</strong>" in page
     assert settings_row().program_description is None  # a preview saves nothing
 
@@ -416,7 +416,7 @@ def test_overlapping_intakes_are_refused_naming_the_other(committee, opens, clos
     add_intake("Fall 2027", date(2027, 9, 1), date(2027, 9, 21))
     response = forms.post("/committee/intakes", intake_form("Late fall", opens, closes))
     assert response.status_code == 422
-    assert "overlap the intake “Fall 2027” (September 1, 2027 to September 21, 2027)" in text_of(
+    assert "overlap the intake “Fall 2027” (1 September 2027 to 21 September 2027)" in text_of(
         response
     )
     assert db.session.scalar(select(Intake.name).where(Intake.name == "Late fall")) is None
@@ -524,7 +524,7 @@ def test_requests_only_during_an_intake(app):
     add_intake("Winter 2027", date(2027, 1, 10), date(2027, 1, 31))
     assert reason() == (
         "New requests are taken only during an intake. The next one, Winter 2027, opens on "
-        "January 10, 2027."
+        "10 January 2027."
     )
     assert reason(date(2027, 1, 10)) is None  # the first day is included
     assert reason(date(2027, 1, 20)) is None
@@ -545,7 +545,7 @@ def test_the_home_page_says_when_requests_wait_for_an_intake(committee, client):
     assert settings_row().requests_only_during_intake is True
     home = text_of(client.get("/"))
     assert "Requests wait for the next intake." in home
-    assert "Winter 2027, opens on January 10, 2027" in home
+    assert "Winter 2027, opens on 10 January 2027" in home
     page = text_of(forms.get("/committee/settings"))
     assert "New requests are not being taken now." in page
 

@@ -9,6 +9,7 @@ or private), the agreement's goals text or a goal's text.
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -32,7 +33,7 @@ class CheckInRow:
     score: int
     score_label: str
     method: str
-    logged_by: str  # "Mentor" or "Mentee"
+    logged_by: str  # "Mentor" or "Mentee", in the page's language
     objectives: list[str]
 
 
@@ -117,7 +118,7 @@ def mentorship_view(mentorship_id: int) -> MentorshipView | None:
             CheckIn.minutes,
             CheckIn.how_it_is_going,
             CheckIn.author_id,
-            ContactMethod.name.label("method"),
+            ContactMethod.localized_name().label("method"),
         )
         .join(ContactMethod, ContactMethod.id == CheckIn.method_id)
         .where(CheckIn.mentorship_id == mentorship_id)
@@ -125,7 +126,7 @@ def mentorship_view(mentorship_id: int) -> MentorshipView | None:
     ).all()
     touched: dict[int, list[str]] = {}
     for check_in_id, name in db.session.execute(
-        select(CheckInObjective.check_in_id, Objective.name)
+        select(CheckInObjective.check_in_id, Objective.localized_name())
         .join(Objective, Objective.id == CheckInObjective.objective_id)
         .join(CheckIn, CheckIn.id == CheckInObjective.check_in_id)
         .where(CheckIn.mentorship_id == mentorship_id)
@@ -157,7 +158,7 @@ def mentorship_view(mentorship_id: int) -> MentorshipView | None:
                 score=c.how_it_is_going,
                 score_label=CheckIn.SCORES.get(c.how_it_is_going, ""),
                 method=c.method,
-                logged_by="Mentor" if c.author_id == row.mentor_id else "Mentee",
+                logged_by=_("Mentor") if c.author_id == row.mentor_id else _("Mentee"),
                 objectives=touched.get(c.id, []),
             )
             for c in check_in_rows

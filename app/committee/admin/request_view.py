@@ -8,6 +8,7 @@ message or the decline note.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -69,7 +70,7 @@ def request_view(request_id: int) -> RequestView | None:
             mentee.name.label("mentee_name"),
             mentor.id.label("mentor_id"),
             mentor.name.label("mentor_name"),
-            ContactMethod.name.label("contact_method"),
+            ContactMethod.localized_name().label("contact_method"),
             select(Mentorship.id)
             .where(Mentorship.request_id == R.id)
             .scalar_subquery()
@@ -83,7 +84,7 @@ def request_view(request_id: int) -> RequestView | None:
     if row is None:
         return None
     objectives = db.session.scalars(
-        select(Objective.name)
+        select(Objective.localized_name())
         .join(request_objectives, request_objectives.c.objective_id == Objective.id)
         .where(request_objectives.c.request_id == request_id)
         .order_by(Objective.position, Objective.name)
@@ -108,11 +109,11 @@ def request_view(request_id: int) -> RequestView | None:
     history = [
         HistoryEntry(
             row.created_at,
-            "Sent by the committee" if row.source == "committee" else "Sent by the mentee",
+            _("Sent by the committee") if row.source == "committee" else _("Sent by the mentee"),
         )
     ]
     if row.reminder_sent_at:
-        history.append(HistoryEntry(row.reminder_sent_at, "Reminder e-mailed to the mentor"))
+        history.append(HistoryEntry(row.reminder_sent_at, _("Reminder e-mailed to the mentor")))
     actor = aliased(User)
     for created_at, action, name in db.session.execute(
         select(AuditEvent.created_at, AuditEvent.action, actor.name)

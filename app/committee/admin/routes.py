@@ -4,6 +4,7 @@ every committee route.
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import clock
@@ -34,7 +35,10 @@ def admin_request_resend(request_id):
         flash(error.message, "error")
     else:
         flash(
-            f"The request e-mail was sent again to {resent.mentor.name}. It is in the outbox.",
+            _(
+                "The request e-mail was sent again to %(name)s. It is in the outbox.",
+                name=resent.mentor.name,
+            ),
             "success",
         )
     return redirect(_back_from_resend(request.form.get("back", ""), request_id))
@@ -45,7 +49,7 @@ def _back_from_resend(back: str, request_id: int) -> str:
     requests) or, for anything else, the request's own view."""
     if back == "dashboard":
         return url_for("committee.index") + "#waiting-requests-heading"
-    where, _, page = back.partition(":")
+    where, _colon, page = back.partition(":")
     number = record_id(page)
     if where == "attention" and number is not None and 0 < number <= MAX_PAGE:
         return url_for(

@@ -7,6 +7,8 @@ nothing is written. The request is loaded whole only to write that e-mail, which
 mentor the request was written to.
 """
 
+from flask_babel import gettext as _
+
 from app import clock
 from app.committee.admin.request_view import REQUEST_TARGET
 from app.committee.audit import trail
@@ -25,17 +27,17 @@ def resend_request_email(actor: User, request_id: int) -> MentorshipRequest:
     """
     request = db.session.get(MentorshipRequest, request_id)
     if request is None:
-        raise DomainError("There is no such request.")
+        raise DomainError(_("There is no such request."))
     if not request.is_pending:
         raise DomainError(
-            "This request is no longer waiting for an answer, so there is nothing to re-send."
+            _("This request is no longer waiting for an answer, so there is nothing to re-send.")
         )
     now = clock.utcnow()
     mentor = request.mentor
     message = mail_new_request(request, f"request-new:{request.id}:again:{now:%Y%m%d%H%M}")
     if message is None:
         db.session.rollback()
-        raise DomainError("The e-mail was sent again a moment ago. Nothing more was sent.")
+        raise DomainError(_("The e-mail was sent again a moment ago. Nothing more was sent."))
     trail.record(
         actor,
         trail.REQUEST_EMAIL_RESENT,

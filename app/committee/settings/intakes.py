@@ -3,6 +3,7 @@ only during an intake. Each change is checked, audited and committed, as the set
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.committee.audit import trail
@@ -12,6 +13,7 @@ from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import Intake, ProgramSettings, User
 from app.program import get_settings
+from app.text import format_long_day
 
 INTAKE_NAME_MAX = 80
 
@@ -21,26 +23,25 @@ def list_intakes() -> list[Intake]:
     return list(db.session.scalars(select(Intake).order_by(Intake.opens_on.desc(), Intake.id)))
 
 
-def _day(value: date) -> str:
-    return f"{value:%B} {value.day}, {value.year}"
-
-
 def _check_intake(
     name: str | None, opens_on: date | None, closes_on: date | None, editing: Intake | None
 ) -> tuple[str, date, date]:
     name = " ".join((name or "").split())
     if not name:
-        raise DomainError("Enter a name, for example “Fall 2026”.", field="name")
+        raise DomainError(_("Enter a name, for example “Fall 2026”."), field="name")
     if len(name) > INTAKE_NAME_MAX:
-        raise DomainError(f"Use at most {INTAKE_NAME_MAX} characters.", field="name")
+        raise DomainError(_("Use at most %(max)s characters.", max=INTAKE_NAME_MAX), field="name")
     if opens_on is None:
-        raise DomainError("Enter the day the intake opens.", field="opens_on")
+        raise DomainError(_("Enter the day the intake opens."), field="opens_on")
     if closes_on is None:
-        raise DomainError("Enter the day the intake closes.", field="closes_on")
+        raise DomainError(_("Enter the day the intake closes."), field="closes_on")
     if closes_on < opens_on:
         raise DomainError(
-            f"The intake can't close ({closes_on.isoformat()}) before it opens "
-            f"({opens_on.isoformat()}).",
+            _(
+                "The intake can't close (%(closes)s) before it opens (%(opens)s).",
+                closes=closes_on.isoformat(),
+                opens=opens_on.isoformat(),
+            ),
             field="closes_on",
         )
     others = select(Intake).where(Intake.opens_on <= closes_on, Intake.closes_on >= opens_on)
@@ -51,12 +52,19 @@ def _check_intake(
     other = db.session.scalar(others.order_by(Intake.opens_on).limit(1))
     if other is not None:
         raise DomainError(
-            f"These dates overlap the intake “{other.name}” ({_day(other.opens_on)} to "
-            f"{_day(other.closes_on)}). Intakes can't overlap: choose other dates.",
+            _(
+                "These dates overlap the intake “%(name)s” (%(opens)s to %(closes)s). Intakes "
+                "can't overlap: choose other dates.",
+                name=other.name,
+                opens=format_long_day(other.opens_on),
+                closes=format_long_day(other.closes_on),
+            ),
             field="opens_on",
         )
     if db.session.scalar(same_name.limit(1)) is not None:
-        raise DomainError(f"There is already an intake named “{name}”.", field="name")
+        raise DomainError(
+            _("There is already an intake named “%(name)s”.", name=name), field="name"
+        )
     return name, opens_on, closes_on
 
 

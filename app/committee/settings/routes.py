@@ -7,6 +7,7 @@ a refused form is shown again with what was typed and a 422.
 """
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import clock
@@ -15,6 +16,8 @@ from app.committee.settings import intakes as program_intakes
 from app.committee.settings import services as program_settings
 from app.committee.settings import texts as program_texts
 from app.committee.settings.forms import (
+    MARKDOWN_HINT,
+    TEXT_PLACES,
     ContactsForm,
     DeleteIntakeForm,
     IntakeForm,
@@ -27,6 +30,7 @@ from app.errors_domain import DomainError, show_on_form
 from app.extensions import db
 from app.models import Intake
 from app.program import get_settings, open_intake, requests_blocked_reason, time_zone_name
+from app.program import program_text as read_program_text
 from app.query_args import record_id
 from app.text import format_moment
 
@@ -35,6 +39,13 @@ from app.text import format_moment
 def guideline_html(name: str):
     """In any template: `{{ guideline_html('program_description') }}` (safe HTML, maybe empty)."""
     return program_texts.guideline_html(name)
+
+
+@bp.app_template_global("program_text")
+def program_text(name: str) -> str | None:
+    """In any template (pages and e-mail): one of the committee's texts as written (Markdown
+    source, for plain-text e-mail) in the reader's language, else the other; None if unwritten."""
+    return read_program_text(name)
 
 
 @bp.app_template_global("requests_blocked_reason")
@@ -47,7 +58,7 @@ def _saved(changed: bool, message: str) -> None:
     if changed:
         flash(message, "success")
     else:
-        flash("Nothing changed: the values you saved are the ones already in use.", "info")
+        flash(_("Nothing changed: the values you saved are the ones already in use."), "info")
 
 
 # --- settings: status, limits, contacts -------------------------------------------------------
@@ -63,6 +74,7 @@ def _settings_page(
             formdata=None,
             status=settings.status,
             notice=settings.notice,
+            notice_fr=settings.notice_fr,
             requests_only_during_intake=settings.requests_only_during_intake,
         )
     if limits_form is None:
@@ -111,11 +123,18 @@ def settings_status():
                 form.status.data,
                 form.notice.data,
                 form.requests_only_during_intake.data,
+                form.notice_fr.data,
             )
         except DomainError as error:
             show_on_form(form, error)
         else:
-            _saved(changed, f"The program status is saved: the program is {form.status.data}.")
+            _saved(
+                changed,
+                _(
+                    "The program status is saved: the program is %(status)s.",
+                    status=program_settings.STATUS_WORDS[form.status.data],
+                ),
+            )
             return redirect(url_for("committee.settings"))
     return _settings_page(status_form=form, code=422)
 
@@ -130,7 +149,7 @@ def settings_limits():
         except DomainError as error:
             show_on_form(form, error)
         else:
-            _saved(changed, "The limits are saved.")
+            _saved(changed, _("The limits are saved."))
             return redirect(url_for("committee.settings"))
     return _settings_page(limits_form=form, code=422)
 
@@ -146,7 +165,7 @@ def settings_contacts():
         except DomainError as error:
             show_on_form(form, error)
         else:
-            _saved(changed, "The contact addresses are saved.")
+            _saved(changed, _("The contact addresses are saved."))
             return redirect(url_for("committee.settings"))
     return _settings_page(contacts_form=form, code=422)
 
@@ -162,7 +181,10 @@ def settings_time_zone():
         else:
             _saved(
                 changed,
-                f"The time zone is saved: the program's days are counted in {time_zone_name()}.",
+                _(
+                    "The time zone is saved: the program's days are counted in %(zone)s.",
+                    zone=time_zone_name(),
+                ),
             )
             return redirect(url_for("committee.settings"))
     return _settings_page(time_zone_form=form, code=422)
@@ -177,25 +199,21 @@ def settings_texts():
     if request.method == "GET":
         form = TextsForm(
             formdata=None,
-            data={name: getattr(settings, name) for name in program_texts.TEXTS},
+            data={field: getattr(settings, field) for field in program_settings.text_fields()},
         )
-        return render_template("committee/settings/texts.html", form=form, previews=None)
+        return _texts_page(form)
     form = TextsForm()
     code = 200
     previews = None
     if form.validate():
-        texts = {name: form[name].data for name in program_texts.TEXTS}
+        texts = {field: form[field].data for field in program_settings.text_fields()}
         if "preview" in request.form:
             previews = {}
-            for name, text in texts.items():
+            for field, text in texts.items():
                 what = program_texts.unsafe_markup(text)
                 if what:
-                    form[name].errors = [
-                        *form[name].errors,
-                        f"This text contains {what}, which will be refused when you save. "
-                        "The preview shows it without.",
-                    ]
-                previews[name] = program_texts.render_markdown(text)
+                    form[field].errors = [*form[field].errors, _preview_warning(field, what)]
+                previews[field] = program_texts.render_markdown(text)
         else:
             try:
                 changed = program_settings.update_texts(current_user, texts)
@@ -203,11 +221,36 @@ def settings_texts():
                 show_on_form(form, error)
                 code = 422
             else:
-                _saved(changed, "The texts are saved.")
+                _saved(changed, _("The texts are saved."))
                 return redirect(url_for("committee.settings_texts"))
     else:
         code = 422
-    return render_template("committee/settings/texts.html", form=form, previews=previews), code
+    return _texts_page(form, previews), code
+
+
+def _texts_page(form, previews=None):
+    return render_template(
+        "committee/settings/texts.html",
+        form=form,
+        previews=previews,
+        texts=program_texts.TEXTS,
+        places=TEXT_PLACES,
+        markdown_hint=MARKDOWN_HINT,
+    )
+
+
+def _preview_warning(field: str, what: str) -> str:
+    if program_texts.is_french(field):
+        return _(
+            "The French version contains %(what)s, which will be refused when you save. The "
+            "preview shows it without.",
+            what=what,
+        )
+    return _(
+        "The English version contains %(what)s, which will be refused when you save. The "
+        "preview shows it without.",
+        what=what,
+    )
 
 
 # --- intakes ----------------------------------------------------------------------------------
@@ -261,12 +304,12 @@ def intakes_save():
                 intake = program_intakes.add_intake(
                     current_user, form.name.data, form.opens_on.data, form.closes_on.data
                 )
-                flash(f"The intake “{intake.name}” is added.", "success")
+                flash(_("The intake “%(name)s” is added.", name=intake.name), "success")
             else:
                 changed = program_intakes.change_intake(
                     current_user, editing, form.name.data, form.opens_on.data, form.closes_on.data
                 )
-                _saved(changed, f"The intake “{editing.name}” is saved.")
+                _saved(changed, _("The intake “%(name)s” is saved.", name=editing.name))
         except DomainError as error:
             show_on_form(form, error)
         else:
@@ -279,5 +322,5 @@ def intakes_delete():
     intake = _intake_or_404(request.form.get("intake_id"))
     name = intake.name
     program_intakes.delete_intake(current_user, intake)
-    flash(f"The intake “{name}” is deleted.", "success")
+    flash(_("The intake “%(name)s” is deleted.", name=name), "success")
     return redirect(url_for("committee.intakes"))

@@ -11,10 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app import clock
 from app.committee.audit import trail
-from app.committee.settings.texts import TEXTS, check_text, unsafe_markup
+from app.committee.settings.texts import FRENCH, TEXTS, check_text, is_french, unsafe_markup
 from app.concurrency import retry_on_conflict
 from app.errors_domain import DomainError
 from app.extensions import db
@@ -22,9 +24,15 @@ from app.models import ProgramSettings, User
 from app.program import get_settings
 
 STATUSES = {
-    ProgramSettings.OPEN: "Open: members can send new requests",
-    ProgramSettings.PAUSED: "Paused: no new requests; active pairs carry on",
-    ProgramSettings.CLOSED: "Closed: no new requests",
+    ProgramSettings.OPEN: _l("Open: members can send new requests"),
+    ProgramSettings.PAUSED: _l("Paused: no new requests; active pairs carry on"),
+    ProgramSettings.CLOSED: _l("Closed: no new requests"),
+}
+# The status as the sentence "the program is ..." ends.
+STATUS_WORDS = {
+    ProgramSettings.OPEN: _l("open"),
+    ProgramSettings.PAUSED: _l("paused"),
+    ProgramSettings.CLOSED: _l("closed"),
 }
 NOTICE_MAX = 500
 
@@ -37,7 +45,7 @@ class Limit:
     """A whole-number setting and the range the committee may choose from."""
 
     name: str
-    label: str
+    label: str  # lazy strings: read in the page's language
     minimum: int
     maximum: int
     hint: str
@@ -46,31 +54,31 @@ class Limit:
 LIMITS = [
     Limit(
         "max_pending_requests_per_mentee",
-        "Requests a mentee may have waiting at once",
+        _l("Requests a mentee may have waiting at once"),
         1,
         10,
-        "How many unanswered requests a mentee may have at the same time.",
+        _l("How many unanswered requests a mentee may have at the same time."),
     ),
     Limit(
         "max_active_mentorships_per_mentee",
-        "Mentors a mentee may have at once",
+        _l("Mentors a mentee may have at once"),
         1,
         5,
-        "How many active mentorships a mentee may be in at the same time.",
+        _l("How many active mentorships a mentee may be in at the same time."),
     ),
     Limit(
         "request_expiry_days",
-        "Days before an unanswered request expires",
+        _l("Days before an unanswered request expires"),
         3,
         60,
-        "A request the mentor has not answered in this many days expires.",
+        _l("A request the mentor has not answered in this many days expires."),
     ),
     Limit(
         "checkin_reminder_days",
-        "Days without a check-in before a reminder",
+        _l("Days without a check-in before a reminder"),
         7,
         180,
-        "Both partners are reminded when their mentorship has had no check-in for this long.",
+        _l("Both partners are reminded when their mentorship has had no check-in for this long."),
     ),
 ]
 LIMITS_BY_NAME = {limit.name: limit for limit in LIMITS}
@@ -80,12 +88,22 @@ def check_limit(limit: Limit, value) -> int:
     """`value` as a whole number within the limit's range, or a DomainError for its field."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise DomainError(
-            f"Enter a whole number from {limit.minimum} to {limit.maximum}.", field=limit.name
+            _(
+                "Enter a whole number from %(minimum)s to %(maximum)s.",
+                minimum=limit.minimum,
+                maximum=limit.maximum,
+            ),
+            field=limit.name,
         )
     if not limit.minimum <= value <= limit.maximum:
         raise DomainError(
-            f"{value} is outside the range: enter a whole number from {limit.minimum} to "
-            f"{limit.maximum}.",
+            _(
+                "%(value)s is outside the range: enter a whole number from %(minimum)s to "
+                "%(maximum)s.",
+                value=value,
+                minimum=limit.minimum,
+                maximum=limit.maximum,
+            ),
             field=limit.name,
         )
     return value
@@ -106,7 +124,7 @@ def changed_values(record, values: dict) -> dict[str, list]:
 
 def apply_changes(record, changes: dict[str, list]) -> None:
     """Set the new values of `changed_values(record, ...)` on `record`."""
-    for name, (_, new) in changes.items():
+    for name, (_old, new) in changes.items():
         setattr(record, name, new)
 
 
@@ -129,31 +147,64 @@ def _all_changes(changes: dict) -> dict:
     return {"changes": changes}
 
 
+def check_notice(field: str, notice: str | None) -> str | None:
+    """One version of the notice (`field`: "notice", or "notice_fr" for the French one) as it
+    will be saved: plain text on one line, at most NOTICE_MAX characters; None when empty. A
+    DomainError that says which version is refused."""
+    notice = " ".join((notice or "").split()) or None
+    if notice is None:
+        return None
+    french = is_french(field)
+    if len(notice) > NOTICE_MAX:
+        values = {"max": NOTICE_MAX, "num": len(notice)}
+        raise DomainError(
+            _(
+                "The French notice is too long: use at most %(max)s characters (it has %(num)s).",
+                **values,
+            )
+            if french
+            else _(
+                "The English notice is too long: use at most %(max)s characters (it has %(num)s).",
+                **values,
+            ),
+            field=field,
+        )
+    if unsafe_markup(notice):
+        raise DomainError(
+            _("The French notice is plain text: remove the code from it.")
+            if french
+            else _("The English notice is plain text: remove the code from it."),
+            field=field,
+        )
+    return notice
+
+
 def update_status(
-    actor: User, status: str, notice: str | None, requests_only_during_intake: bool
+    actor: User,
+    status: str,
+    notice: str | None,
+    requests_only_during_intake: bool,
+    notice_fr: str | None = None,
 ) -> bool:
     """Open, pause or close the program, with the notice shown on every page while it is not
-    open, and whether requests are taken only during an intake. Returns whether anything
-    changed. The notice's text is not copied into the audit event, only that it changed."""
+    open (in English and in French: each reader sees their language's, else the other), and
+    whether requests are taken only during an intake. Returns whether anything changed. The
+    notices' text is not copied into the audit event, only that they changed."""
     if status not in STATUSES:
-        raise DomainError("Choose open, paused or closed.", field="status")
-    notice = " ".join((notice or "").split()) or None
-    if notice is not None and len(notice) > NOTICE_MAX:
-        raise DomainError(
-            f"Use at most {NOTICE_MAX} characters (the notice has {len(notice)}).", field="notice"
-        )
-    if notice is not None and unsafe_markup(notice):
-        raise DomainError("The notice is plain text: remove the code from it.", field="notice")
+        raise DomainError(_("Choose open, paused or closed."), field="status")
     values = {
         "status": status,
-        "notice": notice,
+        "notice": check_notice("notice", notice),
+        "notice" + FRENCH: check_notice("notice" + FRENCH, notice_fr),
         "requests_only_during_intake": bool(requests_only_during_intake),
     }
     return _save(
         actor,
         trail.SETTINGS_STATUS_CHANGED,
         values,
-        lambda changes: {"changes": {n: c for n, c in changes.items() if n != "notice"}},
+        lambda changes: {
+            "changes": {n: c for n, c in changes.items() if not n.startswith("notice")}
+        },
     )
 
 
@@ -173,7 +224,10 @@ def check_email(value: str | None, field: str) -> str | None:
         result = validate_email(value, check_deliverability=False)
     except EmailNotValidError:
         raise DomainError(
-            f"“{value[:80]}” is not an e-mail address. Enter one like committee@example.org.",
+            _(
+                "“%(value)s” is not an e-mail address. Enter one like committee@example.org.",
+                value=value[:80],
+            ),
             field=field,
         ) from None
     return result.normalized.lower()
@@ -189,16 +243,25 @@ def update_contacts(actor: User, program_email: str | None, support_email: str |
     return _save(actor, trail.SETTINGS_CONTACTS_CHANGED, values, _all_changes)
 
 
+def text_fields() -> list[str]:
+    """The fields of the TEXTS' versions: each name (English) then `<name>_fr` (French)."""
+    return [field for name in TEXTS for field in (name, name + FRENCH)]
+
+
 def update_texts(actor: User, texts: dict) -> bool:
-    """Change the Markdown TEXTS (`texts` maps each name to its new text). Every text is checked
-    (length, no scripts, frames, event attributes or javascript: links) before any is saved.
-    The audit event names the texts that changed and their new lengths, never their content."""
-    checked = {name: check_text(name, texts.get(name)) for name in TEXTS}
+    """Change the Markdown TEXTS, both versions: `texts` maps each of `text_fields()` to its
+    new text (a missing one is emptied). Every version is checked (length, no scripts,
+    frames, event attributes or javascript: links; the message says which version) before
+    any is saved. The audit event names the versions that changed and their new lengths,
+    never their content."""
+    checked = {field: check_text(field, texts.get(field)) for field in text_fields()}
     return _save(
         actor,
         trail.SETTINGS_TEXTS_CHANGED,
         checked,
-        lambda changes: {"lengths": {name: len(new or "") for name, (_, new) in changes.items()}},
+        lambda changes: {
+            "lengths": {name: len(new or "") for name, (_old, new) in changes.items()}
+        },
     )
 
 
@@ -237,8 +300,11 @@ def check_time_zone(value: str | None) -> str | None:
     if value.lower() in by_lower:
         return by_lower[value.lower()]
     raise DomainError(
-        f"“{value[:TIME_ZONE_MAX]}” is not a time zone name we know. Enter an IANA name as "
-        "Continent/City, for example America/Toronto (Ontario) or America/Winnipeg.",
+        _(
+            "“%(value)s” is not a time zone name we know. Enter an IANA name as Continent/City, "
+            "for example America/Toronto (Ontario) or America/Winnipeg.",
+            value=value[:TIME_ZONE_MAX],
+        ),
         field="time_zone",
     )
 
