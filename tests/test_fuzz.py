@@ -42,6 +42,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from app import clock, create_app
+from app import text as portal_text
 from app.committee.matching import services as matching_services
 from app.committee.roster import services as roster_services
 from app.extensions import db
@@ -58,11 +59,13 @@ from app.models import (
     OutboxEmail,
 )
 from app.requests.links import make_link_token
-from app.text import CONTROL_CHARACTERS_MESSAGE, without_control_characters
+from app.text import without_control_characters
 from app.tokens import fingerprint, make_token
 from tests.factories import GOALS, agree, ask, mentee_profile, mentor_profile
 from tests.support import DEFAULT_PASSWORD, VOCABULARY_TABLES
 
+# As an English page writes it (it is translated where it is shown).
+CONTROL_CHARACTERS_MESSAGE = str(portal_text.CONTROL_CHARACTERS_MESSAGE)
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 OUTSIDER_EXAMPLES = max(1, EXAMPLES // 4)
 settings.register_profile(

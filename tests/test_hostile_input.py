@@ -17,16 +17,15 @@ from wtforms import PasswordField, StringField, TextAreaField
 
 import app as app_package
 from app import clock, concurrency
+from app import text as portal_text
 from app.committee.settings.forms import limits_form_class
-from app.concurrency import CHANGED_MEANWHILE, GONE_MEANWHILE, ConcurrentChange
+from app.concurrency import ConcurrentChange
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.forms import PortalForm
 from app.mentorships import check_ins
 from app.models import CheckIn, ContactMethod, Intake, Profile, User
 from app.text import (
-    CONTROL_CHARACTERS_MESSAGE,
-    DAY_OUT_OF_RANGE,
     DayOutOfRange,
     clean_text,
     has_control_characters,
@@ -39,6 +38,11 @@ from tests.factories import form_data as profile_form
 from tests.support import FormClient, client_for, unescaped_html
 
 HTMX = {"HX-Request": "true"}
+# The messages as an English page writes them (they are translated where they are shown).
+CHANGED_MEANWHILE = str(concurrency.CHANGED_MEANWHILE)
+GONE_MEANWHILE = str(concurrency.GONE_MEANWHILE)
+CONTROL_CHARACTERS_MESSAGE = str(portal_text.CONTROL_CHARACTERS_MESSAGE)
+DAY_OUT_OF_RANGE = str(portal_text.DAY_OUT_OF_RANGE)
 
 
 def words_of(response) -> str:
