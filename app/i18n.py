@@ -6,7 +6,7 @@ in its recipient's language (`locale_for_address`), whoever's action sends it. O
 request (the CLI, scheduled jobs) the default is English.
 """
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_babel import Babel
 from flask_login import current_user
 from sqlalchemy import select
@@ -71,6 +71,18 @@ def register(app) -> None:
     )
     # {% trans %} blocks read as one line whatever the template's line breaks.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+
+def keep_in_cookie(response, code: str) -> None:
+    """Have the browser remember `code` as its language (for a year), also once signed out."""
+    response.set_cookie(
+        COOKIE_NAME,
+        code,
+        max_age=COOKIE_MAX_AGE,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def remember_language(user, code: str) -> None:

@@ -18,7 +18,7 @@ from flask_babel import get_locale, ngettext, refresh
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app import clock
+from app import clock, i18n
 from app.auth import services, two_factor
 from app.auth.forms import (
     AccountLanguageForm,
@@ -217,7 +217,11 @@ def _signed_in(user, remember: bool, next_page: str | None):
         flash(_("Welcome to Mentor Match, %(name)s.", name=user.name), "success")
     else:
         flash(_("Welcome back, %(name)s.", name=user.name), "success")
-    return redirect(next_page or url_for("main.index"))
+    response = redirect(next_page or url_for("main.index"))
+    if i18n.is_language(user.locale):
+        # Signed out later, the browser keeps the member's language.
+        i18n.keep_in_cookie(response, user.locale)
+    return response
 
 
 def _pending_second_step() -> dict | None:

@@ -70,14 +70,7 @@ def choose_language():
     with force_locale(code):
         flash(gettext("Language changed."), "success")
     response = redirect(back)
-    response.set_cookie(
-        i18n.COOKIE_NAME,
-        code,
-        max_age=i18n.COOKIE_MAX_AGE,
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-        httponly=True,
-        samesite="Lax",
-    )
+    i18n.keep_in_cookie(response, code)
     return response
 
 

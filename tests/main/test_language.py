@@ -151,3 +151,15 @@ def test_numbers_and_days_are_written_the_way_of_the_page_language(app):
         assert number(12345) == "12,345"
         assert format_long_day(date(2026, 3, 3)) == "3 March 2026"
         assert format_long_day(date(2026, 3, 1)) == "1 March 2026"
+
+
+def test_signing_in_leaves_the_members_language_in_the_browser(app, make_member):
+    member = make_member()
+    member.locale = "fr"
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, member.email)
+    assert client.get_cookie(COOKIE_NAME).value == "fr"
+    page = client.get("/").get_data(as_text=True)
+    client.post("/auth/logout", data={"csrf_token": csrf_token_from(page)})
+    assert html_lang(client.get("/", headers={"Accept-Language": "en"})) == "fr-CA"
