@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from app.committee.roster.messages import N_, Message, english, message
+from app.committee.messages import N_, Message, english, message
 from app.committee.roster.parsing import RosterRow, SkippedRow, normalise_number
 
 # What applying a row would do, in the order the preview lists them.

@@ -16,7 +16,7 @@ and March 4 in the other, so the file's order is never guessed row by row.
 import re
 from datetime import date, timedelta
 
-from app.committee.roster.messages import N_, Message, english, message
+from app.committee.messages import N_, Message, english, message
 from app.text import EARLIEST_DAY, LATEST_DAY
 
 ISO = "iso"

@@ -21,8 +21,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from app.committee.messages import N_, Message, english, message
 from app.committee.roster.dates import ISO, DateProblem, read_date
-from app.committee.roster.messages import N_, Message, english, message
 
 # The largest roster file accepted. (The app refuses any request over MAX_CONTENT_LENGTH,
 # 4 MB, before it reaches a view; files between the two get this module's message.)
