@@ -3,10 +3,10 @@ pages untranslated, and the no-op `N_` that marks a msgid kept in a table to tra
 
 No Flask here: a pure module imports it. A message is a pair `(msgid, params)`: the msgid
 marked with `N_` (so that `make translations` finds it) and the values of its `%(name)s`
-placeholders. The page translates it in the reader's language (the `say` macro of the
-committee's templates); a message kept with an upload (the rows that could not be read) is
-stored the same way, as a two-item JSON list, so it is translated when it is shown, not when
-the file was read.
+placeholders. The page translates it in the reader's language (`app.committee.translate`,
+the templates' `translated` filter); a message kept with an upload (the rows that could not
+be read) is stored the same way, as a two-item JSON list, so it is translated when it is
+shown, not when the file was read.
 """
 
 Message = tuple[str, dict]

@@ -696,7 +696,7 @@ def test_an_unknown_import_is_404(committee):
         (
             "Number,Email,Expiry\nOLA-1001,ada@example.org,someday\n",
             "roster.csv",
-            'Row 2: "someday" is not a date we can read.',
+            "Row 2: &#34;someday&#34; is not a date we can read.",
         ),
         (b"", "roster.csv", "The file is empty."),
         (b"Number,Email,Expiry\n", "roster.csv", "The file has no members"),
@@ -811,7 +811,7 @@ def test_a_bad_row_is_listed_and_the_good_rows_are_applied(committee, members):
     page = forms.get(response.headers["Location"]).get_data(as_text=True)
     assert "1 row could not be read" in page
     assert '<th scope="row">3</th>' in page
-    assert '"not a date" is not a date we can read.' in page
+    assert "&#34;not a date&#34; is not a date we can read." in page
     assert preview_counts(page)["will_verify"] == 1
     assert preview_counts(page)["already_verified"] == 1
 
