@@ -305,7 +305,7 @@ def test_htmx_removes_a_pair_and_answers_with_the_draft(draft):
     assert '<div id="workbench"' not in page  # the region's content, for its innerHTML
     assert 'id="run-heading"' in page and "<html" not in page
     assert 'hx-swap-oob="innerHTML:#flash-messages"' in page
-    assert "Removed 1 pair: Ada Reader and Mo Mentor. A re-run won't propose them." in page
+    assert "Removed 1 pair: Ada Reader and Mo Mentor. A re-run won't propose it." in page
     assert 'id="pairs-heading" tabindex="-1" data-focus-after-swap' in page
 
 
