@@ -30,11 +30,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.committee.messages import N_
+
 MOST_MATCHES = "most_matches"
 BEST_FIT = "best_fit"
+# What a run aims for (msgids: the pages translate them).
 OBJECTIVES = {
-    MOST_MATCHES: "Match as many mentees as possible, then the best total fit",
-    BEST_FIT: "The best total fit only",
+    MOST_MATCHES: N_("Match as many mentees as possible, then the best total fit"),
+    BEST_FIT: N_("The best total fit only"),
 }
 
 _EXACT_LIMIT = 2**53

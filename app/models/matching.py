@@ -11,6 +11,8 @@ new run, the old one superseded) and published once.
 
 from datetime import datetime
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,10 +28,10 @@ class MatchingRun(db.Model):
     SUPERSEDED = "superseded"  # re-run: a newer draft replaced it
     DISCARDED = "discarded"
     STATUS_LABELS = {
-        DRAFT: "Draft",
-        PUBLISHED: "Published",
-        SUPERSEDED: "Replaced by a re-run",
-        DISCARDED: "Discarded",
+        DRAFT: _l("Draft"),
+        PUBLISHED: _l("Published"),
+        SUPERSEDED: _l("Replaced by a re-run"),
+        DISCARDED: _l("Discarded"),
     }
     # What publishing made of each pair (the program setting at the time).
     AS_REQUESTS = "requests"
@@ -76,7 +78,10 @@ class MatchingRun(db.Model):
 
     @property
     def pool_label(self) -> str:
-        return f"the {self.intake_name} intake" if self.intake_name else "every waiting mentee"
+        """The run's pool, in the reader's language."""
+        if self.intake_name:
+            return gettext("the %(name)s intake", name=self.intake_name)
+        return gettext("every waiting mentee")
 
     def __repr__(self) -> str:
         return f"<MatchingRun {self.id} {self.status}>"

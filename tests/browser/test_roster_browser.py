@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from playwright.sync_api import expect
 
 from app import clock
+from app.extensions import db
 from tests.browser.conftest import sign_in
 
 CSV = "text/csv"
@@ -147,3 +148,42 @@ def test_a_member_gets_page_not_found(site, page, make_member):
     site.allow_console_error(r"status of 404")
     site.goto("/committee/roster", status=404)
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+
+
+def test_the_committee_pages_in_french(site, page, make_member):
+    """The roster import with a bad row, its preview, the member list and the matching
+    workbench, for a committee member who reads French: axe checks each page in French."""
+    chair = make_member(email="chair@example.org", name="Chair Person", committee=True)
+    chair.locale = "fr"
+    db.session.commit()
+    make_member(
+        email="ada@example.org",
+        name="Ada Reader",
+        profile={"membership_number": "OLA-1001", "membership_expires_on": date(2030, 3, 31)},
+    )
+    sign_in(site, page, "chair@example.org")
+    site.goto("/committee/roster")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Importer la liste des membres de l’association"
+    )
+    page.get_by_label("Fichier de la liste des membres (CSV)").set_input_files(
+        files=[
+            {
+                "name": "liste.csv",
+                "mimeType": CSV,
+                "buffer": "Numéro de membre;Courriel;Date d'expiration\n"
+                "OLA-1001;ada@example.org;31/03/2030\n"
+                "OLA-1002;bo@example.org;un jour\n".encode(),
+            }
+        ]
+    )
+    with site.navigates():
+        page.get_by_role("button", name="Téléverser et prévisualiser").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Aperçu de la liste des membres\u00a0: liste.csv"
+    )
+    expect(page.locator("#skipped")).to_contain_text("Impossible de lire la date")
+    site.goto("/committee/members")
+    expect(page.locator("#member-count")).to_have_text("2 membres.")
+    site.goto("/committee/matching")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Atelier de jumelage")

@@ -305,7 +305,7 @@ def test_htmx_removes_a_pair_and_answers_with_the_draft(draft):
     assert '<div id="workbench"' not in page  # the region's content, for its innerHTML
     assert 'id="run-heading"' in page and "<html" not in page
     assert 'hx-swap-oob="innerHTML:#flash-messages"' in page
-    assert "Removed 1 pair: Ada Reader and Mo Mentor. A re-run won't propose them." in page
+    assert "Removed 1 pair: Ada Reader and Mo Mentor. A re-run won't propose it." in page
     assert 'id="pairs-heading" tabindex="-1" data-focus-after-swap' in page
 
 
@@ -709,3 +709,89 @@ def test_two_concurrent_publishes_of_one_draft_publish_it_once(app, draft):
     assert "can't be changed or published again" in refused
     assert db.session.scalar(select(func.count(R.id))) == 2
     assert len(outbox("request_new")) == 2
+
+
+# --- in French --------------------------------------------------------------------------------
+
+
+def in_french(user: User) -> None:
+    user.locale = "fr"
+    db.session.commit()
+
+
+def test_the_workbench_its_errors_and_a_run_in_french(committee, draft):
+    forms, chair = committee
+    in_french(chair)
+    page = unescaped_html(forms.get("/committee/matching"))
+    assert '<html lang="fr-CA"' in page
+    assert "<h1>Atelier de jumelage</h1>" in page
+    assert figure(page, "Mentoré\\(e\\)s du bassin") == "2"  # a draft sends nothing
+    assert ">Toutes les personnes mentorées en attente</option>" in page
+    assert "Ébauche " + str(draft[1].id) in page and "2 mentoré(e)s, 2 mentors" in page
+
+    bad = forms.post("/committee/matching/runs", criteria_data(sector=("preferred", "99")))
+    assert bad.status_code == 422
+    assert "Entrez un poids de 0 à 10." in unescaped_html(bad)
+
+    response = forms.post(f"/committee/matching/runs/{draft[1].id}/rerun", criteria_data())
+    assert response.status_code == 302
+    review = unescaped_html(forms.get(response.headers["Location"]))
+    new_id = response.headers["Location"].rsplit("/", 1)[1]
+    assert f"L’ébauche {new_id} est prête\u00a0: 2 mentoré(e)s et 2 mentors avec 2 places" in review
+    assert f"Ébauche {new_id}\u00a0: toutes les personnes mentorées en attente</h1>" in review
+    assert "Publier 2 duos" in review and ">Duos</h2>" in review
+    assert "Relance de l’<a href=" in review
+
+
+def test_a_review_page_and_its_changes_in_french(committee, draft):
+    forms, chair = committee
+    _, created, p = draft
+    in_french(chair)
+    page = review_text(forms, created)
+    assert f"Ébauche {created.id}\u00a0: toutes les personnes mentorées en attente" in page
+    assert "Mentoré(e)s sans mentor" in page and "Mentors avec des places restantes" in page
+    assert "But\u00a0: Jumeler le plus de personnes mentorées possible" in page
+    assert "Chaque personne mentorée du bassin a un mentor dans cette ébauche." in page
+
+    response = forms.post(
+        f"/committee/matching/runs/{created.id}/pairs",
+        {"action": "remove", "pair": str(pair_id(created, p["ada"]))},
+    )
+    page = unescaped_html(forms.get(response.headers["Location"]))
+    assert "1 duo retiré\u00a0: Ada Reader et Mo Mentor. Une relance ne le proposera pas." in page
+    assert ">Duos retirés</h2>" in page
+    locked = forms.post(
+        f"/committee/matching/runs/{created.id}/pairs",
+        {"action": "lock", "pair": str(pair_id(created, p["bo"]))},
+        headers={"HX-Request": "true"},
+    )
+    assert "1 duo verrouillé. Une relance le conserve." in unescaped_html(locked)
+
+    mentee = unescaped_html(
+        forms.get(f"/committee/matching/runs/{created.id}/mentees/{p['ada'].id}")
+    )
+    assert "<h1>Un mentor pour Ada Reader</h1>" in mentee
+    assert "Ada Reader n’a pas de mentor dans cette ébauche." in mentee
+
+    export = forms.post(f"/committee/matching/runs/{created.id}/export.csv")
+    header = export.get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
+    assert header.startswith("type,id_mentoré(e),mentoré(e),id_mentor,mentor,adéquation")
+
+
+def test_a_committee_request_is_written_in_its_mentors_language(committee, draft):
+    forms, chair = committee
+    _, created, p = draft
+    in_french(p["mo"])  # the committee browses in English
+    response = forms.post(f"/committee/matching/runs/{created.id}/publish")
+    assert response.status_code == 302
+    assert "Published: 2 requests from the committee" in unescaped_html(
+        forms.get(response.headers["Location"])
+    )
+    db.session.expire_all()
+    to_mo, to_ned = (
+        db.session.scalar(select(R).where(R.mentor_id == mentor.id))
+        for mentor in (p["mo"], p["ned"])
+    )
+    assert to_mo.message.startswith("Le comité de mentorat vous a jumelés.")
+    assert "Ce que vous avez en commun\u00a0:" in to_mo.message
+    assert to_ned.message.startswith("The mentoring committee matched you.")

@@ -12,7 +12,7 @@ from app.eligibility import EXPIRED, MISSING, UNVERIFIED, VERIFIED, membership_s
 from app.extensions import db
 from app.models import AuditEvent, Profile, RosterImport, User
 from tests.factories import NOW, TODAY
-from tests.support import FormClient
+from tests.support import FormClient, unescaped_html
 from tests.support import audit_events as events
 
 pytestmark = pytest.mark.usefixtures("fixed_time")  # today is 30 November 2026
@@ -505,3 +505,64 @@ def test_record_adds_an_event_to_the_callers_transaction(app, make_member):
 def test_record_refuses_an_unknown_action(app, make_member):
     with pytest.raises(ValueError, match="Unknown audit action"):
         audit.record(make_member(), "membership.eaten", None)
+
+
+# --- in French --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def french_committee(committee):
+    """The committee member of `committee`, who chose French."""
+    forms, chair = committee
+    chair.locale = "fr"
+    db.session.commit()
+    return forms, chair
+
+
+def test_the_member_list_in_french(french_committee, make_member):
+    forms, _ = french_committee
+    make_member(name="Ada Reader", profile=membership())
+    response = forms.get("/committee/members?membership=unverified")
+    page = response.get_data(as_text=True)
+    assert '<html lang="fr-CA"' in page
+    assert "<h1>Membres</h1>" in page
+    assert ">Tous les membres</option>" in page
+    assert "1 membre (pas encore vérifiée)." in page
+    assert '<th scope="col">Numéro de membre</th>' in page
+    assert 'aria-label="Comité"' in page and ">Importation de la liste des membres</a>" in page
+    empty = forms.get("/committee/members?q=nobody-at-all").get_data(as_text=True)
+    assert "0 membre correspond à «\u00a0nobody-at-all\u00a0»." in empty
+    assert "Aucun membre ne correspond." in empty
+
+
+def test_the_member_page_its_error_and_its_flash_in_french(french_committee, make_member):
+    forms, _ = french_committee
+    member = make_member(name="Ada Reader", profile=membership())
+    page = unescaped_html(forms.get(f"/committee/members/{member.id}"))
+    assert '<h2 id="membership-heading">Adhésion</h2>' in page
+    assert "Vérifier l’adhésion" in page
+    assert "<dt>Vérifiée</dt><dd>Non vérifiée</dd>" in page
+
+    bad = forms.post(f"/committee/members/{member.id}/verify", {"expires_on": "31 mars"})
+    assert bad.status_code == 422
+    assert "Entrez la date d’expiration sous la forme année-mois-jour" in unescaped_html(bad)
+    past = forms.post(f"/committee/members/{member.id}/verify", {"expires_on": "2026-01-31"})
+    assert "une adhésion expirée le 2026-01-31 ne peut pas être vérifiée" in unescaped_html(past)
+
+    done = forms.post(f"/committee/members/{member.id}/verify", {"expires_on": "2027-03-31"})
+    assert done.status_code == 302
+    after = unescaped_html(forms.get(done.headers["Location"]))
+    assert "L’adhésion de Ada Reader est vérifiée jusqu’au 2027-03-31." in after
+
+
+def test_an_account_action_is_flashed_in_french(french_committee, make_member):
+    forms, _ = french_committee
+    member = make_member(name="Dee Active")
+    response = forms.post(f"/committee/members/{member.id}/deactivate")
+    assert response.status_code == 302
+    page = unescaped_html(forms.get(response.headers["Location"]))
+    assert "Le compte de Dee Active est désactivé" in page
+    again = forms.post(f"/committee/members/{member.id}/deactivate")
+    assert "Le compte de Dee Active est déjà désactivé." in unescaped_html(
+        forms.get(again.location)
+    )

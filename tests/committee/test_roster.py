@@ -31,7 +31,7 @@ from app.committee.roster.parsing import (
 from app.extensions import db
 from app.models import AuditEvent, Profile, RosterImport
 from tests.factories import NOW, TODAY
-from tests.support import profile_of
+from tests.support import profile_of, unescaped_html
 
 pytestmark = pytest.mark.usefixtures("fixed_time")  # today is 30 November 2026
 
@@ -136,15 +136,19 @@ def test_quoted_fields_with_commas_are_read():
     [
         (
             "Name,Email,Expiry\nAda,ada@example.org,2027-03-31\n",
-            'Missing: membership number. The first row has: "Name", "Email", "Expiry".',
+            'The first row has: "Name", "Email", "Expiry".',
         ),
         (
             "Number\nOLA-1\n",
-            "Missing: e-mail, expiry date.",
+            "The first row has no column for the e-mail.",
+        ),
+        (
+            "Number\nOLA-1\n",
+            "The first row has no column for the expiry date.",
         ),
         (
             "OLA-1,ada@example.org,2027-03-31\n",
-            "The first row must name the columns. Missing: membership number, e-mail, expiry date.",
+            "The first row has no column for the membership number.",
         ),
         (
             "Number,Email,E-mail,Expiry\n",
@@ -687,7 +691,7 @@ def test_an_unknown_import_is_404(committee):
         (
             "Name,Email,Expiry\nAda,ada@example.org,2027-03-31\n",
             "roster.csv",
-            "The first row must name the columns. Missing: membership number.",
+            "The first row has no column for the membership number.",
         ),
         (
             "Number,Email,Expiry\nOLA-1001,ada@example.org,someday\n",
@@ -881,3 +885,79 @@ def test_a_member_on_an_unreadable_row_is_not_listed_as_missing(committee, membe
     )
     page = forms.get(response.headers["Location"]).get_data(as_text=True)
     assert "Every member with an active membership is in this file." in page
+
+
+# --- in French --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def french(committee):
+    """The committee member of `committee`, who chose French."""
+    forms, chair = committee
+    chair.locale = "fr"
+    db.session.commit()
+    return forms
+
+
+def test_the_roster_page_and_a_bad_file_in_french(french, members):
+    page = unescaped_html(french.get("/committee/roster"))
+    assert '<html lang="fr-CA"' in page
+    assert "<h1>Importer la liste des membres de l’association</h1>" in page
+    assert "Jour d’abord\u00a0: 31/03/2027" in page
+    assert '<th scope="col">Numéro de membre</th><th scope="col">Courriel</th>' in page
+
+    before = snapshot()
+    for content, filename, expected in [
+        (b"", "roster.csv", "Le fichier est vide."),
+        (
+            b"PK\x03\x04\x14\x00",
+            "roster.xlsx",
+            "Ce n’est pas un fichier CSV\u00a0: il ressemble à un",
+        ),
+        ("Nom,Courriel\nAda,ada@example.org\n", "roster.csv", "pas de colonne pour le numéro"),
+    ]:
+        response = upload(french, content, filename)
+        assert response.status_code == 422
+        text = unescaped_html(response)
+        assert "Ce fichier ne peut pas être utilisé. Rien n’a été changé." in text
+        assert expected in text
+        assert "Corrigez le fichier, puis choisissez-le de nouveau." in text
+    unreadable = upload(french, "Number,Email,Expiry\nOLA-1001,ada@example.org,someday\n")
+    assert "Ligne 2\u00a0: Impossible de lire la date «\u00a0someday\u00a0»." in unescaped_html(
+        unreadable
+    )
+    assert snapshot() == before
+
+
+def test_the_preview_and_its_flash_in_french(french, members):
+    # A French file: French column names, a bad row, the roster's other rows.
+    content = (
+        GOOD_ROSTER.replace(
+            "Membership number,Email,Expiry date,Name",
+            "Numéro de membre;Courriel;Date d’expiration;Nom",
+        ).replace(",", ";")
+        + "OLA-3000;bad@example.org;30/02/2027;Bad\n"
+    )
+    response = upload(french, content)
+    assert response.status_code == 302
+    page = unescaped_html(french.get(response.headers["Location"]))
+    assert "<h1>Aperçu de la liste des membres\u00a0: roster.csv</h1>" in page
+    assert preview_counts(page) == GOOD_COUNTS
+    assert ">Sera vérifiée</span>" in page and ">Non concordante</span>" in page
+    assert "Le membre qui a ce courriel a inscrit un autre numéro de membre (OLA-5555)." in page
+    assert "Le même numéro de membre figure à la ligne 11." in page
+    assert "1 ligne illisible" in page
+    assert "«\u00a030/02/2027\u00a0» n’est pas une date qui existe." in page
+    assert "Appliquer\u00a0: vérifier 3 adhésions" in page
+
+    applied = french.post(
+        response.headers["Location"] + "/apply", {"fingerprint": fingerprint_in(page)}
+    )
+    assert applied.status_code == 302
+    after = unescaped_html(french.get(applied.headers["Location"]))
+    assert (
+        "La liste des membres est appliquée\u00a0: 3 adhésions vérifiées, 1 déjà vérifiée(s). "
+        "Lignes non appliquées\u00a0: non concordantes 1, inconnues 1, expirées 1, en double 2. "
+        "1 ligne du fichier était illisible."
+    ) in after
+    assert "<h1>Liste des membres appliquée\u00a0: roster.csv</h1>" in after

@@ -7,6 +7,7 @@ raises a DomainError and changes nothing."""
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from app import clock
@@ -38,7 +39,7 @@ def _pair_of(run: MatchingRun, pair_id) -> MatchingPair:
     pair = db.session.get(MatchingPair, pair_id) if isinstance(pair_id, int) else None
     if pair is None or pair.run_id != run.id:
         db.session.rollback()
-        raise DomainError("That pair is no longer in this draft.")
+        raise DomainError(_("That pair is no longer in this draft."))
     return pair
 
 
@@ -58,7 +59,7 @@ def _chosen_pairs(run: MatchingRun, pair_ids) -> list[MatchingPair]:
     ids = sorted({pair_id for pair_id in pair_ids if isinstance(pair_id, int)})
     if not ids:
         db.session.rollback()
-        raise DomainError("Tick the pairs first, then choose what to do with them.")
+        raise DomainError(_("Tick the pairs first, then choose what to do with them."))
     pairs = list(
         db.session.scalars(
             select(MatchingPair).where(MatchingPair.run_id == run.id, MatchingPair.id.in_(ids))
@@ -66,7 +67,7 @@ def _chosen_pairs(run: MatchingRun, pair_ids) -> list[MatchingPair]:
     )
     if len(pairs) != len(ids):
         db.session.rollback()
-        raise DomainError("A pair you ticked is no longer in this draft: nothing changed.")
+        raise DomainError(_("A pair you ticked is no longer in this draft: nothing changed."))
     return pairs
 
 
@@ -143,29 +144,40 @@ class _PairCheck:
         """Why this pair may not be made (None: it may), for the committee."""
         mentee, mentor = self.members.get(mentee_id), self.members.get(mentor_id)
         if mentee is None or mentor is None:
-            return "One of them no longer has a profile."
+            return _("One of them no longer has a profile.")
         history = pool.history({mentee_id}, {mentor_id})
         evaluation = evaluate([mentee], [mentor], self.criteria, history, self.forbidden)
         if evaluation.allowed[0, 0]:
             return None
-        pair = f"{mentee.name} and {mentor.name}"
+        names = {"mentee": mentee.name, "mentor": mentor.name}
         if evaluation.same_person[0, 0]:
-            return "A member can't be their own mentor."
+            return _("A member can't be their own mentor.")
         if evaluation.same_employer[0, 0]:
-            return f"{pair} work at the same employer: a conflict of interest."
+            return _(
+                "%(mentee)s and %(mentor)s work at the same employer: a conflict of interest.",
+                **names,
+            )
         kinds = history.get((mentee_id, mentor_id), set())
         if DECLINED in kinds:
-            return f"{mentor.name} declined {mentee.name} before: a conflict of interest."
+            return _("%(mentor)s declined %(mentee)s before: a conflict of interest.", **names)
         if ENDED_EARLY in kinds:
-            return f"{pair} ended a mentorship early before: a conflict of interest."
+            return _(
+                "%(mentee)s and %(mentor)s ended a mentorship early before: a conflict of "
+                "interest.",
+                **names,
+            )
         if evaluation.forbidden[0, 0]:
-            return f"You removed the pair {pair} from this draft."
+            return _("You removed the pair %(mentee)s and %(mentor)s from this draft.", **names)
         unmet = [
-            CRITERIA_BY_CODE[r.code].label
+            _(str(CRITERIA_BY_CODE[r.code].label))
             for r in pair_reasons(mentee, mentor, self.criteria)
             if r.required and not r.met
         ]
-        return f"{pair} don't meet the required criteria: {', '.join(unmet)}."
+        return _(
+            "%(mentee)s and %(mentor)s don't meet the required criteria: %(criteria)s.",
+            criteria=", ".join(unmet),
+            **names,
+        )
 
 
 def _checker(run: MatchingRun, user_ids) -> _PairCheck:
@@ -197,7 +209,9 @@ def choose_mentor(
     mentor_entry = _pool_entry(run, E.MENTOR, mentor_id) if isinstance(mentor_id, int) else None
     if _pool_entry(run, E.MENTEE, mentee_id) is None or mentor_entry is None:
         db.session.rollback()
-        raise DomainError("Both must be in this draft's pool: re-run it to bring in new members.")
+        raise DomainError(
+            _("Both must be in this draft's pool: re-run it to bring in new members.")
+        )
     current = db.session.scalar(
         select(MatchingPair).where(
             MatchingPair.run_id == run.id, MatchingPair.mentee_id == mentee_id
@@ -205,7 +219,7 @@ def choose_mentor(
     )
     if current is not None and current.mentor_id == mentor_id:
         db.session.rollback()
-        raise DomainError("They are already a pair in this draft.")
+        raise DomainError(_("They are already a pair in this draft."))
     swapping = other is not None and current is not None
     check = _checker(
         run, {mentee_id, mentor_id} | ({other.mentee_id, current.mentor_id} if swapping else set())
@@ -238,9 +252,10 @@ def _swap(actor, run, check: _PairCheck, current: MatchingPair, other: MatchingP
         "swapped mentors",
         [(mentee_id, mentor_id), (other.mentee_id, other.mentor_id)],
     )
-    return (
-        f"{check.members[mentee_id].name} and {check.members[other.mentee_id].name} swapped "
-        "mentors."
+    return _(
+        "%(mentee)s and %(other)s swapped mentors.",
+        mentee=check.members[mentee_id].name,
+        other=check.members[other.mentee_id].name,
     )
 
 
@@ -249,11 +264,17 @@ def _give(actor, run, check: _PairCheck, current, mentee_id: int, mentor_id: int
     mentee, mentor = check.members[mentee_id].name, check.members[mentor_id].name
     if current is not None:
         _set_left_out(_pool_entry(run, E.MENTOR, current.mentor_id), SPOT_FREED)
-        done = f"{mentee} now has {mentor} as their mentor in this draft."
+        done = _(
+            "%(mentee)s now has %(mentor)s as their mentor in this draft.",
+            mentee=mentee,
+            mentor=mentor,
+        )
     else:
         current = MatchingPair(run_id=run.id, mentee_id=mentee_id)
         db.session.add(current)
-        done = f"{mentee} and {mentor} are a pair in this draft."
+        done = _(
+            "%(mentee)s and %(mentor)s are a pair in this draft.", mentee=mentee, mentor=mentor
+        )
     _repair(current, check, mentor_id)
     _record_change(actor, run, "chose a mentor", [(mentee_id, mentor_id)])
     return done
@@ -261,7 +282,7 @@ def _give(actor, run, check: _PairCheck, current, mentee_id: int, mentor_id: int
 
 def _swap_refusal(current, other: MatchingPair, check: _PairCheck) -> str | None:
     if current is None:
-        return "To swap mentors, the mentee needs a mentor in this draft first."
+        return _("To swap mentors, the mentee needs a mentor in this draft first.")
     return check.refusal(other.mentee_id, current.mentor_id)
 
 
@@ -272,5 +293,8 @@ def _full_refusal(run: MatchingRun, mentor_entry: MatchingPoolEntry, name: str) 
         )
     )
     if taken >= mentor_entry.open_spots:
-        return f"{name} has no spot left in this draft: swap with one of their mentees instead."
+        return _(
+            "%(name)s has no spot left in this draft: swap with one of their mentees instead.",
+            name=name,
+        )
     return None

@@ -3,6 +3,7 @@ PostgreSQL, the write lock on SQLite, so that two changes to one draft happen on
 other and none reaches a draft that was published, re-run or discarded meanwhile), its name in
 the audit trail, and members' names for the committee's messages."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app.errors_domain import DomainError
@@ -13,13 +14,13 @@ from app.text import format_day
 
 def no_longer_a_draft(run: MatchingRun) -> str:
     if run.status == MatchingRun.PUBLISHED:
-        return (
-            f"This draft was published on {format_day(run.published_at)}: it can't be changed "
-            "or published again."
+        return _(
+            "This draft was published on %(day)s: it can't be changed or published again.",
+            day=format_day(run.published_at),
         )
     if run.status == MatchingRun.SUPERSEDED:
-        return "This draft was replaced by a re-run: open the newer draft."
-    return "This draft was discarded: it can't be changed or published."
+        return _("This draft was replaced by a re-run: open the newer draft.")
+    return _("This draft was discarded: it can't be changed or published.")
 
 
 def take_draft(run: MatchingRun, **values) -> None:
@@ -39,7 +40,9 @@ def take_draft(run: MatchingRun, **values) -> None:
 
 
 def run_name(run: MatchingRun) -> str:
-    return f"draft {run.id}, {run.pool_label}"
+    """The draft's name in the audit trail (English, as the trail keeps it)."""
+    pool = f"the {run.intake_name} intake" if run.intake_name else "every waiting mentee"
+    return f"draft {run.id}, {pool}"
 
 
 def names_of(user_ids) -> dict[int, str]:

@@ -1,6 +1,8 @@
 """The matching workbench's forms: the pool, criteria and objective of a run (and of a re-run),
 and the buttons that change a draft."""
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
@@ -26,19 +28,19 @@ def _criteria_fields(form_class) -> None:
             form_class,
             f"{criterion.code}_mode",
             ChoiceRadioField(
-                criterion.label,
-                choices=[SelectChoice(value, label) for value, label in MODES.items()],
-                validators=[InputRequired(message="Choose required, preferred or ignored.")],
-                description=criterion.hint,
+                _l(criterion.label),
+                choices=[SelectChoice(value, _l(label)) for value, label in MODES.items()],
+                validators=[InputRequired(message=_l("Choose required, preferred or ignored."))],
+                description=_l(criterion.hint) if criterion.hint else criterion.hint,
             ),
         )
         setattr(
             form_class,
             f"{criterion.code}_weight",
             WholeNumberField(
-                f"{criterion.label}: weight when preferred",
+                _l("%(criterion)s: weight when preferred", criterion=_l(criterion.label)),
                 validators=[Optional()],
-                invalid_message=f"Enter a weight from 0 to {WEIGHT_MAX}.",
+                invalid_message=_l("Enter a weight from 0 to %(max)d.", max=WEIGHT_MAX),
                 render_kw={"inputmode": "numeric", "min": 0, "max": WEIGHT_MAX, "type": "number"},
             ),
         )
@@ -48,16 +50,18 @@ class CriteriaForm(PortalForm):
     """What a run asks of a match: the criteria, the experience gap and the objective."""
 
     objective = ChoiceRadioField(
-        "What to aim for",
-        choices=[SelectChoice(value, label) for value, label in OBJECTIVES.items()],
-        validators=[InputRequired(message="Choose what to aim for.")],
+        _l("What to aim for"),
+        choices=[SelectChoice(value, _l(label)) for value, label in OBJECTIVES.items()],
+        validators=[InputRequired(message=_l("Choose what to aim for."))],
         default=MOST_MATCHES,
     )
     experience_gap = WholeNumberField(
-        "Experience gap, in years",
-        validators=[InputRequired(message=f"Enter a number of years from 0 to {GAP_MAX}.")],
-        invalid_message=f"Enter a number of years from 0 to {GAP_MAX}.",
-        description=(
+        _l("Experience gap, in years"),
+        validators=[
+            InputRequired(message=_l("Enter a number of years from 0 to %(max)d.", max=GAP_MAX))
+        ],
+        invalid_message=_l("Enter a number of years from 0 to %(max)d.", max=GAP_MAX),
+        description=_l(
             "For the experience criterion: how many more years of library experience than "
             "the mentee the mentor has at least."
         ),
@@ -92,18 +96,26 @@ class RunForm(CriteriaForm):
     """A new run: its pool too."""
 
     intake = SelectField(
-        "Pool",
+        _l("Pool"),
         choices=[],
         validators=[Optional()],
         validate_choice=False,  # checked against the intakes by the route
-        description="An intake's mentees (who joined after the intake before it closed, and "
-        "those carried to it), or every mentee waiting for a mentor.",
+        description=_l(
+            "An intake's mentees (who joined after the intake before it closed, and those "
+            "carried to it), or every mentee waiting for a mentor."
+        ),
     )
 
     def set_intakes(self, intakes) -> None:
-        self.intake.choices = [SelectChoice(ALL_WAITING, "Every waiting mentee")] + [
+        self.intake.choices = [SelectChoice(ALL_WAITING, gettext("Every waiting mentee"))] + [
             SelectChoice(
-                str(i.id), f"{i.name} ({i.opens_on.isoformat()} to {i.closes_on.isoformat()})"
+                str(i.id),
+                gettext(
+                    "%(name)s (%(opens)s to %(closes)s)",
+                    name=i.name,
+                    opens=i.opens_on.isoformat(),
+                    closes=i.closes_on.isoformat(),
+                ),
             )
             for i in intakes
         ]
@@ -116,8 +128,8 @@ class DraftForm(PortalForm):
 
 class MatchingSettingForm(PortalForm):
     need_confirmation = BooleanField(
-        "Mentors confirm committee matches",
-        description=(
+        _l("Mentors confirm committee matches"),
+        description=_l(
             "On: publishing sends each mentor a request to accept or decline, with the usual "
             "decision links. Off: publishing starts the mentorships at once and introduces "
             "each pair by e-mail."

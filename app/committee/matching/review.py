@@ -10,12 +10,16 @@ interest that appeared. `csv_rows` is the draft as a CSV file's rows.
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, select
 from sqlalchemy.orm import aliased
 
 from app import clock
 from app.agreements import AGREEMENT_VERSIONS
 from app.committee.matching import pool
+from app.committee.messages import N_
+from app.committee.translate import translated
 from app.eligibility.sql import (
     active_mentorships_as_mentee,
     eligible_mentee_conditions,
@@ -26,11 +30,10 @@ from app.eligibility.sql import (
 from app.extensions import db
 from app.matching_criteria import (
     CRITERIA,
+    CRITERIA_BY_CODE,
     Criteria,
     Criterion,
     Setting,
-    counted,
-    reasons_in_words,
 )
 from app.matching_explanations import LeftOut, describe
 from app.matching_solver import OBJECTIVES
@@ -65,6 +68,29 @@ def removed_pairs(run: MatchingRun) -> set[tuple[int, int]]:
 
 def reasons_to_store(reasons) -> list:
     return [[r.code, r.met, r.points, r.detail, r.required] for r in reasons]
+
+
+def criterion_label(code: str) -> str:
+    """A criterion's name in the reader's language."""
+    return _(str(CRITERIA_BY_CODE[code].label))
+
+
+def reasons_in_words(reasons) -> tuple[str, str]:
+    """What a pair shares, with the points each criterion gave ("Sector: Public libraries
+    (+5); Language: French (required)"), and the preferred criteria it misses ("Region"), in
+    the reader's language. `reasons` are PairReasons, or the lists they are stored as."""
+    shared, missed = [], []
+    for code, met, points, detail, required in reasons:
+        words = {"criterion": criterion_label(code), "detail": translated(detail)}
+        if not met:
+            missed.append(words["criterion"])
+        elif points:
+            shared.append(_("%(criterion)s: %(detail)s (+%(points)d)", points=points, **words))
+        elif required:
+            shared.append(_("%(criterion)s: %(detail)s (required)", **words))
+        else:
+            shared.append(_("%(criterion)s: %(detail)s", **words))
+    return "; ".join(shared), "; ".join(missed)
 
 
 def _name(user, profile) -> ColumnElement:
@@ -132,7 +158,8 @@ class RunReview:
 
     @property
     def objective_label(self) -> str:
-        return OBJECTIVES.get(self.run.objective, self.run.objective)
+        objective = self.run.objective
+        return _(OBJECTIVES[objective]) if objective in OBJECTIVES else objective
 
     @property
     def total_fit(self) -> int:
@@ -216,9 +243,9 @@ def left_out_rows(run: MatchingRun) -> tuple[list[LeftOutRow], list[LeftOutRow]]
     for role, user_id, name, spots, code, detail, suggested_id, suggested_name in rows:
         if code:
             why = LeftOut(code, detail or {}, suggested_id)
-            reason, fix = describe(why, lambda _id, n=suggested_name: n or "a member who left")
+            reason, fix = describe(why, lambda _id, n=suggested_name: n or _("a member who left"))
         else:
-            reason, fix = "Not explained: re-run the draft to see why.", None
+            reason, fix = _("Not explained: re-run the draft to see why."), None
         row = LeftOutRow(user_id, name, reason, fix, code, spots)
         (mentees if role == E.MENTEE else mentors).append(row)
     return mentees, mentors
@@ -284,11 +311,13 @@ def draft_problems(run: MatchingRun) -> list[str]:
         .order_by(func.lower(name), User.id)
     ):
         if not may_take_part:
-            problems.append(f"{mentee_name} can't take part as a mentee now.")
+            problems.append(_("%(name)s can't take part as a mentee now.", name=mentee_name))
         elif has_mentor:
-            problems.append(f"{mentee_name} has a mentor now.")
+            problems.append(_("%(name)s has a mentor now.", name=mentee_name))
         else:
-            problems.append(f"{mentee_name} has a request waiting for an answer now.")
+            problems.append(
+                _("%(name)s has a request waiting for an answer now.", name=mentee_name)
+            )
 
     in_draft = (
         select(P.mentor_id, func.count().label("pairs"))
@@ -309,14 +338,19 @@ def draft_problems(run: MatchingRun) -> list[str]:
         .order_by(func.lower(name), User.id)
     ):
         if not may_mentor:
-            problems.append(f"{mentor_name} can't take mentees now.")
+            problems.append(_("%(name)s can't take mentees now.", name=mentor_name))
         elif not takes_requests:
-            problems.append(f"{mentor_name} is not taking new mentees now.")
+            problems.append(_("%(name)s is not taking new mentees now.", name=mentor_name))
         else:
             left = max(open_spots or 0, 0)
             problems.append(
-                f"{mentor_name} is full now: {counted(left, 'spot')} left, "
-                f"{counted(pairs, 'pair')} in this draft."
+                ngettext(
+                    "%(name)s is full now: %(num)d spot left, %(pairs)s in this draft.",
+                    "%(name)s is full now: %(num)d spots left, %(pairs)s in this draft.",
+                    left,
+                    name=mentor_name,
+                    pairs=ngettext("%(num)d pair", "%(num)d pairs", pairs),
+                )
             )
 
     problems.extend(_new_conflicts(run))
@@ -354,68 +388,84 @@ def _new_conflicts(run: MatchingRun) -> list[str]:
         statement.where(P.run_id == run.id, or_(declined, ended, same_employer)).order_by(P.id)
     ).all()
     return [
-        f"{mentee} and {mentor} work at the same employer now."
+        _("%(mentee)s and %(mentor)s work at the same employer now.", mentee=mentee, mentor=mentor)
         if employer
-        else f"{mentee} and {mentor} have a declined request or an ended mentorship now."
+        else _(
+            "%(mentee)s and %(mentor)s have a declined request or an ended mentorship now.",
+            mentee=mentee,
+            mentor=mentor,
+        )
         for mentee, mentor, employer in rows
     ]
 
 
 # --- the CSV of a run -------------------------------------------------------------------------
 
+# The columns of a run's CSV file (msgids: `csv_header` translates them).
 CSV_HEADER = [
-    "kind",
-    "mentee_id",
-    "mentee",
-    "mentor_id",
-    "mentor",
-    "fit",
-    "locked",
-    "why",
-    "fix",
-    "spots_left",
+    N_("kind"),
+    N_("mentee_id"),
+    N_("mentee"),
+    N_("mentor_id"),
+    N_("mentor"),
+    N_("fit"),
+    N_("locked"),
+    N_("why"),
+    N_("fix"),
+    N_("spots_left"),
 ]
 
 
-def csv_rows(view: RunReview) -> Iterator[list]:
-    """The pairs, then the mentees without a mentor, then the mentors with spots left."""
-    for pair in view.pairs:
+def csv_header() -> list[str]:
+    """The columns of a run's CSV file, in the reader's language."""
+    return [_(column) for column in CSV_HEADER]
+
+
+def csv_rows(view: RunReview) -> list[list]:
+    """The pairs, then the mentees without a mentor, then the mentors with spots left, in the
+    reader's language (translated now: the file is written once the request is over)."""
+    return list(_csv_rows(view))
+
+
+def _csv_rows(view: RunReview) -> Iterator[list]:
+    pair, mentee, mentor = _("pair"), _("mentee without a mentor"), _("mentor with spots left")
+    for row in view.pairs:
         yield [
-            "pair",
-            pair.mentee_id,
-            pair.mentee_name,
-            pair.mentor_id,
-            pair.mentor_name,
-            pair.fit,
-            pair.locked,
-            pair.why,
+            pair,
+            row.mentee_id,
+            row.mentee_name,
+            row.mentor_id,
+            row.mentor_name,
+            row.fit,
+            row.locked,
+            row.why,
             None,
             None,
         ]
     for row in view.mentees_left:
         yield [
-            "mentee without a mentor",
+            mentee,
             row.user_id,
             row.name,
             None,
             None,
             None,
             None,
-            row.reason,
-            row.fix,
+            translated(row.reason),
+            translated(row.fix) or None,
             None,
         ]
     for row in view.mentors_left:
         yield [
-            "mentor with spots left",
+            mentor,
             None,
             None,
             row.user_id,
             row.name,
             None,
             None,
-            row.reason,
-            row.fix,
+            translated(row.reason),
+            translated(row.fix) or None,
             row.spots_left,
         ]
 

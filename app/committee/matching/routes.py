@@ -16,6 +16,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_number, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import clock
@@ -34,12 +36,10 @@ from app.committee.settings.services import update_matching
 from app.errors_domain import DomainError, show_on_form
 from app.extensions import db
 from app.htmx import is_htmx, wants_fragment
-from app.matching_criteria import CRITERIA_BY_CODE, MODES, counted
+from app.matching_criteria import CRITERIA_BY_CODE, MODES
 from app.models import Intake, MatchingRun
 from app.program import get_settings
 from app.query_args import record_id
-
-NOT_AN_INTAKE = "Choose one of the intakes, or every waiting mentee."
 
 
 def _chosen_intake(raw: str | None, intakes: list[Intake]) -> Intake | None:
@@ -48,7 +48,7 @@ def _chosen_intake(raw: str | None, intakes: list[Intake]) -> Intake | None:
         return None
     chosen = next((i for i in intakes if i.id == record_id(raw)), None)
     if chosen is None:
-        raise DomainError(NOT_AN_INTAKE, field="intake")
+        raise DomainError(_("Choose one of the intakes, or every waiting mentee."), field="intake")
     return chosen
 
 
@@ -134,12 +134,34 @@ def matching_run():
 def _flash_run(outcome: services.RunOutcome) -> None:
     run = outcome.run
     flash(
-        f"Draft {run.id} is ready: {run.mentees_in_pool:,} mentees and {run.mentors_in_pool:,} "
-        f"mentors with {run.spots_in_pool:,} open spots, solved in {run.solve_ms:,} ms.",
+        _(
+            "Draft %(id)s is ready: %(mentees)s and %(mentors)s with %(spots)s, solved in "
+            "%(ms)s ms.",
+            id=run.id,
+            mentees=ngettext(
+                "%(count)s mentee",
+                "%(count)s mentees",
+                run.mentees_in_pool,
+                count=format_number(run.mentees_in_pool),
+            ),
+            mentors=ngettext(
+                "%(count)s mentor",
+                "%(count)s mentors",
+                run.mentors_in_pool,
+                count=format_number(run.mentors_in_pool),
+            ),
+            spots=ngettext(
+                "%(count)s open spot",
+                "%(count)s open spots",
+                run.spots_in_pool,
+                count=format_number(run.spots_in_pool),
+            ),
+            ms=format_number(run.solve_ms),
+        ),
         "success",
     )
     for dropped in outcome.dropped_locks:
-        flash(f"A locked pair could not be kept: {dropped}", "info")
+        flash(_("A locked pair could not be kept: %(why)s", why=dropped), "info")
 
 
 def _run_or_404(run_id: int) -> MatchingRun:
@@ -178,7 +200,7 @@ def matching_rerun(run_id):
     run = _run_or_404(run_id)
     form = CriteriaForm()
     if run.intake_name and run.intake_id is None:
-        flash("The intake of this draft was deleted: start a new run.", "error")
+        flash(_("The intake of this draft was deleted: start a new run."), "error")
         return redirect(url_for("committee.matching_home"))
     if form.validate_on_submit():
         try:
@@ -219,21 +241,31 @@ def matching_pairs(run_id):
     focus = "pairs"
     try:
         if "allow" in request.form:
-            mentee_id, _, mentor_id = request.form["allow"].partition("-")
+            mentee_id, ignored, mentor_id = request.form["allow"].partition("-")
             changes.allow_again(current_user, run, record_id(mentee_id), record_id(mentor_id))
-            message, focus = "A re-run may propose this pair again.", "exclusions"
+            message, focus = _("A re-run may propose this pair again."), "exclusions"
         elif action == "remove":
             removed = changes.remove_pairs(current_user, run, ticked)
-            names = "; ".join(f"{mentee} and {mentor}" for mentee, mentor in removed)
-            message = (
-                f"Removed {counted(len(removed), 'pair')}: {names}. A re-run won't propose them."
+            names = "; ".join(
+                _("%(mentee)s and %(mentor)s", mentee=mentee, mentor=mentor)
+                for mentee, mentor in removed
             )
-        elif action in ("lock", "unlock"):
-            changed = changes.set_locked(current_user, run, ticked, action == "lock")
-            done = "Locked" if action == "lock" else "Unlocked"
-            message = f"{done} {counted(changed, 'pair')}."
-            if action == "lock":
-                message += " A re-run keeps them."
+            message = ngettext(
+                "Removed %(num)d pair: %(names)s. A re-run won't propose it.",
+                "Removed %(num)d pairs: %(names)s. A re-run won't propose them.",
+                len(removed),
+                names=names,
+            )
+        elif action == "lock":
+            changed = changes.set_locked(current_user, run, ticked, True)
+            message = ngettext(
+                "Locked %(num)d pair. A re-run keeps it.",
+                "Locked %(num)d pairs. A re-run keeps them.",
+                changed,
+            )
+        elif action == "unlock":
+            changed = changes.set_locked(current_user, run, ticked, False)
+            message = ngettext("Unlocked %(num)d pair.", "Unlocked %(num)d pairs.", changed)
         else:
             abort(400)
     except DomainError as error:
@@ -289,14 +321,26 @@ def matching_publish(run_id):
         return _review_page(run, 409, publish_error=error)
     if outcome.published_as == MatchingRun.AS_REQUESTS:
         flash(
-            f"Published: {outcome.pairs:,} requests from the committee are on their way to the "
-            "mentors, who confirm each one; the mentees are told.",
+            ngettext(
+                "Published: %(count)s request from the committee is on its way to the mentor, "
+                "who confirms it; the mentee is told.",
+                "Published: %(count)s requests from the committee are on their way to the "
+                "mentors, who confirm each one; the mentees are told.",
+                outcome.pairs,
+                count=format_number(outcome.pairs),
+            ),
             "success",
         )
     else:
         flash(
-            f"Published: {outcome.pairs:,} mentorships have started, and each pair has been "
-            "introduced by e-mail.",
+            ngettext(
+                "Published: %(count)s mentorship has started, and the pair has been introduced "
+                "by e-mail.",
+                "Published: %(count)s mentorships have started, and each pair has been "
+                "introduced by e-mail.",
+                outcome.pairs,
+                count=format_number(outcome.pairs),
+            ),
             "success",
         )
     return redirect(url_for("committee.matching_review", run_id=run.id))
@@ -311,11 +355,21 @@ def matching_carry(run_id):
     except DomainError as error:
         flash(error.message, "error")
     else:
-        message = (
-            f"{counted(outcome.carried, 'mentee')} carried to the {outcome.intake.name} intake."
+        message = ngettext(
+            "%(count)s mentee carried to the %(intake)s intake.",
+            "%(count)s mentees carried to the %(intake)s intake.",
+            outcome.carried,
+            count=format_number(outcome.carried),
+            intake=outcome.intake.name,
         )
         if outcome.already:
-            message += f" {counted(outcome.already, 'mentee')} had been carried already."
+            already = ngettext(
+                "%(count)s mentee had been carried already.",
+                "%(count)s mentees had been carried already.",
+                outcome.already,
+                count=format_number(outcome.already),
+            )
+            message = f"{message} {already}"
         flash(message, "success")
     return redirect(url_for("committee.matching_review", run_id=run.id))
 
@@ -329,7 +383,7 @@ def matching_discard(run_id):
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("committee.matching_review", run_id=run.id))
-    flash(f"Draft {run.id} is discarded.", "success")
+    flash(_("Draft %(id)s is discarded.", id=run.id), "success")
     return redirect(url_for("committee.matching_home"))
 
 
@@ -339,7 +393,7 @@ def matching_export(run_id):
     DraftForm()
     filename, rows = services.export_run(current_user, run, clock.today())
     # The rows were read already: the file is written out of memory, needing no database.
-    response = Response(csv_chunks(review.CSV_HEADER, rows, clock.program_zone()))
+    response = Response(csv_chunks(review.csv_header(), rows, clock.program_zone()))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
@@ -352,11 +406,11 @@ def matching_setting():
     if form.validate_on_submit():
         if update_matching(current_user, form.need_confirmation.data):
             flash(
-                "Saved: mentors confirm the pairs you publish."
+                _("Saved: mentors confirm the pairs you publish.")
                 if form.need_confirmation.data
-                else "Saved: the pairs you publish start their mentorships at once.",
+                else _("Saved: the pairs you publish start their mentorships at once."),
                 "success",
             )
         else:
-            flash("Nothing changed.", "info")
+            flash(_("Nothing changed."), "info")
     return redirect(url_for("committee.matching_home", _anchor="publishing"))

@@ -12,9 +12,10 @@ past (`review.draft_problems`) is refused whole.
 """
 
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
@@ -23,6 +24,7 @@ from app.committee.audit import trail
 from app.committee.matching import pool
 from app.committee.matching.drafts import names_of, no_longer_a_draft, run_name, take_draft
 from app.committee.matching.review import (
+    criterion_label,
     csv_rows,
     draft_problems,
     next_intake_for,
@@ -30,11 +32,12 @@ from app.committee.matching.review import (
     removed_pairs,
     review,
 )
+from app.committee.translate import translated
 from app.errors_domain import DomainError, FieldErrors
 from app.extensions import db
+from app.i18n import member_locale
 from app.matching_criteria import (
     CRITERIA,
-    CRITERIA_BY_CODE,
     GAP_MAX,
     MODES,
     WEIGHT_MAX,
@@ -65,12 +68,14 @@ class StaleDraft(DomainError):
     """The program moved on since the draft was made: `problems` say how."""
 
     def __init__(self, problems: list[str]):
-        super().__init__(
-            "This draft is out of date, so nothing was published: "
-            + " ".join(problems[:5])
-            + (f" And {len(problems) - 5} more." if len(problems) > 5 else "")
-            + " Re-run it to match today's pool."
-        )
+        more = len(problems) - 5
+        parts = [
+            _("This draft is out of date, so nothing was published:"),
+            *problems[:5],
+            *([ngettext("And %(num)d more.", "And %(num)d more.", more)] if more > 0 else []),
+            _("Re-run it to match today's pool."),
+        ]
+        super().__init__(" ".join(parts))
         self.problems = problems
 
 
@@ -85,14 +90,16 @@ def check_criteria(values: dict, experience_gap) -> Criteria:
     for criterion in CRITERIA:
         mode, weight = values.get(criterion.code, (None, None))
         if mode not in MODES:
-            errors[f"{criterion.code}_mode"] = ["Choose required, preferred or ignored."]
+            errors[f"{criterion.code}_mode"] = [_("Choose required, preferred or ignored.")]
             continue
         if mode == "preferred" and not _whole(weight, 0, WEIGHT_MAX):
-            errors[f"{criterion.code}_weight"] = [f"Enter a weight from 0 to {WEIGHT_MAX}."]
+            errors[f"{criterion.code}_weight"] = [
+                _("Enter a weight from 0 to %(max)d.", max=WEIGHT_MAX)
+            ]
             continue
         settings[criterion.code] = Setting(mode, weight if mode == "preferred" else 0)
     if not _whole(experience_gap, 0, GAP_MAX):
-        errors["experience_gap"] = [f"Enter a number of years from 0 to {GAP_MAX}."]
+        errors["experience_gap"] = [_("Enter a number of years from 0 to %(max)d.", max=GAP_MAX)]
     if errors:
         raise FieldErrors(errors)
     return Criteria(settings, experience_gap)
@@ -125,7 +132,7 @@ def run_matching(
     removed, and it is marked superseded by the new draft.
     """
     if objective not in OBJECTIVES:
-        raise DomainError("Choose what to aim for.", field="objective")
+        raise DomainError(_("Choose what to aim for."), field="objective")
     if previous is not None:
         take_draft(previous, status=MatchingRun.SUPERSEDED, closed_at=clock.utcnow())
     now = clock.utcnow()
@@ -209,11 +216,25 @@ def _locks_in_pool(wanted, members: pool.Pool):
         i, j = mentees.get(mentee_id), mentors.get(mentor_id)
         if i is None or j is None:
             names = names_of({mentee_id, mentor_id})
-            pair = f"{names.get(mentee_id, 'A mentee')} and {names.get(mentor_id, 'a mentor')}"
+            pair = {
+                "mentee": names.get(mentee_id) or _("A mentee"),
+                "mentor": names.get(mentor_id) or _("a mentor"),
+            }
             if i is None:
-                dropped.append(f"{pair}: the mentee is no longer waiting for a mentor.")
+                dropped.append(
+                    _(
+                        "%(mentee)s and %(mentor)s: the mentee is no longer waiting for a mentor.",
+                        **pair,
+                    )
+                )
             else:
-                dropped.append(f"{pair}: the mentor has no open spot or can't mentor now.")
+                dropped.append(
+                    _(
+                        "%(mentee)s and %(mentor)s: the mentor has no open spot or can't mentor "
+                        "now.",
+                        **pair,
+                    )
+                )
             continue
         locks.append((i, j))
         origins[(i, j)] = origin
@@ -221,10 +242,12 @@ def _locks_in_pool(wanted, members: pool.Pool):
 
 
 def _lock_dropped(members: pool.Pool, i: int, j: int, why: str) -> str:
-    pair = f"{members.mentees[i].name} and {members.mentors[j].name}"
+    pair = {"mentee": members.mentees[i].name, "mentor": members.mentors[j].name}
     if why == LOCK_NOT_ALLOWED:
-        return f"{pair}: the pair no longer meets the required criteria."
-    return f"{pair}: the mentor has no spot left for it."
+        return _(
+            "%(mentee)s and %(mentor)s: the pair no longer meets the required criteria.", **pair
+        )
+    return _("%(mentee)s and %(mentor)s: the mentor has no spot left for it.", **pair)
 
 
 def _save_pairs(run, members: pool.Pool, result: Plan, origins) -> None:
@@ -281,14 +304,22 @@ def _ordered(entries) -> list:
 
 
 def committee_note(run: MatchingRun, reasons: list) -> str:
-    """The message of a committee request: why the committee matched the pair."""
-    intake = f" for the {run.intake_name} intake" if run.intake_name else ""
+    """The message of a committee request: why the committee matched the pair, in the current
+    language (`publish_run` writes it in the mentor's: the request is theirs to answer)."""
+    if run.intake_name:
+        note = _(
+            "The mentoring committee matched you for the %(intake)s intake.",
+            intake=run.intake_name,
+        )
+    else:
+        note = _("The mentoring committee matched you.")
     shared = [
-        f"- {CRITERIA_BY_CODE[code].label}: {detail}" for code, met, _, detail, _ in reasons if met
+        _("- %(criterion)s: %(detail)s", criterion=criterion_label(code), detail=translated(detail))
+        for code, met, _points, detail, _required in reasons
+        if met
     ]
-    note = f"The mentoring committee matched you{intake}."
     if shared:
-        note += "\n\nWhat you have in common:\n" + "\n".join(shared)
+        note += "\n\n" + _("What you have in common:") + "\n" + "\n".join(shared)
     return note
 
 
@@ -321,7 +352,7 @@ def publish_run(actor: User, run: MatchingRun) -> PublishOutcome:
     )
     if not pairs:
         db.session.rollback()
-        raise DomainError("This draft has no pairs to publish.")
+        raise DomainError(_("This draft has no pairs to publish."))
     ids = {p.mentee_id for p in pairs} | {p.mentor_id for p in pairs}
     lock_profiles(*ids)
     problems = draft_problems(run)
@@ -335,7 +366,8 @@ def publish_run(actor: User, run: MatchingRun) -> PublishOutcome:
         shared = {m.id for m in mentor.profile.contact_methods}
         method = next((m for m in _ordered(mentee.profile.contact_methods) if m.id in shared), None)
         if as_requests:
-            note = committee_note(run, pair.reasons)
+            with force_locale(member_locale(mentor)):
+                note = committee_note(run, pair.reasons)
             request = add_committee_request(mentee, mentor, note, objectives, method, now)
             pair.request_id = request.id
         else:
@@ -388,8 +420,10 @@ def carry_unmatched(actor: User, run: MatchingRun) -> CarryOutcome:
     target = next_intake_for(run)
     if target is None:
         raise DomainError(
-            "There is no next intake to carry them to: add it in the program settings "
-            "(Intakes) first."
+            _(
+                "There is no next intake to carry them to: add it in the program settings "
+                "(Intakes) first."
+            )
         )
     matched = select(MatchingPair.mentee_id).where(MatchingPair.run_id == run.id)
     unmatched = set(
@@ -400,7 +434,7 @@ def carry_unmatched(actor: User, run: MatchingRun) -> CarryOutcome:
         )
     )
     if not unmatched:
-        raise DomainError("Every mentee of this draft has a mentor: nobody to carry over.")
+        raise DomainError(_("Every mentee of this draft has a mentor: nobody to carry over."))
     already = set(
         db.session.scalars(
             select(IntakeWaitlistEntry.user_id).where(
@@ -446,7 +480,7 @@ def discard_run(actor: User, run: MatchingRun) -> None:
     db.session.commit()
 
 
-def export_run(actor: User, run: MatchingRun, today) -> tuple[str, Iterator[list]]:
+def export_run(actor: User, run: MatchingRun, today) -> tuple[str, list[list]]:
     """Record the download in the audit trail (committed first), and return the file's name
     with its rows (`review.csv_rows`: the pairs, the mentees without a mentor and the mentors
     with spots left, with why), all read already."""

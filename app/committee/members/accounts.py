@@ -6,17 +6,13 @@ transaction and commits; a broken rule raises DomainError and writes nothing. Th
 keeps at least one active committee member: the last one can't lose the role or the account.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from app.committee.audit import trail
 from app.errors_domain import DomainError
 from app.extensions import db
 from app.models import LoginSession, User
-
-LAST_COMMITTEE_MEMBER = (
-    "{name} is the last active committee member. Give another member the committee role "
-    "first, so that someone can still run the program."
-)
 
 
 def _other_active_committee_members(member: User) -> int:
@@ -39,7 +35,13 @@ def _refuse_if_last_committee_member(member: User) -> None:
         and _other_active_committee_members(member) == 0
     ):
         db.session.rollback()
-        raise DomainError(LAST_COMMITTEE_MEMBER.format(name=member.name))
+        raise DomainError(
+            _(
+                "%(name)s is the last active committee member. Give another member the "
+                "committee role first, so that someone can still run the program.",
+                name=member.name,
+            )
+        )
 
 
 def end_sessions(member: User) -> int:
@@ -53,9 +55,9 @@ def deactivate_account(actor: User, member: User) -> None:
     next request, and they can't sign in again until it is reactivated. Their profile, requests
     and mentorships stay. Refused for one's own account and for the last committee member."""
     if not member.is_active_account:
-        raise DomainError(f"{member.name}'s account is already deactivated.")
+        raise DomainError(_("%(name)s's account is already deactivated.", name=member.name))
     if member.id == actor.id:
-        raise DomainError("You can't deactivate your own account from the committee pages.")
+        raise DomainError(_("You can't deactivate your own account from the committee pages."))
     _refuse_if_last_committee_member(member)
     sessions = end_sessions(member)
     member.is_active_account = False
@@ -66,7 +68,7 @@ def deactivate_account(actor: User, member: User) -> None:
 def reactivate_account(actor: User, member: User) -> None:
     """Let `member` sign in again."""
     if member.is_active_account:
-        raise DomainError(f"{member.name}'s account is already active.")
+        raise DomainError(_("%(name)s's account is already active.", name=member.name))
     member.is_active_account = True
     trail.record(actor, trail.ACCOUNT_REACTIVATED, member)
     db.session.commit()
@@ -75,11 +77,14 @@ def reactivate_account(actor: User, member: User) -> None:
 def grant_committee_role(actor: User, member: User) -> None:
     """Make `member` a committee member (an active account only)."""
     if member.is_committee:
-        raise DomainError(f"{member.name} is already a committee member.")
+        raise DomainError(_("%(name)s is already a committee member.", name=member.name))
     if not member.is_active_account:
         raise DomainError(
-            f"{member.name}'s account is deactivated. Reactivate it before giving them the "
-            "committee role."
+            _(
+                "%(name)s's account is deactivated. Reactivate it before giving them the "
+                "committee role.",
+                name=member.name,
+            )
         )
     member.is_committee = True
     trail.record(actor, trail.COMMITTEE_GRANTED, member)
@@ -90,7 +95,7 @@ def revoke_committee_role(actor: User, member: User) -> None:
     """Remove `member`'s committee role (one's own too), unless they are the last active
     committee member."""
     if not member.is_committee:
-        raise DomainError(f"{member.name} is not a committee member.")
+        raise DomainError(_("%(name)s is not a committee member.", name=member.name))
     _refuse_if_last_committee_member(member)
     member.is_committee = False
     trail.record(actor, trail.COMMITTEE_REVOKED, member, own_role=member.id == actor.id)

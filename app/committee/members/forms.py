@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import SearchField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
@@ -5,7 +6,7 @@ from wtforms.validators import InputRequired, Optional
 from app.committee.members.queries import MEMBERSHIP_FILTERS, ROLE_FILTERS
 from app.forms import IsoDateField, PortalForm
 
-DATE_MESSAGE = "Enter the expiry date as year-month-day, for example 2027-03-31."
+DATE_MESSAGE = _l("Enter the expiry date as year-month-day, for example 2027-03-31.")
 
 
 class MemberSearchForm(PortalForm):
@@ -15,24 +16,24 @@ class MemberSearchForm(PortalForm):
         csrf = False
 
     q = SearchField(
-        "Search",
+        _l("Search"),
         validators=[Optional()],
-        description="Name, e-mail address or membership number.",
+        description=_l("Name, e-mail address or membership number."),
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     membership = SelectField(
-        "Membership",
+        _l("Membership"),
         choices=[
-            SelectChoice("", "All members"),
+            SelectChoice("", _l("All members")),
             *(SelectChoice(value, label) for value, label in MEMBERSHIP_FILTERS.items()),
         ],
         validators=[Optional()],
         validate_choice=False,  # an unknown value means "all"; see queries.list_members
     )
     role = SelectField(
-        "Role or account",
+        _l("Role or account"),
         choices=[
-            SelectChoice("", "Everyone"),
+            SelectChoice("", _l("Everyone")),
             *(SelectChoice(value, label) for value, label in ROLE_FILTERS.items()),
         ],
         validators=[Optional()],
@@ -42,18 +43,18 @@ class MemberSearchForm(PortalForm):
 
 class VerifyMembershipForm(PortalForm):
     expires_on = IsoDateField(
-        "Membership expiry date",
+        _l("Membership expiry date"),
         validators=[InputRequired(message=DATE_MESSAGE)],
         invalid_message=DATE_MESSAGE,
-        description=(
+        description=_l(
             "As on the association's roster. Correct it here if the member's date is wrong."
         ),
     )
-    submit = SubmitField("Verify membership")
+    submit = SubmitField(_l("Verify membership"))
 
 
 class RevokeMembershipForm(PortalForm):
-    submit = SubmitField("Revoke verification")
+    submit = SubmitField(_l("Revoke verification"))
 
 
 # --- member accounts (see accounts) -----------------------------------------------------------

@@ -4,6 +4,7 @@ filters, pages) and a member's page. States and dates, never notes or messages."
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager
@@ -26,19 +27,19 @@ PER_PAGE = 50
 
 # The member list's filter: value -> option text.
 MEMBERSHIP_FILTERS = {
-    UNVERIFIED: "Not verified yet",
-    VERIFIED: "Verified",
-    EXPIRED: "Expired",
-    MISSING: "No membership number",
+    UNVERIFIED: _l("Not verified yet"),
+    VERIFIED: _l("Verified"),
+    EXPIRED: _l("Expired"),
+    MISSING: _l("No membership number"),
 }
 
 # The member list's role filter: value -> option text.
 ROLE_FILTERS = {
-    MENTOR: "Mentors only",
-    MENTEE: "Mentees only",
-    BOTH: "Mentor and mentee",
-    "committee": "Committee members",
-    "deactivated": "Deactivated accounts",
+    MENTOR: _l("Mentors only"),
+    MENTEE: _l("Mentees only"),
+    BOTH: _l("Mentor and mentee"),
+    "committee": _l("Committee members"),
+    "deactivated": _l("Deactivated accounts"),
 }
 
 

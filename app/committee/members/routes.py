@@ -2,6 +2,7 @@
 the account actions. Access is checked for every route by `app.committee.access.guard`."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import clock
@@ -14,6 +15,7 @@ from app.committee.members.forms import (
     RevokeMembershipForm,
     VerifyMembershipForm,
 )
+from app.committee.messages import N_
 from app.errors_domain import DomainError, show_on_form
 from app.extensions import db
 from app.htmx import is_htmx
@@ -70,6 +72,18 @@ def member(user_id):
     return _member_page(db.get_or_404(User, user_id))
 
 
+# What verifying did -> the message (a msgid: `_` translates it with the member's values).
+VERIFIED_MESSAGES = {
+    services.NEWLY_VERIFIED: N_("%(name)s's membership is verified until %(until)s."),
+    services.EXPIRY_CHANGED: N_(
+        "%(name)s's membership is verified; its expiry date is now %(until)s."
+    ),
+    services.UNCHANGED: N_(
+        "%(name)s's membership was already verified until %(until)s. Nothing changed."
+    ),
+}
+
+
 @bp.post("/members/<int:user_id>/verify")
 def verify_member(user_id):
     user = db.get_or_404(User, user_id)
@@ -82,18 +96,12 @@ def verify_member(user_id):
         except DomainError as error:
             show_on_form(form, error)
         else:
-            until = form.expires_on.data.isoformat()
             flash(
-                {
-                    services.NEWLY_VERIFIED: f"{user.name}'s membership is verified until {until}.",
-                    services.EXPIRY_CHANGED: (
-                        f"{user.name}'s membership is verified; its expiry date is now {until}."
-                    ),
-                    services.UNCHANGED: (
-                        f"{user.name}'s membership was already verified until {until}. "
-                        "Nothing changed."
-                    ),
-                }[outcome],
+                _(
+                    VERIFIED_MESSAGES[outcome],
+                    name=user.name,
+                    until=form.expires_on.data.isoformat(),
+                ),
                 "info" if outcome == services.UNCHANGED else "success",
             )
             return redirect(url_for("committee.member", user_id=user.id))
@@ -111,31 +119,36 @@ def revoke_member(user_id):
             flash(error.message, "error")
         else:
             flash(
-                f"The verification of {user.name}'s membership is revoked. They can't take part "
-                "until it is verified again.",
+                _(
+                    "The verification of %(name)s's membership is revoked. They can't take part "
+                    "until it is verified again.",
+                    name=user.name,
+                ),
                 "success",
             )
     return redirect(url_for("committee.member", user_id=user.id))
 
 
-# Account actions on the member page: URL ending -> (service, message on success).
+# Account actions on the member page: URL ending -> (service, message on success, a msgid).
 ACCOUNT_ACTIONS = {
     "deactivate": (
         accounts.deactivate_account,
-        "{name}'s account is deactivated: they are signed out everywhere and can't sign in "
-        "until it is reactivated.",
+        N_(
+            "%(name)s's account is deactivated: they are signed out everywhere and can't sign "
+            "in until it is reactivated."
+        ),
     ),
     "reactivate": (
         accounts.reactivate_account,
-        "{name}'s account is active again: they can sign in.",
+        N_("%(name)s's account is active again: they can sign in."),
     ),
     "grant-committee": (
         accounts.grant_committee_role,
-        "{name} is now a committee member.",
+        N_("%(name)s is now a committee member."),
     ),
     "revoke-committee": (
         accounts.revoke_committee_role,
-        "{name} is no longer a committee member.",
+        N_("%(name)s is no longer a committee member."),
     ),
 }
 
@@ -149,7 +162,7 @@ def _account_action(user_id: int, action: str):
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("committee.member", user_id=user.id))
-    flash(message.format(name=user.name), "success")
+    flash(_(message, name=user.name), "success")
     if user.id == current_user.id and not user.is_committee:
         return redirect(url_for("main.index"))  # the committee pages are gone for them now
     return redirect(url_for("committee.member", user_id=user.id))

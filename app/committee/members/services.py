@@ -9,6 +9,8 @@ touch the request.
 
 from datetime import date
 
+from flask_babel import gettext as _
+
 from app import clock
 from app.auth.welcome import enqueue_membership_verified
 from app.committee.audit import trail
@@ -30,13 +32,18 @@ def verify_membership(actor: User, member: User, expires_on: date, today: date) 
     profile = member.profile
     if profile is None or not (profile.membership_number or "").strip():
         raise DomainError(
-            "This member has not entered a membership number yet, so there is nothing to "
-            "verify. Ask them to add it to their profile."
+            _(
+                "This member has not entered a membership number yet, so there is nothing to "
+                "verify. Ask them to add it to their profile."
+            )
         )
     if expires_on < today:
         raise DomainError(
-            f"That date is in the past: a membership that expired on {expires_on.isoformat()} "
-            "can't be verified. Check the date on the roster.",
+            _(
+                "That date is in the past: a membership that expired on %(day)s can't be "
+                "verified. Check the date on the roster.",
+                day=expires_on.isoformat(),
+            ),
             field="expires_on",
         )
     was_verified = profile.membership_verified_at is not None
@@ -63,7 +70,7 @@ def revoke_membership(actor: User, member: User) -> None:
     """Withdraw the verification of `member`'s membership (the dates they entered stay)."""
     profile = member.profile
     if profile is None or profile.membership_verified_at is None:
-        raise DomainError("This membership is not verified, so there is nothing to revoke.")
+        raise DomainError(_("This membership is not verified, so there is nothing to revoke."))
     trail.record(
         actor,
         trail.MEMBERSHIP_REVOKED,

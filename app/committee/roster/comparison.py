@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from app.committee.messages import N_, Message, english, message
 from app.committee.roster.parsing import RosterRow, SkippedRow, normalise_number
 
 # What applying a row would do, in the order the preview lists them.
@@ -21,28 +22,28 @@ MISMATCH = "mismatch"
 UNKNOWN = "unknown"
 EXPIRED = "expired"
 DUPLICATE = "duplicate"
+# Their names and what each means, for the preview page (msgids: the page translates them).
 OUTCOMES = {
-    WILL_VERIFY: "Will verify",
-    ALREADY_VERIFIED: "Already verified",
-    MISMATCH: "Mismatch",
-    UNKNOWN: "Unknown",
-    EXPIRED: "Expired",
-    DUPLICATE: "Duplicate",
+    WILL_VERIFY: N_("Will verify"),
+    ALREADY_VERIFIED: N_("Already verified"),
+    MISMATCH: N_("Mismatch"),
+    UNKNOWN: N_("Unknown"),
+    EXPIRED: N_("Expired"),
+    DUPLICATE: N_("Duplicate"),
 }
-# What each outcome means, for the preview page.
 OUTCOME_HELP = {
-    WILL_VERIFY: (
+    WILL_VERIFY: N_(
         "The number and e-mail match a member whose membership is not verified yet, or whose "
         "expiry date changes. Applying verifies it until the file's date."
     ),
-    ALREADY_VERIFIED: "The member is verified with the same expiry date. Nothing changes.",
-    MISMATCH: (
+    ALREADY_VERIFIED: N_("The member is verified with the same expiry date. Nothing changes."),
+    MISMATCH: N_(
         "The member with this e-mail has another membership number (or none), or the number "
         "belongs to another member. Not applied: check with the member."
     ),
-    UNKNOWN: "No member has this e-mail address or membership number. Not applied.",
-    EXPIRED: "The expiry date is before today. Not applied.",
-    DUPLICATE: (
+    UNKNOWN: N_("No member has this e-mail address or membership number. Not applied."),
+    EXPIRED: N_("The expiry date is before today. Not applied."),
+    DUPLICATE: N_(
         "The membership number or e-mail address is on more than one row of the file. Not "
         "applied: correct the file and upload it again."
     ),
@@ -65,17 +66,24 @@ class MemberRecord:
 class RowOutcome:
     row: RosterRow
     outcome: str  # one of OUTCOMES
-    note: str  # why, for the committee
+    message: Message  # why, for the committee
     member_id: int | None = None  # the member the row is about, when there is one
 
     @property
     def label(self) -> str:
+        """The outcome's msgid."""
         return OUTCOMES[self.outcome]
 
+    @property
+    def note(self) -> str:
+        """Why, in English."""
+        return english(self.message)
 
-def _lines(lines: list[int], but: int) -> str:
+
+def _duplicate(one: str, several: str, lines: list[int], but: int) -> Message:
+    """The same number (or e-mail) is on another row, or on several: `one` or `several`."""
     others = [str(line) for line in lines if line != but]
-    return ("row " if len(others) == 1 else "rows ") + ", ".join(others)
+    return message(one if len(others) == 1 else several, rows=", ".join(others))
 
 
 def classify(
@@ -113,9 +121,12 @@ def classify(
                 RowOutcome(
                     row,
                     DUPLICATE,
-                    "The same membership number is on "
-                    + _lines(number_lines[number], row.line)
-                    + ".",
+                    _duplicate(
+                        N_("The same membership number is on row %(rows)s."),
+                        N_("The same membership number is on rows %(rows)s."),
+                        number_lines[number],
+                        row.line,
+                    ),
                     member_id,
                 )
             )
@@ -125,9 +136,12 @@ def classify(
                 RowOutcome(
                     row,
                     DUPLICATE,
-                    "The same e-mail address is on "
-                    + _lines(email_lines[row.email], row.line)
-                    + ".",
+                    _duplicate(
+                        N_("The same e-mail address is on row %(rows)s."),
+                        N_("The same e-mail address is on rows %(rows)s."),
+                        email_lines[row.email],
+                        row.line,
+                    ),
                     member_id,
                 )
             )
@@ -137,21 +151,30 @@ def classify(
                 RowOutcome(
                     row,
                     EXPIRED,
-                    f"The membership expired on {row.expires_on.isoformat()}.",
+                    message(
+                        N_("The membership expired on %(day)s."), day=row.expires_on.isoformat()
+                    ),
                     member_id,
                 )
             )
             continue
         holders = by_number.get(number, [])
         if member is None and not holders:
-            outcomes.append(RowOutcome(row, UNKNOWN, "No member has this e-mail or number."))
+            outcomes.append(
+                RowOutcome(row, UNKNOWN, message(N_("No member has this e-mail or number.")))
+            )
             continue
         if member is None:
             outcomes.append(
                 RowOutcome(
                     row,
                     MISMATCH,
-                    "This membership number belongs to a member with another e-mail address.",
+                    message(
+                        N_(
+                            "This membership number belongs to a member with another e-mail "
+                            "address."
+                        )
+                    ),
                     holders[0].user_id,
                 )
             )
@@ -161,7 +184,7 @@ def classify(
                 RowOutcome(
                     row,
                     MISMATCH,
-                    "The member with this e-mail has not entered a membership number.",
+                    message(N_("The member with this e-mail has not entered a membership number.")),
                     member_id,
                 )
             )
@@ -171,8 +194,13 @@ def classify(
                 RowOutcome(
                     row,
                     MISMATCH,
-                    "The member with this e-mail entered another membership number "
-                    f"({member.membership_number}).",
+                    message(
+                        N_(
+                            "The member with this e-mail entered another membership number "
+                            "(%(number)s)."
+                        ),
+                        number=member.membership_number,
+                    ),
                     member_id,
                 )
             )
@@ -182,7 +210,7 @@ def classify(
                 RowOutcome(
                     row,
                     MISMATCH,
-                    "Another member entered the same membership number.",
+                    message(N_("Another member entered the same membership number.")),
                     member_id,
                 )
             )
@@ -192,24 +220,28 @@ def classify(
                 RowOutcome(
                     row,
                     ALREADY_VERIFIED,
-                    f"Verified until {row.expires_on.isoformat()}.",
+                    message(N_("Verified until %(day)s."), day=row.expires_on.isoformat()),
                     member_id,
                 )
             )
             continue
-        if member.verified:
-            note = (
-                f"Verified; the expiry changes from "
-                f"{member.expires_on.isoformat() if member.expires_on else 'none'} "
-                f"to {row.expires_on.isoformat()}."
+        new = row.expires_on.isoformat()
+        if member.verified and member.expires_on:
+            note = message(
+                N_("Verified; the expiry changes from %(old)s to %(new)s."),
+                old=member.expires_on.isoformat(),
+                new=new,
             )
+        elif member.verified:
+            note = message(N_("Verified; the expiry changes from none to %(new)s."), new=new)
         elif member.expires_on and member.expires_on != row.expires_on:
-            note = (
-                f"Not verified yet; the expiry the member entered "
-                f"({member.expires_on.isoformat()}) becomes {row.expires_on.isoformat()}."
+            note = message(
+                N_("Not verified yet; the expiry the member entered (%(old)s) becomes %(new)s."),
+                old=member.expires_on.isoformat(),
+                new=new,
             )
         else:
-            note = f"Not verified yet; will be verified until {row.expires_on.isoformat()}."
+            note = message(N_("Not verified yet; will be verified until %(new)s."), new=new)
         outcomes.append(RowOutcome(row, WILL_VERIFY, note, member_id))
     return outcomes
 

@@ -16,17 +16,29 @@ and March 4 in the other, so the file's order is never guessed row by row.
 import re
 from datetime import date, timedelta
 
+from app.committee.messages import N_, Message, english, message
 from app.text import EARLIEST_DAY, LATEST_DAY
 
 ISO = "iso"
 DAY_FIRST = "dmy"
 MONTH_FIRST = "mdy"
+# The choices of the upload form (msgids: the form translates them).
 DATE_ORDERS = {
-    DAY_FIRST: "Day first: 31/03/2027 (how most Canadian spreadsheets write it)",
-    MONTH_FIRST: "Month first: 03/31/2027 (as in the United States)",
-    ISO: "Only YYYY-MM-DD: refuse any other numeric date",
+    DAY_FIRST: N_("Day first: 31/03/2027 (how most Canadian spreadsheets write it)"),
+    MONTH_FIRST: N_("Month first: 03/31/2027 (as in the United States)"),
+    ISO: N_("Only YYYY-MM-DD: refuse any other numeric date"),
 }
-ORDER_WORDS = {DAY_FIRST: "day/month/year", MONTH_FIRST: "month/day/year"}
+# A month over 12 in the order chosen, one sentence for each order.
+_NO_SUCH_MONTH = {
+    DAY_FIRST: N_(
+        '"%(value)s" is not a date in the order you chose (day/month/year): there is no month '
+        "%(month)s. Check the order of the dates in the file."
+    ),
+    MONTH_FIRST: N_(
+        '"%(value)s" is not a date in the order you chose (month/day/year): there is no month '
+        "%(month)s. Check the order of the dates in the file."
+    ),
+}
 
 # Excel counts days from 1899-12-30 (its day 60 is a 29 February 1900 that never was, so from
 # March 1900 on this start gives the right day). Serials of plausible expiry dates only: from
@@ -66,7 +78,12 @@ _TIME = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?(\s*[ap]\.?m\.?)?$", re.IGNORECASE
 
 
 class DateProblem(ValueError):
-    """`value` is not a date we can read; the message says why, for the committee."""
+    """`value` is not a date we can read; `message` says why, for the committee (str() of
+    the exception is that message in English)."""
+
+    def __init__(self, msgid: str, **params):
+        self.message: Message = message(msgid, **params)
+        super().__init__(english(self.message))
 
 
 def _year(text: str) -> int:
@@ -77,9 +94,12 @@ def _day(year: int, month: int, day: int, value: str) -> date:
     try:
         result = date(year, month, day)
     except ValueError:
-        raise DateProblem(f'"{value}" is not a real date.') from None
+        raise DateProblem(N_('"%(value)s" is not a real date.'), value=value) from None
     if not EARLIEST_DAY <= result <= LATEST_DAY:
-        raise DateProblem(f'"{value}" is too far in the past or the future to be an expiry date.')
+        raise DateProblem(
+            N_('"%(value)s" is too far in the past or the future to be an expiry date.'),
+            value=value,
+        )
     return result
 
 
@@ -96,30 +116,42 @@ def read_date(value: str, order: str = DAY_FIRST) -> date:
             result = EXCEL_EPOCH + timedelta(days=serial)
             return _day(result.year, result.month, result.day, value)
         raise DateProblem(
-            f'"{value}" is a number, not a date (as a spreadsheet serial it would be far from '
-            "any expiry date)."
+            N_(
+                '"%(value)s" is a number, not a date (as a spreadsheet serial it would be far '
+                "from any expiry date)."
+            ),
+            value=value,
         )
     for pattern, day_group, name_group in ((_DAY_NAME_YEAR, 0, 1), (_NAME_DAY_YEAR, 1, 0)):
         if match := pattern.fullmatch(text):
             groups = match.groups()
             month = MONTHS.get(groups[name_group].lower())
             if month is None:
-                raise DateProblem(f'"{value}": "{groups[name_group]}" is not the name of a month.')
+                raise DateProblem(
+                    N_('"%(value)s": "%(name)s" is not the name of a month.'),
+                    value=value,
+                    name=groups[name_group],
+                )
             return _day(_year(groups[2]), month, int(groups[day_group]), value)
     if match := _YEAR_LAST.fullmatch(text):
         first, second, year = match.groups()
         if order == ISO:
             raise DateProblem(
-                f'"{value}" is not a date in the form YYYY-MM-DD (for example 2027-03-31). If '
-                "the file writes dates with the year last, choose its order on the upload form."
+                N_(
+                    '"%(value)s" is not a date in the form YYYY-MM-DD (for example 2027-03-31). '
+                    "If the file writes dates with the year last, choose its order on the "
+                    "upload form."
+                ),
+                value=value,
             )
         day, month = (first, second) if order == DAY_FIRST else (second, first)
         if int(month) > 12:
-            raise DateProblem(
-                f'"{value}" is not a date in the order you chose ({ORDER_WORDS[order]}): '
-                f"there is no month {int(month)}. Check the order of the dates in the file."
-            )
+            raise DateProblem(_NO_SUCH_MONTH[order], value=value, month=int(month))
         return _day(_year(year), int(month), int(day), value)
     raise DateProblem(
-        f'"{value}" is not a date we can read. Write it as YYYY-MM-DD (for example 2027-03-31).'
+        N_(
+            '"%(value)s" is not a date we can read. Write it as YYYY-MM-DD (for example '
+            "2027-03-31)."
+        ),
+        value=value,
     )

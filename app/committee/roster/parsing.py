@@ -17,9 +17,11 @@ import csv
 import hashlib
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from app.committee.messages import N_, Message, english, message
 from app.committee.roster.dates import ISO, DateProblem, read_date
 
 # The largest roster file accepted. (The app refuses any request over MAX_CONTENT_LENGTH,
@@ -32,9 +34,28 @@ DATE_FORMAT = "YYYY-MM-DD"
 DATE_EXAMPLE = "2027-03-31"
 
 NUMBER, EMAIL, EXPIRY = "membership_number", "email", "expires_on"
-COLUMN_LABELS = {NUMBER: "membership number", EMAIL: "e-mail", EXPIRY: "expiry date"}
-# Header spellings accepted, compared lowercased with everything but letters and digits removed
-# ("Membership number", "membership_number" and "MEMBERSHIP-NUMBER" are all "membershipnumber").
+COLUMNS = (NUMBER, EMAIL, EXPIRY)
+# What is wrong with a column, one sentence for each column (French words them differently).
+_NO_COLUMN = {
+    NUMBER: N_("The first row has no column for the membership number."),
+    EMAIL: N_("The first row has no column for the e-mail."),
+    EXPIRY: N_("The first row has no column for the expiry date."),
+}
+_TWO_COLUMNS = {
+    NUMBER: N_(
+        'Two columns hold the membership number: "%(first)s" and "%(second)s". Keep one of them.'
+    ),
+    EMAIL: N_('Two columns hold the e-mail: "%(first)s" and "%(second)s". Keep one of them.'),
+    EXPIRY: N_('Two columns hold the expiry date: "%(first)s" and "%(second)s". Keep one of them.'),
+}
+_EMPTY = {
+    NUMBER: N_("The membership number is empty."),
+    EMAIL: N_("The e-mail is empty."),
+    EXPIRY: N_("The expiry date is empty."),
+}
+# Header spellings accepted, English and French, compared lowercased without accents and with
+# everything but letters and digits removed ("Membership number", "membership_number" and
+# "MEMBERSHIP-NUMBER" are all "membershipnumber"; "Numéro de membre" is "numerodemembre").
 HEADER_ALIASES = {
     NUMBER: {
         "membershipnumber",
@@ -46,8 +67,14 @@ HEADER_ALIASES = {
         "membernum",
         "memberid",
         "number",
+        "numerodemembre",
+        "numerodadhesion",
+        "nodemembre",
+        "nodadhesion",
+        "ndemembre",
+        "ndadhesion",
     },
-    EMAIL: {"email", "emailaddress", "mail", "memberemail"},
+    EMAIL: {"email", "emailaddress", "mail", "memberemail", "courriel", "adressecourriel"},
     EXPIRY: {
         "expiry",
         "expirydate",
@@ -60,29 +87,58 @@ HEADER_ALIASES = {
         "membershipexpirydate",
         "membershipexpirationdate",
         "validuntil",
+        "datedexpiration",
+        "dateexpiration",
+        "echeance",
+        "datedecheance",
     },
 }
 DELIMITERS = (",", ";", "\t")
 
-# What the first bytes of common non-CSV files look like.
+# What the first bytes of common non-CSV files look like, and what to say of each.
 _SIGNATURES = (
-    (b"PK\x03\x04", "a spreadsheet or other zipped file (such as .xlsx or .ods)"),
-    (b"\xd0\xcf\x11\xe0", "an older Excel workbook (.xls)"),
-    (b"%PDF", "a PDF document"),
+    (
+        b"PK\x03\x04",
+        N_(
+            "This is not a CSV file: it looks like a spreadsheet or other zipped file (such as "
+            '.xlsx or .ods). In your spreadsheet, choose "Save as" and the format "CSV UTF-8", '
+            "then upload that."
+        ),
+    ),
+    (
+        b"\xd0\xcf\x11\xe0",
+        N_(
+            "This is not a CSV file: it looks like an older Excel workbook (.xls). In your "
+            'spreadsheet, choose "Save as" and the format "CSV UTF-8", then upload that.'
+        ),
+    ),
+    (
+        b"%PDF",
+        N_(
+            "This is not a CSV file: it looks like a PDF document. In your spreadsheet, choose "
+            '"Save as" and the format "CSV UTF-8", then upload that.'
+        ),
+    ),
 )
 _SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
-_SAVE_AS_CSV = 'In your spreadsheet, choose "Save as" and the format "CSV UTF-8", then upload that.'
+_EMPTY_FILE = N_("The file is empty. Choose the roster file and upload it again.")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class RosterError(Exception):
-    """The file can't be used. `problems` lists what is wrong, each a sentence for the
-    committee; `more` counts the problems left out of the list."""
+    """The file can't be used. `messages` lists what is wrong, each a message for the
+    committee (`problems`: the same in English); `rows` the rows that could not be read when
+    not one could, the first MAX_PROBLEMS_LISTED of them; `more` counts those left out."""
 
-    def __init__(self, problems: list[str], more: int = 0):
-        super().__init__(problems[0])
-        self.problems = problems
+    def __init__(self, messages: list[Message], rows: list["SkippedRow"] = (), more: int = 0):
+        self.messages = messages
+        self.rows = list(rows)
         self.more = more
+        super().__init__(self.problems[0])
+
+    @property
+    def problems(self) -> list[str]:
+        return [english(m) for m in self.messages] + [problem_text(row) for row in self.rows]
 
 
 @dataclass(frozen=True)
@@ -105,20 +161,25 @@ class RosterRow:
 class SkippedRow:
     """A row of the file that could not be read: left out of the import, listed for the
     committee. `email` and `membership_number` as the row has them (possibly empty), so that
-    its member is not also listed as missing from the roster."""
+    its member is not also listed as missing from the roster. `problems` are messages (kept as
+    two-item lists in the import's JSON); a plain string is English text kept by an older
+    version."""
 
     line: int
-    problems: tuple[str, ...]
+    problems: tuple[Message | str, ...]
     membership_number: str = ""
     email: str = ""
 
     def as_json(self) -> list:
-        return [self.line, list(self.problems), self.membership_number, self.email]
+        problems = [p if isinstance(p, str) else list(p) for p in self.problems]
+        return [self.line, problems, self.membership_number, self.email]
 
     @classmethod
     def from_json(cls, value: list) -> "SkippedRow":
         line, problems, number, email = value
-        return cls(line, tuple(problems), number, email)
+        return cls(
+            line, tuple(p if isinstance(p, str) else tuple(p) for p in problems), number, email
+        )
 
 
 @dataclass(frozen=True)
@@ -137,7 +198,8 @@ def normalise_number(number: str | None) -> str:
 
 
 def _header_key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.strip().lower())
+    unaccented = unicodedata.normalize("NFKD", text.strip().lower())
+    return re.sub(r"[^a-z0-9]", "", unaccented)
 
 
 def _column_for(header: str) -> str | None:
@@ -148,37 +210,65 @@ def _column_for(header: str) -> str | None:
     return None
 
 
-def _size_text(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
 def decode(data: bytes, filename: str = "") -> str:
     """The file's text, or RosterError if it is empty, too large or not a CSV file."""
     if len(data) > MAX_BYTES:
         raise RosterError(
             [
-                f"The file is {_size_text(len(data))}; the largest roster file accepted is "
-                f"{MAX_BYTES // (1024 * 1024)} MB. Remove the columns other than the membership "
-                "number, e-mail and expiry date, or split the file, and upload it again."
+                message(
+                    N_(
+                        "The file is %(size).1f MB; the largest roster file accepted is "
+                        "%(largest)d MB. Remove the columns other than the membership number, "
+                        "e-mail and expiry date, or split the file, and upload it again."
+                    ),
+                    size=len(data) / (1024 * 1024),
+                    largest=MAX_BYTES // (1024 * 1024),
+                )
             ]
         )
     if not data.strip():
-        raise RosterError(["The file is empty. Choose the roster file and upload it again."])
-    for signature, kind in _SIGNATURES:
+        raise RosterError([message(_EMPTY_FILE)])
+    for signature, sentence in _SIGNATURES:
         if data.startswith(signature):
-            raise RosterError([f"This is not a CSV file: it looks like {kind}. {_SAVE_AS_CSV}"])
+            raise RosterError([message(sentence)])
     if filename.lower().endswith(_SPREADSHEET_EXTENSIONS):
-        raise RosterError([f"This is not a CSV file: it is a spreadsheet. {_SAVE_AS_CSV}"])
+        raise RosterError(
+            [
+                message(
+                    N_(
+                        "This is not a CSV file: it is a spreadsheet. In your spreadsheet, choose "
+                        '"Save as" and the format "CSV UTF-8", then upload that.'
+                    )
+                )
+            ]
+        )
     if b"\x00" in data:
-        raise RosterError([f"This is not a CSV file: it contains binary data. {_SAVE_AS_CSV}"])
+        raise RosterError(
+            [
+                message(
+                    N_(
+                        "This is not a CSV file: it contains binary data. In your spreadsheet, "
+                        'choose "Save as" and the format "CSV UTF-8", then upload that.'
+                    )
+                )
+            ]
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RosterError(
-            [f"This is not a CSV file we can read: its text is not UTF-8. {_SAVE_AS_CSV}"]
+            [
+                message(
+                    N_(
+                        "This is not a CSV file we can read: its text is not UTF-8. In your "
+                        'spreadsheet, choose "Save as" and the format "CSV UTF-8", then upload '
+                        "that."
+                    )
+                )
+            ]
         ) from None
     if not text.strip():
-        raise RosterError(["The file is empty. Choose the roster file and upload it again."])
+        raise RosterError([message(_EMPTY_FILE)])
     return text
 
 
@@ -210,21 +300,30 @@ def _columns(header: list[str]) -> dict[str, int]:
             continue
         if column in positions:
             problems.append(
-                f'Two columns hold the {COLUMN_LABELS[column]}: "{header[positions[column]]}" '
-                f'and "{cell.strip()}". Keep one of them.'
+                message(
+                    _TWO_COLUMNS[column],
+                    first=header[positions[column]].strip(),
+                    second=cell.strip(),
+                )
             )
         else:
             positions[column] = index
-    missing = [label for column, label in COLUMN_LABELS.items() if column not in positions]
+    missing = [_NO_COLUMN[column] for column in COLUMNS if column not in positions]
     if missing:
-        found = ", ".join(f'"{cell.strip()}"' for cell in header if cell.strip()) or "nothing"
-        problems.insert(
-            0,
-            "The first row must name the columns. Missing: "
-            + ", ".join(missing)
-            + f". The first row has: {found}. Accepted names include "
-            '"Membership number", "Email" and "Expiry date".',
-        )
+        found = ", ".join(f'"{cell.strip()}"' for cell in header if cell.strip())
+        problems[:0] = [
+            message(N_("The first row must name the columns.")),
+            *(message(msgid) for msgid in missing),
+            message(N_("The first row has: %(found)s."), found=found)
+            if found
+            else message(N_("The first row is empty.")),
+            message(
+                N_(
+                    'Accepted names include "Membership number", "Email" and "Expiry date" (or '
+                    '"Numéro de membre", "Courriel" and "Date d\'expiration").'
+                )
+            ),
+        ]
     if problems:
         raise RosterError(problems)
     return positions
@@ -257,17 +356,19 @@ def parse_roster(data: bytes, filename: str = "", date_order: str = ISO) -> Pars
                 for column, index in positions.items()
             }
             row_problems = []
-            for column, label in COLUMN_LABELS.items():
+            for column in COLUMNS:
                 if not values[column]:
-                    row_problems.append(f"The {label} is empty.")
+                    row_problems.append(message(_EMPTY[column]))
             if values[EMAIL] and not _EMAIL.match(values[EMAIL]):
-                row_problems.append(f'"{values[EMAIL]}" is not an e-mail address.')
+                row_problems.append(
+                    message(N_('"%(value)s" is not an e-mail address.'), value=values[EMAIL])
+                )
             expires_on = None
             if values[EXPIRY]:
                 try:
                     expires_on = read_date(values[EXPIRY], date_order)
                 except DateProblem as problem:
-                    row_problems.append(str(problem))
+                    row_problems.append(problem.message)
             if row_problems:
                 skipped.append(
                     SkippedRow(line, tuple(row_problems), values[NUMBER], values[EMAIL].lower())
@@ -276,21 +377,32 @@ def parse_roster(data: bytes, filename: str = "", date_order: str = ISO) -> Pars
             rows.append(RosterRow(line, values[NUMBER], values[EMAIL].lower(), expires_on))
     except csv.Error as error:
         raise RosterError(
-            [f"This is not a CSV file we can read (line {reader.line_num}: {error})."]
+            [
+                message(
+                    N_("This is not a CSV file we can read (line %(line)d: %(error)s)."),
+                    line=reader.line_num,
+                    error=str(error),
+                )
+            ]
         ) from None
     if not rows and skipped:
-        problems = [problem_text(row) for row in skipped]
-        listed = problems[:MAX_PROBLEMS_LISTED]
+        listed = skipped[:MAX_PROBLEMS_LISTED]
         raise RosterError(
-            ["Not one row of the file can be read.", *listed], more=len(problems) - len(listed)
+            [message(N_("Not one row of the file can be read."))],
+            rows=listed,
+            more=len(skipped) - len(listed),
         )
     if not rows:
         raise RosterError(
-            ["The file has no members: below the row of column names there are no rows."]
+            [
+                message(
+                    N_("The file has no members: below the row of column names there are no rows.")
+                )
+            ]
         )
     return ParsedRoster(rows, skipped)
 
 
 def problem_text(row: SkippedRow) -> str:
-    """What is wrong with a skipped row, in one sentence: "Row 3: the e-mail is empty. ..."."""
-    return f"Row {row.line}: " + " ".join(row.problems)
+    """What is wrong with a skipped row, in English: "Row 3: The e-mail is empty. ..."."""
+    return f"Row {row.line}: " + " ".join(english(problem) for problem in row.problems)

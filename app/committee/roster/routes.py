@@ -2,6 +2,8 @@
 Access: `app.committee.access.guard`, as for every committee route."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app import clock
@@ -27,7 +29,7 @@ def roster():
             )
         except RosterError as error:
             problem = error
-            form.file.errors = [*form.file.errors, "Fix the file, then choose it again."]
+            form.file.errors = [*form.file.errors, _("Fix the file, then choose it again.")]
         else:
             return redirect(url_for("committee.roster_preview", import_id=roster_import.id))
     status = 422 if form.errors or problem else 200
@@ -68,7 +70,7 @@ def roster_apply(import_id):
     roster_import = db.get_or_404(RosterImport, import_id)
     form = RosterApplyForm()
     if not form.validate_on_submit():
-        return _preview_page(roster_import, 400, "Your form expired. Check the preview again.")
+        return _preview_page(roster_import, 400, _("Your form expired. Check the preview again."))
     try:
         counts = services.apply_roster(
             current_user, roster_import, form.fingerprint.data or "", clock.today()
@@ -78,20 +80,30 @@ def roster_apply(import_id):
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("committee.roster_preview", import_id=roster_import.id))
-    verified = counts["will_verify"]
-    flash(
-        f"The roster is applied: {verified} "
-        + ("membership" if verified == 1 else "memberships")
-        + f" verified, {counts['already_verified']} already verified. Rows not applied: "
-        f"{counts['mismatch']} mismatch, {counts['unknown']} unknown, "
-        f"{counts['expired']} expired, {counts['duplicate']} duplicate."
-        + _skipped_sentence(roster_import.skipped_count),
-        "success",
-    )
+    flash(_applied_message(counts, roster_import.skipped_count), "success")
     return redirect(url_for("committee.roster_preview", import_id=roster_import.id))
 
 
-def _skipped_sentence(skipped: int) -> str:
+def _applied_message(counts: dict[str, int], skipped: int) -> str:
+    applied = ngettext(
+        "The roster is applied: %(num)d membership verified, %(already)d already verified.",
+        "The roster is applied: %(num)d memberships verified, %(already)d already verified.",
+        counts["will_verify"],
+        already=counts["already_verified"],
+    )
+    not_applied = _(
+        "Rows not applied: %(mismatch)d mismatch, %(unknown)d unknown, %(expired)d expired, "
+        "%(duplicate)d duplicate.",
+        mismatch=counts["mismatch"],
+        unknown=counts["unknown"],
+        expired=counts["expired"],
+        duplicate=counts["duplicate"],
+    )
     if not skipped:
-        return ""
-    return f" {skipped} {'row' if skipped == 1 else 'rows'} of the file could not be read."
+        return f"{applied} {not_applied}"
+    unread = ngettext(
+        "%(num)d row of the file could not be read.",
+        "%(num)d rows of the file could not be read.",
+        skipped,
+    )
+    return f"{applied} {not_applied} {unread}"

@@ -8,6 +8,7 @@ and a broken rule DomainError, with a message for the committee; nothing is writ
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
@@ -155,20 +156,26 @@ def apply_roster(actor: User, roster_import: RosterImport, fingerprint: str, tod
     now = clock.utcnow()
     if roster_import.applied:
         raise DomainError(
-            f"This file was already applied on {format_moment(roster_import.applied_at)}. "
-            "Nothing more was changed."
+            _(
+                "This file was already applied on %(moment)s. Nothing more was changed.",
+                moment=format_moment(roster_import.applied_at),
+            )
         )
     if roster_import.expired_at(now):
         raise DomainError(
-            "This preview is more than 24 hours old, so it can no longer be applied. Upload the "
-            "file again to see a new preview."
+            _(
+                "This preview is more than 24 hours old, so it can no longer be applied. Upload "
+                "the file again to see a new preview."
+            )
         )
     preview = preview_roster(roster_import, today)
     if fingerprint != preview.fingerprint:
         raise PreviewOutOfDate(
-            "Nothing was changed: this preview is not the one you applied. The members' details "
-            "changed since you saw it (or the form was altered). Check the preview below and "
-            "apply again."
+            _(
+                "Nothing was changed: this preview is not the one you applied. The members' "
+                "details changed since you saw it (or the form was altered). Check the preview "
+                "below and apply again."
+            )
         )
     # Claim the import: of two applies at the same moment, only one goes on.
     claimed = db.session.execute(
@@ -179,7 +186,7 @@ def apply_roster(actor: User, roster_import: RosterImport, fingerprint: str, tod
     )
     if claimed.rowcount != 1:
         db.session.rollback()
-        raise DomainError("This file was already applied. Nothing more was changed.")
+        raise DomainError(_("This file was already applied. Nothing more was changed."))
 
     to_verify = {o.member_id: o for o in preview.outcomes if o.outcome == comparison.WILL_VERIFY}
     profiles = db.session.scalars(
