@@ -17,12 +17,14 @@ a dedupe key. Each mentorship is committed on its own, so one failure loses noth
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, or_, select, update
 
 from app import clock
 from app.clock import add_months
 from app.email import absolute_url, enqueue
 from app.extensions import db
+from app.i18n import member_locale
 from app.models import CheckIn, Mentorship
 from app.program import get_settings
 from app.text import display_name
@@ -79,7 +81,7 @@ def run_mentorship_reminders(now: datetime | None = None) -> ReminderReport:
             _mail_both(
                 mentorship,
                 "mentorship_reminder",
-                "Time for a mentoring check-in?",
+                _l("Time for a mentoring check-in?"),
                 f"mentorship-reminder:{mentorship.id}:{today.isoformat()}",
                 last_met_on=last_met_on,
                 days=days,
@@ -95,7 +97,7 @@ def run_mentorship_reminders(now: datetime | None = None) -> ReminderReport:
             _mail_both(
                 mentorship,
                 "mentorship_midpoint",
-                "Half-way: a mid-point check-in for your mentorship",
+                _l("Half-way: a mid-point check-in for your mentorship"),
                 f"mentorship-midpoint:{mentorship.id}",
                 minimum_end_on=mentorship.minimum_end_on,
             )
@@ -116,7 +118,7 @@ def run_mentorship_reminders(now: datetime | None = None) -> ReminderReport:
             _mail_both(
                 mentorship,
                 "mentorship_six_months",
-                "Your mentorship: complete it, or carry on?",
+                _l("Your mentorship: complete it, or carry on?"),
                 f"mentorship-review:{mentorship.id}:{review.isoformat()}",
                 review_on=review,
                 extended=mentorship.review_on is not None,
@@ -141,7 +143,9 @@ def _claim(mentorship: Mentorship, column, value, *conditions) -> bool:
     return False
 
 
-def _mail_both(mentorship: Mentorship, template: str, subject: str, key: str, **context) -> None:
+def _mail_both(mentorship: Mentorship, template: str, subject, key: str, **context) -> None:
+    """E-mail both of the pair, each in their own language (`subject` is lazy: it is
+    translated for each)."""
     mentorship_url = absolute_url("mentorships.show", mentorship_id=mentorship.id)
     closing_url = absolute_url("mentorships.closing", mentorship_id=mentorship.id)
     for person, partner in (
@@ -157,5 +161,6 @@ def _mail_both(mentorship: Mentorship, template: str, subject: str, key: str, **
             partner_name=display_name(partner),
             mentorship_url=mentorship_url,
             closing_url=closing_url,
+            locale=member_locale(person),
             **context,
         )
