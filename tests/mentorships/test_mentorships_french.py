@@ -131,7 +131,7 @@ def test_a_check_in_form_error_in_french(pair, french_mentee):
     response = mentee.post(pair.url("/check-ins"), check_in_data(**{"check_in-minutes": "0"}))
     assert response.status_code == 422
     page = page_of(response)
-    assert f"Veuillez corriger ce point{NBSP}:" in page
+    assert "Veuillez corriger ce point" in page
     assert f"Minutes{NBSP}: Entrez un nombre de minutes de 1 à 600." in page
     assert 'value="0"' in page  # what was typed is kept
     before_start = check_in_data(**{"check_in-met_on": (START - timedelta(days=3)).isoformat()})
@@ -288,3 +288,24 @@ def test_the_mid_point_prompt_in_french(app, pair, clock_at):
     [french] = outbox_to(pair.mentee.email, "mentorship_midpoint")
     assert french.subject == f"À mi-parcours{NBSP}: faites le point sur votre mentorat"
     assert "les mois qui vous mènent au 5 juillet 2026" in french.body_text
+
+
+def test_the_check_in_edit_page_and_its_refusal_in_french(pair, french_mentee, clock_at):
+    _, mentee = french_mentee
+    mentee.post(pair.url("/check-ins"), check_in_data())
+    check_in_id = db.session.scalars(select(CheckIn.id)).one()
+    page = page_of(mentee.get(pair.url(f"/check-ins/{check_in_id}/edit")))
+    assert "Modifier votre suivi du 6 janvier 2026" in page
+    assert "Vous pouvez le modifier ou le supprimer jusqu’au 26 janvier 2026." in page
+    assert "Supprimer ce suivi" in page
+    # Fifteen days after it was added, the edit window has closed: a French refusal.
+    clock_at(at(START + timedelta(days=22)))
+    response = mentee.get(pair.url(f"/check-ins/{check_in_id}/edit"))
+    assert response.status_code == 409
+    page = page_of(response)
+    assert "Impossible de faire cela" in page
+    assert (
+        "Un suivi peut être modifié ou supprimé pendant 14 jours après son ajout. "
+        f"Celui-ci a été ajouté le 12 janvier 2026{NBSP}: il reste donc tel quel."
+    ) in page
+    assert "Rien n’a été modifié." in page and "Retour à votre mentorat" in page
