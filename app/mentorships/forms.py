@@ -149,7 +149,6 @@ class CheckInForm(PortalForm):
         _l("Minutes"),
         description=_l("How long you met, from 1 to %(most)s minutes.", most=CheckIn.MINUTES_MAX),
         validators=[InputRequired(message=_l("Enter how many minutes you met for."))],
-        invalid_message=_l("Enter a whole number."),
     )
     objectives = CheckboxGroupField(_l("Objectives you worked on"))
     shared_note = TextAreaField(
