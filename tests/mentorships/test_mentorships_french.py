@@ -163,6 +163,7 @@ def test_a_flash_and_the_live_region_in_french_after_a_check_in(pair, french_men
     )
     assert '<div hx-swap-oob="innerHTML:#check-in-announcement">Suivi ajouté.</div>' in fragment
     assert "7 janvier 2026" in fragment and "45 minutes" in fragment
+    assert "<dt>Heures</dt><dd>1,5</dd>" in fragment  # two meetings of 45 minutes
 
 
 def test_the_next_meeting_and_goal_messages_in_french(pair, french_mentee):
