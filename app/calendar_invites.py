@@ -1,5 +1,6 @@
 """Calendar invitations (iCalendar, RFC 5545/5546) for a planned meeting. Pure: no Flask, no
-database; the caller gives every value, the current time included.
+database; the caller gives every value, the current time included, and writes the summary and
+description in the recipient's language (this module adds no text a person reads).
 
 Calendar programs match the versions of one meeting by its UID and keep the one with the
 highest SEQUENCE: a REQUEST adds or updates the meeting, a CANCEL (same UID, higher SEQUENCE,

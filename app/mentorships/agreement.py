@@ -3,12 +3,18 @@ by either and confirmed by each (a change asks both to confirm again)."""
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app import clock
 from app.concurrency import retry_on_conflict
 from app.email import absolute_url, enqueue
 from app.errors_domain import DomainError, FieldErrors
 from app.extensions import db
+from app.i18n import member_locale
 from app.mentorships.services import (
+    and_list,
+    at_most_characters,
     check_writable,
     chosen_entries,
     partner_of,
@@ -58,12 +64,12 @@ def save_agreement(mentorship: Mentorship, user: User, changes: AgreementChanges
     errors: dict[str, list[str]] = {}
     frequency = changes.meeting_frequency or None
     if frequency is not None and frequency not in MentorshipAgreement.FREQUENCIES:
-        errors["meeting_frequency"] = ["Choose one of the options shown."]
+        errors["meeting_frequency"] = [_("Choose one of the options shown.")]
     methods = chosen_entries(ContactMethod, changes.contact_method_ids, errors, "contact_methods")
     goals = chosen_entries(Objective, changes.objective_ids, errors, "objectives")
     goals_text = clean_text(changes.goals_text)
     if too_long(goals_text, MentorshipAgreement.GOALS_TEXT_LIMIT):
-        errors["goals_text"] = [f"Use at most {MentorshipAgreement.GOALS_TEXT_LIMIT:,} characters."]
+        errors["goals_text"] = [at_most_characters(MentorshipAgreement.GOALS_TEXT_LIMIT)]
     if errors:
         raise FieldErrors(errors)
 
@@ -90,12 +96,13 @@ def save_agreement(mentorship: Mentorship, user: User, changes: AgreementChanges
     enqueue(
         partner.email,
         "mentorship_agreement_changed",
-        f"{display_name(user)} updated your mentoring agreement",
+        _l("%(name)s updated your mentoring agreement", name=display_name(user)),
         dedupe_key=f"mentorship-agreement:{mentorship.id}:{partner.id}:{clock.local_day(now).isoformat()}",
         partner_name=display_name(partner),
         author_name=display_name(user),
         confirmed_by_author=agreement.confirmed_at_for(user.id) is not None,
         mentorship_url=absolute_url("mentorships.show", mentorship_id=mentorship.id),
+        locale=member_locale(partner),
     )
     db.session.commit()
     return agreement
@@ -118,14 +125,13 @@ def confirm_agreement(mentorship: Mentorship, user: User) -> MentorshipAgreement
     agreement = mentorship.agreement
     if agreement is None or not agreement.is_complete:
         missing = agreement.missing if agreement is not None else MentorshipAgreement().missing
-        raise DomainError("The agreement can be confirmed once it says " + _and_list(missing) + ".")
+        raise DomainError(
+            _(
+                "The agreement can be confirmed once it says %(missing)s.",
+                missing=and_list(missing),
+            )
+        )
     if agreement.confirmed_at_for(user.id) is None:
         agreement.confirm(user.id, clock.utcnow())
         db.session.commit()
     return agreement
-
-
-def _and_list(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -5,6 +5,9 @@ e-mail ever contains a note)."""
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import delete
 
 from app import clock
@@ -12,7 +15,9 @@ from app.concurrency import retry_on_conflict
 from app.email import absolute_url, enqueue
 from app.errors_domain import DomainError, FieldErrors
 from app.extensions import db
+from app.i18n import member_locale
 from app.mentorships.services import (
+    at_most_characters,
     check_writable,
     chosen_contact_method,
     chosen_entries,
@@ -26,7 +31,7 @@ from app.models import (
     Objective,
     User,
 )
-from app.text import clean_text, display_name
+from app.text import clean_text, display_name, format_long_day
 
 
 @dataclass
@@ -45,25 +50,30 @@ def _checked_check_in(mentorship: Mentorship, changes: CheckInChanges) -> dict:
     errors: dict[str, list[str]] = {}
     today = clock.today()
     if changes.met_on is None:
-        errors["met_on"] = ["Enter the date you met."]
+        errors["met_on"] = [_("Enter the date you met.")]
     elif changes.met_on > today:
-        errors["met_on"] = ["The date can't be in the future."]
+        errors["met_on"] = [_("The date can't be in the future.")]
     elif changes.met_on < mentorship.started_on:
         errors["met_on"] = [
-            f"The date can't be before your mentorship started ({mentorship.started_on:%-d %B %Y})."
+            _(
+                "The date can't be before your mentorship started (%(day)s).",
+                day=format_long_day(mentorship.started_on),
+            )
         ]
-    method = chosen_contact_method(changes.method_id, errors, "method", "Choose how you met.")
+    method = chosen_contact_method(changes.method_id, errors, "method", _("Choose how you met."))
     if changes.minutes is None:
-        errors["minutes"] = ["Enter how many minutes you met for."]
+        errors["minutes"] = [_("Enter how many minutes you met for.")]
     elif not 0 < changes.minutes <= CheckIn.MINUTES_MAX:
-        errors["minutes"] = [f"Enter a number of minutes from 1 to {CheckIn.MINUTES_MAX}."]
+        errors["minutes"] = [
+            _("Enter a number of minutes from 1 to %(most)s.", most=CheckIn.MINUTES_MAX)
+        ]
     touched = chosen_entries(Objective, changes.objective_ids, errors, "objectives")
     shared, private = clean_text(changes.shared_note), clean_text(changes.private_note)
     for name, text in (("shared_note", shared), ("private_note", private)):
         if too_long(text, CheckIn.NOTE_LIMIT):
-            errors[name] = [f"Use at most {CheckIn.NOTE_LIMIT:,} characters."]
+            errors[name] = [at_most_characters(CheckIn.NOTE_LIMIT)]
     if changes.how_it_is_going not in CheckIn.SCORES:
-        errors["how_it_is_going"] = ["Choose how it is going, from 1 to 5."]
+        errors["how_it_is_going"] = [_("Choose how it is going, from 1 to 5.")]
     if errors:
         raise FieldErrors(errors)
     return {
@@ -93,13 +103,14 @@ def add_check_in(mentorship: Mentorship, user: User, changes: CheckInChanges) ->
         enqueue(
             partner.email,
             "mentorship_check_in",
-            f"{display_name(user)} logged a mentoring check-in",
+            _l("%(name)s logged a mentoring check-in", name=display_name(user)),
             dedupe_key=f"mentorship-check-in:{mentorship.id}:{partner.id}:{clock.local_day(now).isoformat()}",
             partner_name=display_name(partner),
             author_name=display_name(user),
             met_on=check_in.met_on,
-            method=check_in.method.name,
+            method=check_in.method,
             mentorship_url=absolute_url("mentorships.show", mentorship_id=mentorship.id),
+            locale=member_locale(partner),
         )
     db.session.commit()
     return check_in
@@ -123,8 +134,14 @@ def check_editable(check_in: CheckIn) -> None:
     if not check_in.is_editable_at(clock.utcnow()):
         days = CheckIn.EDIT_WINDOW.days
         raise DomainError(
-            f"A check-in can be changed or deleted for {days} days after it was added. "
-            f"This one was added on {check_in.created_at:%-d %B %Y}, so it stays as it is."
+            ngettext(
+                "A check-in can be changed or deleted for %(num)d day after it was added. "
+                "This one was added on %(day)s, so it stays as it is.",
+                "A check-in can be changed or deleted for %(num)d days after it was added. "
+                "This one was added on %(day)s, so it stays as it is.",
+                days,
+                day=format_long_day(check_in.created_at),
+            )
         )
 
 
@@ -136,7 +153,7 @@ def may_change_check_in(check_in: CheckIn, user: User) -> bool:
 def update_check_in(check_in: CheckIn, user: User, changes: CheckInChanges) -> CheckIn:
     """The author changes their check-in, within 14 days of adding it."""
     if check_in.author_id != user.id:
-        raise DomainError("Only the person who added a check-in can change it.")
+        raise DomainError(_("Only the person who added a check-in can change it."))
     check_editable(check_in)
     values = _checked_check_in(check_in.mentorship, changes)
     for name, value in values.items():
@@ -150,13 +167,13 @@ def update_check_in(check_in: CheckIn, user: User, changes: CheckInChanges) -> C
 def delete_check_in(check_in: CheckIn, user: User) -> None:
     """The author deletes their check-in, within 14 days of adding it."""
     if check_in.author_id != user.id:
-        raise DomainError("Only the person who added a check-in can delete it.")
+        raise DomainError(_("Only the person who added a check-in can delete it."))
     check_editable(check_in)
     # One DELETE that says whether it found the row: the author's other tab may have deleted
     # it a moment ago.
     if db.session.execute(delete(CheckIn).where(CheckIn.id == check_in.id)).rowcount == 0:
         db.session.rollback()
-        raise DomainError("This check-in was deleted a moment ago.")
+        raise DomainError(_("This check-in was deleted a moment ago."))
     db.session.commit()
 
 

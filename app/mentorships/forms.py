@@ -2,6 +2,10 @@
 
 from datetime import datetime, time
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
@@ -20,18 +24,42 @@ from app.forms import (
 from app.mentorships.agreement import AgreementChanges
 from app.mentorships.check_ins import CheckInChanges
 from app.mentorships.meetings import MeetingChanges
+from app.mentorships.services import at_most_characters
 from app.models import CheckIn, Goal, MentorshipAgreement
 
 
 def _limit(limit: int) -> Length:
-    return Length(max=limit, message=f"Use at most {limit:,} characters.")
+    # Lazy: the limit is written as the page's language writes numbers ("1,000", "1 000").
+    return Length(max=limit, message=LazyString(at_most_characters, limit))
+
+
+def _goals_text_description() -> str:
+    return _(
+        "For example: review my resume, practise interviews. At most %(limit)s characters.",
+        limit=format_decimal(MentorshipAgreement.GOALS_TEXT_LIMIT),
+    )
+
+
+def _shared_note_description() -> str:
+    return _(
+        "Your partner can read this. At most %(limit)s characters.",
+        limit=format_decimal(CheckIn.NOTE_LIMIT),
+    )
+
+
+def _private_note_description() -> str:
+    return _(
+        "Nobody else can ever read this: not your partner, not the committee. "
+        "At most %(limit)s characters.",
+        limit=format_decimal(CheckIn.NOTE_LIMIT),
+    )
 
 
 class TimeOfDayField(TypedInput, StringField):
     """A time as HH:MM (what <input type="time"> sends); empty is no time."""
 
     widget = TimeInput()
-    invalid_message = "Enter a time, e.g. 14:30."
+    invalid_message = _l("Enter a time, e.g. 14:30.")
 
     def format(self, value) -> str:
         return value.strftime("%H:%M")
@@ -57,7 +85,7 @@ class ScoreField(ChoiceRadioField):
 
     def pre_validate(self, form):
         if self.data not in CheckIn.SCORES:
-            raise ValidationError("Choose how it is going, from 1 to 5.")
+            raise ValidationError(_("Choose how it is going, from 1 to 5."))
 
 
 def _score(value):
@@ -67,25 +95,22 @@ def _score(value):
 
 class AgreementForm(PortalForm):
     meeting_frequency = ChoiceRadioField(
-        "How often you meet",
+        _l("How often you meet"),
         choices=[SelectChoice(k, v) for k, v in MentorshipAgreement.FREQUENCIES.items()],
         validators=[Optional()],
     )
-    contact_methods = CheckboxGroupField("How you meet")
+    contact_methods = CheckboxGroupField(_l("How you meet"))
     objectives = CheckboxGroupField(
-        "Goals from the program's objectives",
-        description="Choose the objectives your mentorship works on.",
+        _l("Goals from the program's objectives"),
+        description=_l("Choose the objectives your mentorship works on."),
     )
     goals_text = TextAreaField(
-        "Your goals in your own words",
-        description=(
-            "For example: review my resume, practise interviews. "
-            f"At most {MentorshipAgreement.GOALS_TEXT_LIMIT:,} characters."
-        ),
+        _l("Your goals in your own words"),
+        description=LazyString(_goals_text_description),
         validators=[Optional(), _limit(MentorshipAgreement.GOALS_TEXT_LIMIT)],
     )
     confidentiality_acknowledged = BooleanField(
-        "We keep what we discuss in this mentorship confidential"
+        _l("We keep what we discuss in this mentorship confidential")
     )
 
     @classmethod
@@ -114,32 +139,29 @@ class AgreementForm(PortalForm):
 
 class CheckInForm(PortalForm):
     met_on = IsoDateField(
-        "Date you met",
-        validators=[InputRequired(message="Enter the date you met.")],
+        _l("Date you met"),
+        validators=[InputRequired(message=_l("Enter the date you met."))],
     )
     method = VocabularySelectField(
-        "How you met", validators=[InputRequired(message="Choose how you met.")]
+        _l("How you met"), validators=[InputRequired(message=_l("Choose how you met."))]
     )
     minutes = WholeNumberField(
-        "Minutes",
-        description=f"How long you met, from 1 to {CheckIn.MINUTES_MAX} minutes.",
-        validators=[InputRequired(message="Enter how many minutes you met for.")],
+        _l("Minutes"),
+        description=_l("How long you met, from 1 to %(most)s minutes.", most=CheckIn.MINUTES_MAX),
+        validators=[InputRequired(message=_l("Enter how many minutes you met for."))],
     )
-    objectives = CheckboxGroupField("Objectives you worked on")
+    objectives = CheckboxGroupField(_l("Objectives you worked on"))
     shared_note = TextAreaField(
-        "Note shared with your partner",
-        description=f"Your partner can read this. At most {CheckIn.NOTE_LIMIT:,} characters.",
+        _l("Note shared with your partner"),
+        description=LazyString(_shared_note_description),
         validators=[Optional(), _limit(CheckIn.NOTE_LIMIT)],
     )
     private_note = TextAreaField(
-        "Private note, only for you",
-        description=(
-            "Nobody else can ever read this: not your partner, not the committee. "
-            f"At most {CheckIn.NOTE_LIMIT:,} characters."
-        ),
+        _l("Private note, only for you"),
+        description=LazyString(_private_note_description),
         validators=[Optional(), _limit(CheckIn.NOTE_LIMIT)],
     )
-    how_it_is_going = ScoreField("How is it going?")
+    how_it_is_going = ScoreField(_l("How is it going?"))
 
     @classmethod
     def for_choices(cls, objectives, contact_methods, **kwargs):
@@ -171,10 +193,12 @@ class CheckInForm(PortalForm):
 
 class GoalForm(PortalForm):
     text = StringField(
-        "New goal",
-        validators=[InputRequired(message="Enter the goal."), _limit(Goal.TEXT_LIMIT)],
+        _l("New goal"),
+        validators=[InputRequired(message=_l("Enter the goal.")), _limit(Goal.TEXT_LIMIT)],
     )
-    objective = VocabularySelectField("Objective it serves", placeholder="None in particular")
+    objective = VocabularySelectField(
+        _l("Objective it serves"), placeholder=_l("None in particular")
+    )
 
     @classmethod
     def for_choices(cls, objectives, **kwargs):
@@ -194,17 +218,17 @@ class GoalDoneForm(PortalForm):
 class NextMeetingForm(PortalForm):
     """The next meeting; the service checks what is required (every field empty clears it)."""
 
-    next_meeting_on = IsoDateField("Date", validators=[Optional()])
-    next_meeting_time = TimeOfDayField("Time", validators=[Optional()])
-    next_meeting_method = VocabularySelectField("How you will meet", validators=[Optional()])
+    next_meeting_on = IsoDateField(_l("Date"), validators=[Optional()])
+    next_meeting_time = TimeOfDayField(_l("Time"), validators=[Optional()])
+    next_meeting_method = VocabularySelectField(_l("How you will meet"), validators=[Optional()])
     next_meeting_place = StringField(
-        "Place (optional)",
-        description="For a meeting in person: the address or the room.",
+        _l("Place (optional)"),
+        description=_l("For a meeting in person: the address or the room."),
         validators=[Optional(), _limit(MentorshipAgreement.PLACE_LIMIT)],
     )
     next_meeting_link = StringField(
-        "Video link (optional)",
-        description="The address of the video call, starting with https://.",
+        _l("Video link (optional)"),
+        description=_l("The address of the video call, starting with https://."),
         validators=[Optional(), _limit(MentorshipAgreement.LINK_LIMIT)],
     )
 
@@ -212,7 +236,9 @@ class NextMeetingForm(PortalForm):
     def for_choices(cls, contact_methods, time_zone: str, **kwargs):
         form = cls(**kwargs)
         form.next_meeting_method.set_entries(contact_methods)
-        form.next_meeting_time.description = f"Time in {time_zone.replace('_', ' ')}."
+        form.next_meeting_time.description = _(
+            "Time in %(zone)s.", zone=time_zone.replace("_", " ")
+        )
         return form
 
     def fill(self, agreement) -> None:
@@ -235,7 +261,9 @@ class NextMeetingForm(PortalForm):
 
 
 class PreferenceForm(PortalForm):
-    check_in_emails = BooleanField("E-mail me when my partner logs a check-in (at most once a day)")
+    check_in_emails = BooleanField(
+        _l("E-mail me when my partner logs a check-in (at most once a day)")
+    )
 
 
 class ActionForm(PortalForm):

@@ -12,7 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
+from babel.dates import format_time
 from flask import current_app
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app import calendar_invites, clock
 from app.calendar_invites import CANCEL, PUBLISH, REQUEST, Person
@@ -20,7 +24,9 @@ from app.concurrency import retry_on_conflict
 from app.email import Attachment, absolute_url, enqueue
 from app.errors_domain import FieldErrors
 from app.extensions import db
+from app.i18n import member_locale
 from app.mentorships.services import (
+    at_most_characters,
     check_writable,
     chosen_contact_method,
     partner_of,
@@ -28,12 +34,14 @@ from app.mentorships.services import (
 )
 from app.models import Mentorship, MentorshipAgreement, User
 from app.program import program_contact_email
-from app.text import clean_text, display_name
+from app.text import clean_text, display_name, format_weekday
 
 MEETING_LENGTH = timedelta(hours=1)
 PLAN_AHEAD = timedelta(days=366)
 INVITATION_FILE = "mentoring-meeting.ics"
-BAD_LINK = "Enter a web address that starts with https:// or http://."
+BAD_LINK = _l("Enter a web address that starts with https:// or http://.")
+# A time of day as each language writes it: "14:30", and "14 h 30" as Canadian French does.
+TIME_PATTERNS = {"en": "HH:mm", "fr": "H 'h' mm"}
 
 
 @dataclass
@@ -55,10 +63,6 @@ class MeetingChanges:
         )
 
 
-def _too_long(limit: int) -> list[str]:
-    return [f"Use at most {limit:,} characters."]
-
-
 def _checked_link(raw: str | None, errors: dict) -> str | None:
     link = (raw or "").strip() or None
     if link is None:
@@ -69,9 +73,9 @@ def _checked_link(raw: str | None, errors: dict) -> str | None:
         or not parts.hostname
         or any(c.isspace() for c in link)
     ):
-        errors["next_meeting_link"] = [BAD_LINK]
+        errors["next_meeting_link"] = [str(BAD_LINK)]
     elif too_long(link, MentorshipAgreement.LINK_LIMIT):
-        errors["next_meeting_link"] = _too_long(MentorshipAgreement.LINK_LIMIT)
+        errors["next_meeting_link"] = [at_most_characters(MentorshipAgreement.LINK_LIMIT)]
     return link
 
 
@@ -79,15 +83,17 @@ def _checked_when(on: date | None, at: time | None, errors: dict) -> None:
     zone = clock.program_zone()
     now = clock.utcnow().replace(tzinfo=UTC).astimezone(zone)
     if on is None:
-        errors["next_meeting_on"] = ["Enter the date of the meeting."]
+        errors["next_meeting_on"] = [_("Enter the date of the meeting.")]
     elif on < now.date():
-        errors["next_meeting_on"] = ["The next meeting can't be in the past."]
+        errors["next_meeting_on"] = [_("The next meeting can't be in the past.")]
     elif on > now.date() + PLAN_AHEAD:
-        errors["next_meeting_on"] = ["Plan a meeting within the next year."]
+        errors["next_meeting_on"] = [_("Plan a meeting within the next year.")]
     if at is None:
-        errors["next_meeting_time"] = ["Enter the time of the meeting."]
+        errors["next_meeting_time"] = [_("Enter the time of the meeting.")]
     elif "next_meeting_on" not in errors and datetime.combine(on, at, tzinfo=zone) <= now:
-        errors["next_meeting_time"] = [f"That time has passed already (it is {now:%H:%M} now)."]
+        errors["next_meeting_time"] = [
+            _("That time has passed already (it is %(time)s now).", time=time_of_day(now.time()))
+        ]
 
 
 def _checked_meeting(changes: MeetingChanges) -> dict:
@@ -95,11 +101,11 @@ def _checked_meeting(changes: MeetingChanges) -> dict:
     errors: dict[str, list[str]] = {}
     _checked_when(changes.on, changes.at, errors)
     method = chosen_contact_method(
-        changes.method_id, errors, "next_meeting_method", "Choose how you will meet."
+        changes.method_id, errors, "next_meeting_method", _("Choose how you will meet.")
     )
     place = clean_text(changes.place)
     if too_long(place, MentorshipAgreement.PLACE_LIMIT):
-        errors["next_meeting_place"] = _too_long(MentorshipAgreement.PLACE_LIMIT)
+        errors["next_meeting_place"] = [at_most_characters(MentorshipAgreement.PLACE_LIMIT)]
     link = _checked_link(changes.link, errors)
     if errors:
         raise FieldErrors(errors)
@@ -222,26 +228,26 @@ def uid_of(agreement: MentorshipAgreement) -> str:
 def _meeting_for(
     mentorship: Mentorship, agreement: MentorshipAgreement, user: User
 ) -> calendar_invites.Meeting:
-    """The planned meeting as `user`'s calendar shows it. Names, how and where, and a link:
-    never any note."""
+    """The planned meeting as `user`'s calendar shows it, in the page's language (the caller
+    chooses `user`'s). Names, how and where, and a link: never any note."""
     partner = partner_of(mentorship, user)
     start = _starts_at(agreement)
     end = start + (MEETING_LENGTH if isinstance(start, datetime) else timedelta(days=1))
     url = absolute_url("mentorships.show", mentorship_id=mentorship.id)
     lines = []
     if agreement.next_meeting_method is not None:
-        lines.append(f"How: {agreement.next_meeting_method.name}")
+        lines.append(_("How: %(method)s", method=agreement.next_meeting_method.name))
     if agreement.next_meeting_place:
-        lines.append(f"Where: {agreement.next_meeting_place}")
+        lines.append(_("Where: %(place)s", place=agreement.next_meeting_place))
     if agreement.next_meeting_link:
-        lines.append(f"Link: {agreement.next_meeting_link}")
-    lines.append(f"Your mentorship in Mentor Match: {url}")
+        lines.append(_("Link: %(link)s", link=agreement.next_meeting_link))
+    lines.append(_("Your mentorship in Mentor Match: %(url)s", url=url))
     return calendar_invites.Meeting(
         uid=uid_of(agreement),
         sequence=agreement.next_meeting_sequence,
         starts_at=start,
         ends_at=end,
-        summary=f"Mentoring meeting with {display_name(partner)}",
+        summary=_("Mentoring meeting with %(name)s", name=display_name(partner)),
         description="\n".join(lines),
         location=agreement.next_meeting_place or agreement.next_meeting_link,
         url=agreement.next_meeting_link or url,
@@ -254,14 +260,25 @@ def _meeting_for(
     )
 
 
+def time_of_day(at: time) -> str:
+    """ "14:30" ("14 h 30" in French): a time of day in the page's language."""
+    locale = get_locale()
+    pattern = TIME_PATTERNS.get(locale.language if locale else "en", TIME_PATTERNS["en"])
+    return format_time(at, pattern, locale=locale or "en")
+
+
 def when_text(agreement: MentorshipAgreement) -> str:
-    """The meeting's day and time as people read it, e.g. "Friday 20 March 2026, 14:30
-    (America/Toronto)"."""
-    on = agreement.next_meeting_on
-    day = f"{on:%A} {on.day} {on:%B %Y}"
+    """The meeting's day and time as people read it in the page's language, e.g. "Friday 20
+    March 2026, 14:30 (America/Toronto)", "vendredi 20 mars 2026 à 14 h 30 (America/Toronto)"."""
+    day = format_weekday(agreement.next_meeting_on)
     if agreement.next_meeting_time is None:
         return day
-    return f"{day}, {agreement.next_meeting_time:%H:%M} ({clock.program_zone().key})"
+    return _(
+        "%(day)s, %(time)s (%(zone)s)",
+        day=day,
+        time=time_of_day(agreement.next_meeting_time),
+        zone=clock.program_zone().key,
+    )
 
 
 def _send(
@@ -271,17 +288,22 @@ def _send(
     actor: User | None,
     updated: bool = False,
 ) -> None:
-    """Enqueue this version of the invitation (or its cancellation) to both of the pair."""
+    """Enqueue this version of the invitation (or its cancellation) to both of the pair, each
+    in their own language: the e-mail, and the calendar text made here for it."""
     template = "meeting_cancelled" if method == CANCEL else "meeting_invitation"
     for member in (mentorship.mentor, mentorship.mentee):
         partner = partner_of(mentorship, member)
+        name = display_name(partner)
         if method == CANCEL:
-            subject = f"Cancelled: mentoring meeting with {display_name(partner)}"
+            subject = _l("Cancelled: mentoring meeting with %(name)s", name=name)
         elif updated:
-            subject = f"Changed: mentoring meeting with {display_name(partner)}"
+            subject = _l("Changed: mentoring meeting with %(name)s", name=name)
         else:
-            subject = f"Invitation: mentoring meeting with {display_name(partner)}"
-        text = calendar_invites.calendar(_meeting_for(mentorship, agreement, member), method)
+            subject = _l("Invitation: mentoring meeting with %(name)s", name=name)
+        locale = member_locale(member)
+        with force_locale(locale):
+            text = calendar_invites.calendar(_meeting_for(mentorship, agreement, member), method)
+            when = when_text(agreement)
         enqueue(
             member.email,
             template,
@@ -296,12 +318,13 @@ def _send(
             actor_name=display_name(actor) if actor is not None else None,
             by_self=actor is not None and actor.id == member.id,
             updated=updated,
-            when=when_text(agreement),
-            method=agreement.next_meeting_method.name if agreement.next_meeting_method else None,
+            when=when,
+            method=agreement.next_meeting_method,
             place=agreement.next_meeting_place,
             link=agreement.next_meeting_link,
             ended=not mentorship.is_active,
             mentorship_url=absolute_url("mentorships.show", mentorship_id=mentorship.id),
+            locale=locale,
         )
 
 

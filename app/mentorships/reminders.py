@@ -17,7 +17,7 @@ a dedupe key. Each mentorship is committed on its own, so one failure loses noth
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, or_, select, update
 
 from app import clock
@@ -81,7 +81,7 @@ def run_mentorship_reminders(now: datetime | None = None) -> ReminderReport:
             _mail_both(
                 mentorship,
                 "mentorship_reminder",
-                "Time for a mentoring check-in?",
+                _l("Time for a mentoring check-in?"),
                 f"mentorship-reminder:{mentorship.id}:{today.isoformat()}",
                 last_met_on=last_met_on,
                 days=days,
@@ -97,7 +97,7 @@ def run_mentorship_reminders(now: datetime | None = None) -> ReminderReport:
             _mail_both(
                 mentorship,
                 "mentorship_midpoint",
-                "Half-way: a mid-point check-in for your mentorship",
+                _l("Half-way: a mid-point check-in for your mentorship"),
                 f"mentorship-midpoint:{mentorship.id}",
                 minimum_end_on=mentorship.minimum_end_on,
             )
@@ -118,7 +118,7 @@ def run_mentorship_reminders(now: datetime | None = None) -> ReminderReport:
             _mail_both(
                 mentorship,
                 "mentorship_six_months",
-                lazy_gettext("Your mentorship: complete it, or carry on?"),
+                _l("Your mentorship: complete it, or carry on?"),
                 f"mentorship-review:{mentorship.id}:{review.isoformat()}",
                 review_on=review,
                 extended=mentorship.review_on is not None,
@@ -144,7 +144,8 @@ def _claim(mentorship: Mentorship, column, value, *conditions) -> bool:
 
 
 def _mail_both(mentorship: Mentorship, template: str, subject, key: str, **context) -> None:
-    """Both partners, each in their own language (a lazy `subject` is translated for each)."""
+    """E-mail both of the pair, each in their own language (`subject` is lazy: it is
+    translated for each)."""
     mentorship_url = absolute_url("mentorships.show", mentorship_id=mentorship.id)
     closing_url = absolute_url("mentorships.closing", mentorship_id=mentorship.id)
     for person, partner in (
@@ -156,10 +157,10 @@ def _mail_both(mentorship: Mentorship, template: str, subject, key: str, **conte
             template,
             subject,
             dedupe_key=f"{key}:{person.id}",
-            locale=member_locale(person),
             name=display_name(person),
             partner_name=display_name(partner),
             mentorship_url=mentorship_url,
             closing_url=closing_url,
+            locale=member_locale(person),
             **context,
         )

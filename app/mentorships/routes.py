@@ -3,6 +3,7 @@ anyone but the pair), call one service, then flash and redirect, or render a fra
 """
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import clock
@@ -36,7 +37,7 @@ def _show_url(mentorship: Mentorship, anchor: str | None = None) -> str:
 def _refuse(error: DomainError, mentorship: Mentorship):
     """A rule said no: 409 with its message (a fragment for HTMX), nothing changed."""
     if is_htmx():
-        return render_error(409, "That can't be done", error.message)
+        return render_error(409, _("That can't be done"), error.message)
     return render_template(
         "mentorships/refused.html", message=error.message, mentorship=mentorship
     ), 409
@@ -47,6 +48,7 @@ def mentorship_words():
     return {
         "frequencies": MentorshipAgreement.FREQUENCIES,
         "scores": CheckIn.SCORES,
+        "and_list": services.and_list,
     }
 
 
@@ -180,13 +182,13 @@ def agreement_save(mentorship_id: int):
             return _refuse(error, mentorship)
         else:
             if saved.is_confirmed_by_both:
-                message = "Agreement saved. You have both confirmed it."
+                message = _("Agreement saved. You have both confirmed it.")
             elif saved.confirmed_at_for(current_user.id):
-                message = (
+                message = _(
                     "Agreement saved and confirmed by you. Your partner is asked to confirm it."
                 )
             else:
-                message = "Agreement saved. It can be confirmed once it is complete."
+                message = _("Agreement saved. It can be confirmed once it is complete.")
             if is_htmx():
                 return _agreement_fragment(mentorship, message)
             flash(message, "success")
@@ -205,9 +207,9 @@ def agreement_confirm(mentorship_id: int):
     except DomainError as error:
         return _refuse(error, mentorship)
     message = (
-        "You confirmed the agreement. You have both confirmed it."
+        _("You confirmed the agreement. You have both confirmed it.")
         if confirmed.is_confirmed_by_both
-        else "You confirmed the agreement. Your partner is asked to confirm it too."
+        else _("You confirmed the agreement. Your partner is asked to confirm it too.")
     )
     if is_htmx():
         return _agreement_fragment(mentorship, message)
@@ -241,9 +243,9 @@ def check_in_add(mentorship_id: int):
                     "mentorships/_check_in_added.html",
                     **_context(mentorship),
                     added=added,
-                    announcement="Check-in added.",
+                    announcement=_("Check-in added."),
                 )
-            flash("Check-in added.", "success")
+            flash(_("Check-in added."), "success")
             return redirect(_show_url(mentorship, f"check-in-{added.id}"))
     if is_htmx():
         response = Response(
@@ -285,7 +287,7 @@ def check_in_edit(mentorship_id: int, check_in_id: int):
         except DomainError as error:
             return _refuse(error, mentorship)
         else:
-            flash("Check-in saved.", "success")
+            flash(_("Check-in saved."), "success")
             # The id from the address: reading the saved row again could find it deleted
             # already, by the author's other tab.
             return redirect(_show_url(mentorship, f"check-in-{check_in_id}"))
@@ -309,7 +311,7 @@ def check_in_delete(mentorship_id: int, check_in_id: int):
         check_ins.delete_check_in(check_in, current_user)
     except DomainError as error:
         return _refuse(error, mentorship)
-    flash("Check-in deleted.", "success")
+    flash(_("Check-in deleted."), "success")
     return redirect(_show_url(mentorship, "check-ins"))
 
 
@@ -334,9 +336,9 @@ def goal_add(mentorship_id: int):
                     "mentorships/_goals.html",
                     **_context(mentorship),
                     added=goal,
-                    announcement=f"Goal added: {goal.text}",
+                    announcement=_("Goal added: %(goal)s", goal=goal.text),
                 )
-            flash("Goal added.", "success")
+            flash(_("Goal added."), "success")
             return redirect(_show_url(mentorship, "goals"))
     if is_htmx():
         return render_template(
@@ -359,7 +361,11 @@ def goal_done(mentorship_id: int, goal_id: int):
         services.set_goal_done(goal, form.wants_done)
     except DomainError as error:
         return _refuse(error, mentorship)
-    message = f"{goal.text}: {'done' if goal.is_done else 'not done'}."
+    message = (
+        _("%(goal)s: done.", goal=goal.text)
+        if goal.is_done
+        else _("%(goal)s: not done.", goal=goal.text)
+    )
     if is_htmx():
         return render_template(
             "mentorships/_goal_swap.html",
@@ -391,7 +397,7 @@ def next_meeting(mentorship_id: int):
         else:
             planned = saved is not None and saved.next_meeting_on is not None
             return _next_meeting_saved(
-                mentorship, "Next meeting saved." if planned else "Next meeting cleared."
+                mentorship, _("Next meeting saved.") if planned else _("Next meeting cleared.")
             )
     if is_htmx():
         return render_template("mentorships/_progress.html", **_context(mentorship, next_form=form))
@@ -408,7 +414,7 @@ def next_meeting_cancel(mentorship_id: int):
         meetings.clear_next_meeting(mentorship, current_user)
     except DomainError as error:
         return _refuse(error, mentorship)
-    return _next_meeting_saved(mentorship, "Next meeting cancelled.")
+    return _next_meeting_saved(mentorship, _("Next meeting cancelled."))
 
 
 def _next_meeting_saved(mentorship: Mentorship, message: str):
@@ -443,9 +449,9 @@ def preferences(mentorship_id: int):
         abort(400)
     check_ins.set_check_in_emails(mentorship, current_user, form.check_in_emails.data)
     flash(
-        "We will e-mail you when your partner logs a check-in."
+        _("We will e-mail you when your partner logs a check-in.")
         if form.check_in_emails.data
-        else "We will no longer e-mail you about your partner's check-ins.",
+        else _("We will no longer e-mail you about your partner's check-ins."),
         "success",
     )
     return redirect(_show_url(mentorship, "settings"))

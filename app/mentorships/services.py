@@ -11,6 +11,10 @@ each. The agreement, check-ins and the next meeting have modules of their own (`
 from dataclasses import dataclass
 from datetime import date, time
 
+from babel.lists import format_list
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from app import clock
@@ -26,7 +30,7 @@ from app.models import (
 )
 from app.text import NOT_OFFERED, clean_text, display_name
 
-READ_ONLY = "This mentorship has ended, so its record can be read but no longer changed."
+READ_ONLY = _l("This mentorship has ended, so its record can be read but no longer changed.")
 
 
 def find_for_participant(mentorship_id: int, user) -> Mentorship | None:
@@ -142,11 +146,21 @@ def chosen_entries(model, ids, errors: dict, name: str) -> list:
 def check_writable(mentorship: Mentorship) -> None:
     """A completed or ended mentorship is read-only."""
     if not mentorship.is_active:
-        raise DomainError(READ_ONLY)
+        raise DomainError(str(READ_ONLY))
 
 
 def too_long(text: str | None, limit: int) -> bool:
     return text is not None and len(text) > limit
+
+
+def and_list(items) -> str:
+    """ "a, b, and c" ("a, b et c" in French): items joined as the page's language does."""
+    return format_list([str(item) for item in items], locale=get_locale() or "en")
+
+
+def at_most_characters(limit: int) -> str:
+    """The error of a text longer than `limit`, in the page's language ("1,000", "1 000")."""
+    return _("Use at most %(limit)s characters.", limit=format_decimal(limit))
 
 
 def chosen_contact_method(
@@ -171,9 +185,14 @@ def add_goal(mentorship: Mentorship, user: User, text: str | None, objective_id:
     errors: dict[str, list[str]] = {}
     text = clean_text(text)
     if text is None:
-        errors["text"] = ["Enter the goal."]
+        errors["text"] = [_("Enter the goal.")]
     elif "\n" in text or len(text) > Goal.TEXT_LIMIT:
-        errors["text"] = [f"Use one line of at most {Goal.TEXT_LIMIT} characters."]
+        errors["text"] = [
+            _(
+                "Use one line of at most %(limit)s characters.",
+                limit=format_decimal(Goal.TEXT_LIMIT),
+            )
+        ]
     objective = None
     if objective_id is not None:
         objective = db.session.get(Objective, objective_id)
@@ -222,8 +241,8 @@ class Progress:
 
     @property
     def hours_text(self) -> str:
-        hours = self.minutes / 60
-        return f"{hours:.1f}".rstrip("0").rstrip(".")
+        """The hours met, to one decimal, as the page's language writes it ("1.5", "1,5")."""
+        return format_decimal(round(self.minutes / 60, 1), format="#,##0.#")
 
     @property
     def reached_minimum(self) -> bool:

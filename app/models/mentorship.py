@@ -3,6 +3,7 @@
 import secrets
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -35,12 +36,12 @@ class MentorshipRequest(db.Model):
     SUPERSEDED = "superseded"
     # What each status is called on the committee's pages.
     STATUS_LABELS = {
-        PENDING: "Waiting for an answer",
-        ACCEPTED: "Accepted",
-        DECLINED: "Declined",
-        WITHDRAWN: "Withdrawn by the mentee",
-        EXPIRED: "Expired without an answer",
-        SUPERSEDED: "Closed: another mentor accepted the mentee",
+        PENDING: _l("Waiting for an answer"),
+        ACCEPTED: _l("Accepted"),
+        DECLINED: _l("Declined"),
+        WITHDRAWN: _l("Withdrawn by the mentee"),
+        EXPIRED: _l("Expired without an answer"),
+        SUPERSEDED: _l("Closed: another mentor accepted the mentee"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,7 +108,11 @@ class Mentorship(db.Model):
     ACTIVE = "active"
     COMPLETED = "completed"
     ENDED_EARLY = "ended_early"
-    STATUS_LABELS = {ACTIVE: "Active", COMPLETED: "Completed", ENDED_EARLY: "Ended early"}
+    STATUS_LABELS = {
+        ACTIVE: _l("Active"),
+        COMPLETED: _l("Completed"),
+        ENDED_EARLY: _l("Ended early"),
+    }
     CLOSED_STATUSES = (COMPLETED, ENDED_EARLY)
 
     @property
@@ -164,11 +169,11 @@ class Mentorship(db.Model):
 
     # Why a pair ended before six months (the committee reads these, with the optional note).
     END_REASONS = {
-        "schedule": "Our schedules or time",
-        "goals_met": "The goals were met early",
-        "not_a_fit": "Not a good fit",
-        "personal": "Personal reasons",
-        "other": "Another reason",
+        "schedule": _l("Our schedules or time"),
+        "goals_met": _l("The goals were met early"),
+        "not_a_fit": _l("Not a good fit"),
+        "personal": _l("Personal reasons"),
+        "other": _l("Another reason"),
     }
     END_NOTE_LIMIT = 1000
     EXTEND_MONTHS = range(1, 7)  # an extension sets the next review 1 to 6 months ahead
@@ -241,10 +246,10 @@ class MentorshipAgreement(db.Model):
     MONTHLY = "monthly"
     AS_NEEDED = "as_needed"
     FREQUENCIES = {
-        WEEKLY: "Weekly",
-        EVERY_TWO_WEEKS: "Every two weeks",
-        MONTHLY: "Monthly",
-        AS_NEEDED: "As needed",
+        WEEKLY: _l("Weekly"),
+        EVERY_TWO_WEEKS: _l("Every two weeks"),
+        MONTHLY: _l("Monthly"),
+        AS_NEEDED: _l("As needed"),
     }
     GOALS_TEXT_LIMIT = 1000
 
@@ -292,13 +297,13 @@ class MentorshipAgreement(db.Model):
         """What must still be agreed before it can be confirmed (empty: complete)."""
         missing = []
         if not self.meeting_frequency:
-            missing.append("how often you meet")
+            missing.append(_l("how often you meet"))
         if not self.contact_methods:
-            missing.append("how you meet")
+            missing.append(_l("how you meet"))
         if not self.objectives and not (self.goals_text or "").strip():
-            missing.append("your goals")
+            missing.append(_l("your goals"))
         if not self.confidentiality_acknowledged:
-            missing.append("keeping the relationship confidential")
+            missing.append(_l("keeping the relationship confidential"))
         return missing
 
     @property
@@ -349,7 +354,13 @@ class CheckIn(db.Model):
     EDIT_WINDOW = timedelta(days=14)
     NOTE_LIMIT = 5000
     MINUTES_MAX = 600
-    SCORES = {1: "Not well", 2: "Could be better", 3: "OK", 4: "Well", 5: "Very well"}
+    SCORES = {
+        1: _l("Not well"),
+        2: _l("Could be better"),
+        3: _l("OK"),
+        4: _l("Well"),
+        5: _l("Very well"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id", ondelete="CASCADE"))
@@ -495,11 +506,11 @@ class ClosingFeedback(db.Model):
     __tablename__ = "closing_feedback"
 
     SCORES = {
-        1: "Not met",
-        2: "A little",
-        3: "Partly",
-        4: "Mostly",
-        5: "Fully met",
+        1: _l("Not met"),
+        2: _l("A little"),
+        3: _l("Partly"),
+        4: _l("Mostly"),
+        5: _l("Fully met"),
     }
     COMMENT_LIMIT = 2000
 

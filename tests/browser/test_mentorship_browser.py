@@ -188,3 +188,41 @@ def test_a_pair_keep_their_mentorship_going(site, new_site, live_server, make_me
     expect(page.get_by_role("button", name="Practise a panel interview")).to_have_attribute(
         "aria-pressed", "true"
     )
+
+
+def test_a_mentee_who_reads_french_logs_a_check_in_in_french(site, live_server, make_member):
+    """The same page in French: labels, the HTMX swap, its live-region announcement, focus,
+    and axe on the French page (`<html lang="fr-CA">`)."""
+    today = clock.today()
+    mentor = make_member(email="morgan@example.org", profile={"display_name": "Morgan M."})
+    mentee = make_member(email="emery@example.org", profile={"display_name": "Emery E."})
+    mentee.locale = "fr"
+    started = today - timedelta(days=20)
+    mentorship = Mentorship(
+        mentor_id=mentor.id,
+        mentee_id=mentee.id,
+        started_on=started,
+        minimum_end_on=started + timedelta(days=182),
+    )
+    db.session.add(mentorship)
+    db.session.commit()
+
+    page = site.page
+    sign_in(site, page, mentee.email)
+    site.goto(f"/mentorships/{mentorship.id}")
+    expect(page.locator("html")).to_have_attribute("lang", "fr-CA")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Votre mentorat avec Morgan M.")
+    form = page.locator("#check-in-form")
+    page.get_by_text("Consigner un suivi", exact=True).click()
+    expect(form.get_by_label("Date de la rencontre")).to_be_focused()
+    form.get_by_label("Date de la rencontre").fill(today.isoformat())
+    form.get_by_label("Comment vous vous êtes rencontrés").select_option(index=1)
+    form.get_by_label("Minutes").fill("45")
+    form.get_by_role("group", name="Comment ça se passe?").get_by_label("Bien", exact=True).check()
+    with site.swaps():
+        form.get_by_role("button", name="Ajouter le suivi").click()
+    new_entry = page.locator("#timeline .check-in-heading").first
+    expect(new_entry).to_be_focused()
+    expect(new_entry).to_contain_text("45 minutes")
+    expect(page.locator("#check-in-announcement")).to_have_text("Suivi ajouté.")
+    expect(page.locator("#timeline")).to_contain_text("Consigné par vous.")
