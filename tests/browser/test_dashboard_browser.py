@@ -116,3 +116,35 @@ def test_the_committee_pages_through_a_whole_attention_list(site, page, make_mem
         page.get_by_role("button", name="Re-send the e-mail to the mentor").click()
     expect(page).to_have_url(re.compile(r"/committee/attention/waiting-requests\?page=2$"))
     expect(page.get_by_role("status").first).to_contain_text("sent again to Ada Mentor")
+
+
+def test_the_dashboard_in_french_with_its_charts_and_filter(site, page, make_member):
+    from app.extensions import db
+
+    now, today = clock.utcnow(), clock.today()
+    chair = make_member(email="chair@example.org", name="Chair Person", committee=True)
+    ada = make_member(name="Ada Mentor", profile={"display_name": "Ada", **profile_fields(MENTOR)})
+    mo = make_member(name="Mo Mentee", profile={"display_name": "Mo", **profile_fields(MENTEE)})
+    agree(ada, MENTOR)
+    agree(mo, MENTEE)
+    accepted = add_request(mo, ada, R.ACCEPTED, now - timedelta(days=40), now - timedelta(days=39))
+    add_mentorship(ada, mo, today - timedelta(days=39), request=accepted)
+    chair.locale = "fr"
+    db.session.commit()
+
+    sign_in(site, page, "chair@example.org")
+    site.goto("/committee/")  # checked by axe in French
+    expect(page.locator("html")).to_have_attribute("lang", "fr-CA")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord du comité")
+    expect(page.get_by_role("img", name="Mentoré(e)s par région")).to_be_visible()
+    page.get_by_text("Afficher les données\u00a0: Nouveaux mentorats par mois").click()
+    table = page.get_by_role("table", name="Nouveaux mentorats par mois, 12 derniers mois")
+    expect(table.get_by_role("columnheader", name="Mois")).to_be_visible()
+    site.check()
+
+    start = (today - timedelta(days=30)).isoformat()
+    page.get_by_label("De", exact=True).fill(start)
+    with site.swaps():
+        page.get_by_role("button", name="Afficher les chiffres").click()
+    expect(page.locator("#dashboard-status")).to_contain_text("Tableau de bord mis à jour")
+    expect(page.get_by_role("heading", name=f"Pour la période choisie\u00a0: à partir du {start}"))

@@ -267,13 +267,16 @@ def test_an_intake_is_a_filter(committee, program):
 
 def test_chart_data(app, program):
     months = charts.new_mentorships_per_month(TODAY)
-    assert len(months) == 12 and months[0].label == "Dec 2025" and months[-1].label == "Nov 2026"
-    assert {p.label: p.value for p in months if p.value} == {
+    assert (
+        len(months) == 12 and months[0].label == "December 2025" and months[0].short == "Dec 2025"
+    )
+    assert months[-1].label == "November 2026"
+    assert {p.short: p.value for p in months if p.value} == {
         "Jan 2026": 1,
         "Mar 2026": 1,
         "May 2026": 1,
     }
-    active = {p.label: p.value for p in charts.active_per_month(TODAY)}
+    active = {p.short: p.value for p in charts.active_per_month(TODAY)}
     assert active["Dec 2025"] == 0
     assert active["Feb 2026"] == 1
     assert active["Mar 2026"] == 2
@@ -323,17 +326,26 @@ def test_the_page_shows_each_chart_with_its_table(committee, program):
 
 
 def test_chart_functions_are_pure_and_escape():
-    points = [Point("Jan <2026>", 3), Point("Feb", 0)]
-    svg = column_chart("c", "New & used", points, "mentorships")
+    points = [Point("January <2026>", 3, "Jan <2026>"), Point("Feb", 1200)]
+    svg = column_chart("c", "New & used", points, "Jan <2026>: 3 & more.")
     assert svg.startswith("<svg") and svg.endswith("</svg>")
-    assert "Jan &lt;2026&gt;" in svg and "New &amp; used" in svg
-    assert '<desc id="c-desc">Jan &lt;2026&gt;: 3 mentorships; Feb: 0 mentorships.</desc>' in svg
+    assert "Jan &lt;2026&gt;" in svg and "New &amp; used" in svg and "January" not in svg
+    assert '<desc id="c-desc">Jan &lt;2026&gt;: 3 &amp; more.</desc>' in svg
+    assert ">1,200</text>" in svg  # numbers the English way unless told otherwise
     assert "style" not in svg
-    assert svg == column_chart("c", "New & used", points, "mentorships")
-    bars = bar_chart("b", "Objectives", [Point("Career", 12), Point("Networking", 0)], "check-ins")
+    assert svg == column_chart("c", "New & used", points, "Jan <2026>: 3 & more.")
+    french = column_chart("c", "New", points, "", number=lambda n: f"{n:,}".replace(",", " "))
+    assert ">1 200</text>" in french
+    bars = bar_chart("b", "Objectives", [Point("Career", 12), Point("Networking", 0)], "")
     assert bars.count("<rect") == 2 and 'fill="#1f4e79"' in bars
-    empty = bar_chart("e", "Nothing", [], "check-ins")
-    assert "No data." in empty
+
+
+def test_a_chart_describes_its_data_in_words(app):
+    points = [Point("January 2026", 1), Point("February 2026", 1200)]
+    assert charts.describe(points, charts._mentorships) == (
+        "January 2026: 1 mentorship; February 2026: 1,200 mentorships."
+    )
+    assert charts.describe([], charts._mentorships) == "No data."
 
 
 # --- attention lists ------------------------------------------------------------------------
@@ -646,3 +658,124 @@ def test_statements_per_request_do_not_grow_with_the_data(app, committee, progra
     large = [statements_for(app, forms, path, headers) for path, headers in PATHS]
     assert small == large
     assert max(large) <= 30
+
+
+# --- in French ------------------------------------------------------------------------------
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def en_francais(committee):
+    """The committee member, who reads the portal in French."""
+    forms, chair = committee
+    chair.locale = "fr"
+    db.session.commit()
+    return forms
+
+
+def test_the_dashboard_in_french(en_francais, program):
+    page = text_of(en_francais.get("/committee/"))
+    assert '<html lang="fr-CA">' in page
+    assert "<h1>Tableau de bord du comité</h1>" in page
+    assert '<h2 id="now-heading">En ce moment</h2>' in page
+    assert f"Pour la période choisie{NBSP}: depuis le début" in page
+    assert '<h2 id="attention-heading">À surveiller</h2>' in page
+    assert "Demandes en attente depuis plus de 7 jours (1)" in page
+    # Numbers, percentages and decimals the French way.
+    assert figure(page, "figure-match-rate") == f"60{NBSP}%"
+    assert f"âge médian{NBSP}: 6,0 jours" in page
+    # A chart: its title, its month names (in full in its table, short under its columns),
+    # the sentence a screen reader hears, and its table.
+    title = "Nouveaux mentorats par mois, 12 derniers mois"
+    assert f'<h3 id="chart-new-mentorships-heading" class="chart-heading">{title}</h3>' in page
+    assert f'<title id="chart-new-mentorships-title">{title}</title>' in page
+    assert f"<caption>{title}</caption>" in page
+    assert page.count('<th scope="col">Mois</th>') == 2
+    assert '<th scope="row">mars 2026</th><td>1</td>' in page
+    assert '<th scope="row">décembre 2025</th><td>0</td>' in page
+    assert f"mars 2026{NBSP}: 1 mentorat; avril 2026{NBSP}: 0 mentorat;" in page
+    assert f"novembre 2026{NBSP}: 1 mentorat actif." in page
+    assert '<tspan x="' in page and ">déc.</tspan>" in page and ">janv.</tspan>" in page
+    assert f'<summary>Afficher les données<span class="visually-hidden">{NBSP}: ' in page
+    assert "<caption>Mentoré(e)s par région</caption>" in page
+    for english in ("Committee dashboard", "Needs attention", "Show the data", "Dec 2025", "March"):
+        assert english not in page
+
+
+def test_the_dashboard_is_still_english_for_an_english_reader(committee, program):
+    forms, _ = committee
+    page = text_of(forms.get("/committee/"))
+    assert '<html lang="en-CA">' in page
+    assert '<th scope="row">March 2026</th><td>1</td>' in page
+    assert "March 2026: 1 mentorship; April 2026: 0 mentorships;" in page
+    assert ">Dec</tspan>" in page
+
+
+def test_the_browser_language_is_enough_for_french(committee, program):
+    forms, _ = committee
+    page = text_of(forms.get("/committee/", headers={"Accept-Language": "fr-CA,fr;q=0.9"}))
+    assert "<h1>Tableau de bord du comité</h1>" in page
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("start=yesterday", "Ces dates ne peuvent pas être utilisées"),
+        ("start=2026-12-01&end=2026-01-01", "La date de fin précède la date de début."),
+    ],
+)
+def test_a_bad_period_is_explained_in_french(en_francais, program, query, message):
+    page = text_of(en_francais.get(f"/committee/?{query}"))
+    assert f'<p class="flash flash-error">{message}' in page
+    assert f"Pour la période choisie{NBSP}: depuis le début" in page
+    assert figure(page, "figure-requests-sent") == "6"
+
+
+def test_an_intake_period_in_french(en_francais, program):
+    db.session.add(
+        Intake(name="Printemps 2026", opens_on=date(2026, 1, 1), closes_on=date(2026, 3, 31))
+    )
+    db.session.commit()
+    intake = db.session.scalar(select(Intake))
+    page = text_of(en_francais.get("/committee/"))
+    assert '<label for="intake">Période d’inscription</label>' in page
+    assert "Printemps 2026 (du 2026-01-01 au 2026-03-31)" in page
+    page = text_of(en_francais.get(f"/committee/?intake={intake.id}"))
+    expected = "la période d’inscription Printemps 2026 (du 2026-01-01 au 2026-03-31)"
+    assert f"Pour la période choisie{NBSP}: {expected}" in page
+    assert f"Objectifs abordés lors des suivis, {expected}" in page
+
+
+def test_the_htmx_announcement_in_french(en_francais, program):
+    page = text_of(en_francais.get("/committee/?start=2026-06-01", headers={"HX-Request": "true"}))
+    assert (
+        f"Tableau de bord mis à jour. Période des chiffres{NBSP}: à partir du 2026-06-01." in page
+    )
+
+
+def test_an_attention_list_in_french(en_francais, program, monkeypatch):
+    monkeypatch.setattr(attention, "PAGE_ROWS", 2)
+    page = text_of(en_francais.get("/committee/attention/waiting-mentees"))
+    assert "<h1>Mentoré(e)s qui attendent un jumelage depuis le plus longtemps</h1>" in page
+    assert "Chaque ligne mène à une vue qui ne montre que des états et des dates." in page
+    assert '<th scope="col">Première demande</th>' in page
+    assert re.search(r"\d+ jours?</td>", page)
+    response = en_francais.get("/committee/attention/waiting-mentees?page=99")
+    page = text_of(en_francais.get(response.headers["Location"]))
+    assert "Cette page de la liste n’existe plus. Voici sa première page." in page
+    empty = text_of(en_francais.get("/committee/attention/silent-mentors"))
+    assert "Aucun : chaque mentor a répondu" in empty.replace(NBSP, " ")
+
+
+def test_french_costs_no_more_statements(app, committee, program):
+    forms, chair = committee
+    paths = [path for path, headers in PATHS if headers is None]
+    for path in paths:
+        forms.get(path)  # warm-up
+    english = [statements_for(app, forms, path) for path in paths]
+    chair.locale = "fr"
+    db.session.commit()
+    for path in paths:
+        forms.get(path)
+    assert [statements_for(app, forms, path) for path in paths] == english

@@ -288,3 +288,53 @@ def test_rows_are_read_with_yield_per(app, monkeypatch, make_member):
     for export in exports.EXPORTS.values():
         list(export.rows(NOW.date()))
     assert seen == [csv_file.CHUNK] * len(exports.EXPORTS)
+
+
+# --- in the downloader's language -------------------------------------------------------------
+
+
+def test_a_french_reader_downloads_french_headings_and_words(committee, program):
+    forms, chair = committee
+    mentor, mentee, mentorship, declined, *_ = program
+    chair.locale = "fr"
+    db.session.commit()
+    members = rows_of(download(forms, "members"))
+    assert list(members[0])[:6] == ["id_membre", "nom", "nom_affiché", "courriel"] + [
+        "courriel_confirmé_le",
+        "compte",
+    ]
+    assert len(members[0]) == len(exports.EXPORTS["members"].header)
+    row = {r["courriel"]: r for r in members}["mentor@example.org"]
+    assert row["nom"] == '\'=HYPERLINK("http://evil.example","click")'  # still escaped
+    assert row["poste"] == "'+Head of cataloguing"
+    assert row["compte"] == "actif" and row["comité"] == "non" and row["rôle"] == "mentor"
+    assert row["accepte_demandes"] == "oui"
+    assert {r["courriel"]: r for r in members}["zoe@example.org"]["rôle"] == "mentoré(e)"
+    requests = rows_of(download(forms, "requests"))
+    assert [r["statut"] for r in requests] == ["refusée", "acceptée"]
+    assert requests[0]["source"] == "mentoré(e)" and requests[0]["id_demande"] == str(declined.id)
+    assert requests[0]["créée_le"] == "2026-11-30 10:00:00"  # dates stay YYYY-MM-DD
+    (pair,) = rows_of(download(forms, "mentorships"))
+    assert pair["id_mentorat"] == str(mentorship.id) and pair["statut"] == "actif"
+    assert pair["suivis"] == "2" and pair["objectifs_du_duo_atteints"] == "1"
+    page = forms.get("/committee/exports").get_data(as_text=True)
+    assert '<html lang="fr-CA">' in page and "<h1>Exportations</h1>" in page
+    assert "Télécharger\u00a0: mentorats (CSV)" in page
+    assert "mentor-match-mentorships-2026-11-30.csv" in page  # the file names stay
+
+
+def test_an_english_reader_still_downloads_english(committee, program):
+    forms, chair = committee
+    chair.locale = "fr"
+    db.session.commit()
+    download(forms, "members")  # a French download first: nothing of it is kept
+    chair.locale = "en"
+    db.session.commit()
+    (pair,) = rows_of(download(forms, "mentorships"))
+    assert list(pair)[:3] == ["mentorship_id", "status", "started_on"]
+    assert pair["status"] == "active"
+
+
+def test_a_translated_heading_is_escaped_like_a_cell():
+    chunks = csv_file.csv_chunks(["=nom", "statut"], [[True, False]], yes_no=("oui", "non"))
+    assert b"".join(chunks).decode("utf-8-sig") == "'=nom,statut\r\noui,non\r\n"

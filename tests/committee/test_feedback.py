@@ -269,7 +269,7 @@ def test_filters(committee, closed, query, expected, figures):
     page = text_of(response)
     assert (figure(page, "figure-closed"), figure(page, "figure-received")) == figures[:2]
     assert figure(page, "figure-recommend") == figures[2]
-    assert "match the filters." in page
+    assert re.search(r"match(es)? the filters\.", page)
     assert '<a href="/committee/feedback">Show every closed mentorship</a>' in page
     assert "can't be used" not in page and "before the" not in page
 
@@ -508,3 +508,65 @@ def test_statements_per_request_do_not_grow_with_the_data(app, committee, closed
     large = [statements_for(app, forms, path, headers) for path, headers in paths]
     assert small == large
     assert max(large) <= 10  # 9 today: the user, the settings, the intakes, 3 + 3 (see queries.py)
+
+
+# --- in French ------------------------------------------------------------------------------
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def en_francais(committee):
+    forms, chair = committee
+    chair.locale = "fr"
+    db.session.commit()
+    return forms
+
+
+def test_the_feedback_page_in_french(en_francais, closed):
+    s1, s2, s3, s4, _ = closed["mentorships"]
+    response = en_francais.get(PATH)
+    assert listed(response) == [name.replace(" and ", " et ") for name in ALL]
+    page = text_of(response)
+    assert '<html lang="fr-CA">' in page
+    assert "<h1>Rétroaction de fin de mentorat</h1>" in page
+    assert "4 mentorats terminés." in page
+    assert "2 terminés, 2 terminés avant terme" in page
+    assert figure(page, "figure-received") == "4 sur 8"
+    assert figure(page, "figure-recommend") == f"75{NBSP}%"
+    averages = page.split('id="objective-averages"')[1].split("</table>")[0]
+    assert "<td>4,5</td><td>2</td>" in averages
+    one = entry_html(page, s1)
+    assert "Le ou la mentor, Ada Mentor" in one and "Le ou la mentoré(e), Mo One" in one
+    assert "Commencé le 2026-02-05, terminé le 2026-07-10." in one
+    assert one.count("<dt>Recommanderait le programme</dt><dd>Oui</dd>") == 2
+    assert re.search(rf'<td class="nowrap">4 sur 5{NBSP}: [^<]+</td>', one)
+    assert "<dt>Note au comité</dt><dd>Néant</dd>" in entry_html(page, s4)
+    assert entry_html(page, s3).count("Pas encore de rétroaction.") == 2
+    assert "Would recommend" not in page and "No feedback yet" not in page
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("start=2026-02-30", "Ces dates ne peuvent pas être utilisées"),
+        ("start=2026-09-01&end=2026-01-01", "La date «\u00a0Terminés jusqu’au\u00a0» précède"),
+    ],
+)
+def test_a_bad_filter_is_explained_in_french(en_francais, closed, query, message):
+    page = text_of(en_francais.get(f"{PATH}?{query}"))
+    assert f'<p class="flash flash-error">{message}' in page
+    assert listed_count(page) == 4  # not filtered by date
+
+
+def listed_count(page: str) -> int:
+    return page.count('class="feedback-entry-heading"')
+
+
+def test_no_match_in_french(en_francais, closed):
+    page = text_of(en_francais.get(f"{PATH}?status=completed&start=2026-11-01"))
+    assert "0 mentorat terminé correspond aux filtres." in page
+    assert (
+        'Aucun mentorat terminé ne correspond à ces filtres. <a href="/committee/feedback">'
+        "Afficher tous les mentorats terminés</a>."
+    ) in page

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext
 from wtforms import SelectField
 from wtforms.validators import Optional
 
@@ -11,7 +12,7 @@ class AuditFilterForm(PortalForm):
     class Meta:
         csrf = False
 
-    actor = SelectField("Who", validators=[Optional()], validate_choice=False)
-    action = SelectField("Action", validators=[Optional()], validate_choice=False)
-    since = day_filter("From")
-    until = day_filter("To", "That day included.")
+    actor = SelectField(lazy_gettext("Who"), validators=[Optional()], validate_choice=False)
+    action = SelectField(lazy_gettext("Action"), validators=[Optional()], validate_choice=False)
+    since = day_filter(lazy_gettext("From"))
+    until = day_filter(lazy_gettext("To"), lazy_gettext("That day included."))

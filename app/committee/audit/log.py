@@ -4,6 +4,8 @@ short line about each event's detail."""
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 
@@ -13,44 +15,70 @@ from app.extensions import db
 from app.models import AuditEvent, User
 
 TARGET_LABELS = {
-    "member": "Member",
-    "roster_import": "Roster file",
-    "settings": "Program settings",
-    "intake": "Intake",
-    "export": "Export",
-    "matching_run": "Matching draft",
+    "member": lazy_gettext("Member"),
+    "roster_import": lazy_gettext("Roster file"),
+    "settings": lazy_gettext("Program settings"),
+    "intake": lazy_gettext("Intake"),
+    "export": lazy_gettext("Export"),
+    "matching_run": lazy_gettext("Matching draft"),
+}
+
+# The names of the details `describe` shows, in the reader's language. (The values are as
+# recorded: names, file names, counts, codes.)
+DETAIL_NAMES = {
+    "name": lazy_gettext("name"),
+    "filename": lazy_gettext("filename"),
+    "export": lazy_gettext("export"),
+    "rows": lazy_gettext("rows"),
+    "change": lazy_gettext("change"),
+    "pairs": lazy_gettext("pairs"),
 }
 
 
 def describe(event: AuditEvent) -> str:
-    """A short line about an event's detail for the audit page: names, dates, counts, and
-    old -> new values; never texts (the events don't hold them)."""
+    """A short line about an event's detail for the audit page, in the page's language:
+    names, dates, counts, and old -> new values; never texts (the events don't hold them)."""
     detail = event.detail or {}
     parts = []
-    for name in ("name", "filename", "export", "rows", "change", "pairs"):
+    for name, label in DETAIL_NAMES.items():
         if name in detail:
-            parts.append(f"{name.replace('_', ' ')}: {detail[name]}")
+            parts.append(_("%(name)s: %(value)s", name=label, value=_shown(detail[name])))
     if "expires_on" in detail:
-        parts.append(f"until {detail['expires_on']}")
+        parts.append(_("until %(day)s", day=detail["expires_on"]))
     if event.action == INTAKE_ADDED or event.action == INTAKE_DELETED:
-        parts.append(f"{detail.get('opens_on')} to {detail.get('closes_on')}")
+        parts.append(
+            _(
+                "%(opens)s to %(closes)s",
+                opens=detail.get("opens_on"),
+                closes=detail.get("closes_on"),
+            )
+        )
     changes = detail.get("changes") or {}
     for field in detail.get("fields") or []:
+        # A field's name is the setting's own (a code), written with spaces.
+        shown_field = field.replace("_", " ")
         if field in changes:
             old, new = changes[field]
-            parts.append(f"{field.replace('_', ' ')}: {_shown(old)} → {_shown(new)}")
+            parts.append(
+                _(
+                    "%(field)s: %(old)s → %(new)s",
+                    field=shown_field,
+                    old=_shown(old),
+                    new=_shown(new),
+                )
+            )
         else:
-            parts.append(f"{field.replace('_', ' ')} changed")
+            parts.append(_("%(field)s changed", field=shown_field))
     return "; ".join(parts)
 
 
 def _shown(value: Any) -> str:
     if value is None or value == "":
-        return "(none)"
+        return _("(none)")
     if value is True:
-        return "yes"
+        return _("yes")
     if value is False:
-        return "no"
+        return _("no")
     return str(value)
 
 

@@ -5,6 +5,7 @@ CSRF token. An HTMX request gets the results only.
 """
 
 from flask import Response, render_template, request
+from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from app.committee.audit import log, trail
@@ -19,11 +20,11 @@ def audit_log():
     actors = log.actors()
     form = AuditFilterForm(request.args)
     form.actor.choices = [
-        SelectChoice("", "Anyone"),
+        SelectChoice("", _("Anyone")),
         *(SelectChoice(str(user.id), user.name) for user in actors),
     ]
     form.action.choices = [
-        SelectChoice("", "Any action"),
+        SelectChoice("", _("Any action")),
         *(SelectChoice(code, label) for code, label in trail.ACTIONS.items()),
     ]
     form.validate()  # bad dates become field errors; they are then ignored

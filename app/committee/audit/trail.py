@@ -8,13 +8,15 @@ and never confidential: dates, counts, file names, codes. No notes, no messages,
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext
 from sqlalchemy import inspect
 
 from app import clock
 from app.extensions import db
 from app.models import AuditEvent
 
-# Action codes: "<what>.<verb>". Add new ones here so the audit page can name them.
+# Action codes: "<what>.<verb>". Add new ones here so the audit page can name them (in the
+# reader's language: the names are lazy texts, translated when a page shows them).
 MEMBERSHIP_VERIFIED = "membership.verified"
 MEMBERSHIP_REVOKED = "membership.revoked"
 ROSTER_UPLOADED = "roster.uploaded"
@@ -44,32 +46,32 @@ MENTOR_AWAY = "availability.away"
 MENTOR_BACK = "availability.back"
 
 ACTIONS = {
-    MEMBERSHIP_VERIFIED: "Membership verified",
-    MEMBERSHIP_REVOKED: "Membership verification revoked",
-    ROSTER_UPLOADED: "Roster file previewed",
-    ROSTER_APPLIED: "Roster file applied",
-    SETTINGS_STATUS_CHANGED: "Program status changed",
-    SETTINGS_LIMITS_CHANGED: "Limits changed",
-    SETTINGS_CONTACTS_CHANGED: "Contact addresses changed",
-    SETTINGS_TEXTS_CHANGED: "Program texts changed",
-    INTAKE_ADDED: "Intake added",
-    INTAKE_CHANGED: "Intake changed",
-    INTAKE_DELETED: "Intake deleted",
-    ACCOUNT_DEACTIVATED: "Account deactivated",
-    ACCOUNT_REACTIVATED: "Account reactivated",
-    COMMITTEE_GRANTED: "Committee role granted",
-    COMMITTEE_REVOKED: "Committee role removed",
-    EXPORT_DOWNLOADED: "Export downloaded",
-    REQUEST_EMAIL_RESENT: "Request e-mail sent to the mentor again",
-    SETTINGS_MATCHING_CHANGED: "Committee match setting changed",
-    SETTINGS_TIME_ZONE_CHANGED: "Program time zone changed",
-    MATCHING_RUN: "Matching draft made",
-    MATCHING_CHANGED: "Matching draft changed",
-    MATCHING_PUBLISHED: "Matching draft published",
-    MATCHING_DISCARDED: "Matching draft discarded",
-    MATCHING_CARRIED: "Unmatched mentees carried to the next intake",
-    MENTOR_AWAY: "Mentor away until a date",
-    MENTOR_BACK: "Mentor back from being away",
+    MEMBERSHIP_VERIFIED: lazy_gettext("Membership verified"),
+    MEMBERSHIP_REVOKED: lazy_gettext("Membership verification revoked"),
+    ROSTER_UPLOADED: lazy_gettext("Roster file previewed"),
+    ROSTER_APPLIED: lazy_gettext("Roster file applied"),
+    SETTINGS_STATUS_CHANGED: lazy_gettext("Program status changed"),
+    SETTINGS_LIMITS_CHANGED: lazy_gettext("Limits changed"),
+    SETTINGS_CONTACTS_CHANGED: lazy_gettext("Contact addresses changed"),
+    SETTINGS_TEXTS_CHANGED: lazy_gettext("Program texts changed"),
+    INTAKE_ADDED: lazy_gettext("Intake added"),
+    INTAKE_CHANGED: lazy_gettext("Intake changed"),
+    INTAKE_DELETED: lazy_gettext("Intake deleted"),
+    ACCOUNT_DEACTIVATED: lazy_gettext("Account deactivated"),
+    ACCOUNT_REACTIVATED: lazy_gettext("Account reactivated"),
+    COMMITTEE_GRANTED: lazy_gettext("Committee role granted"),
+    COMMITTEE_REVOKED: lazy_gettext("Committee role removed"),
+    EXPORT_DOWNLOADED: lazy_gettext("Export downloaded"),
+    REQUEST_EMAIL_RESENT: lazy_gettext("Request e-mail sent to the mentor again"),
+    SETTINGS_MATCHING_CHANGED: lazy_gettext("Committee match setting changed"),
+    SETTINGS_TIME_ZONE_CHANGED: lazy_gettext("Program time zone changed"),
+    MATCHING_RUN: lazy_gettext("Matching draft made"),
+    MATCHING_CHANGED: lazy_gettext("Matching draft changed"),
+    MATCHING_PUBLISHED: lazy_gettext("Matching draft published"),
+    MATCHING_DISCARDED: lazy_gettext("Matching draft discarded"),
+    MATCHING_CARRIED: lazy_gettext("Unmatched mentees carried to the next intake"),
+    MENTOR_AWAY: lazy_gettext("Mentor away until a date"),
+    MENTOR_BACK: lazy_gettext("Mentor back from being away"),
 }
 
 # Target types, by model class name.

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import LazyString, lazy_gettext
 from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -247,13 +248,14 @@ def silent_mentors(today: date, now: datetime, limit: int, offset: int = 0) -> A
 @dataclass(frozen=True)
 class AttentionKind:
     """One attention list: its query (`today, now, limit, offset` -> AttentionList), the
-    address of its own page, its heading and what to say when it is empty."""
+    address of its own page, its heading and what to say when it is empty (lazy texts: they
+    are written in the language of the page that shows them)."""
 
     slug: str
     load: Callable[[date, datetime, int, int], AttentionList]
-    title: str
-    caption: str
-    empty: str
+    title: LazyString
+    caption: LazyString
+    empty: LazyString
 
     @property
     def field(self) -> str:
@@ -266,43 +268,65 @@ ATTENTION_KINDS = {
         AttentionKind(
             "waiting-requests",
             waiting_requests,
-            f"Requests waiting more than {PENDING_ATTENTION_DAYS} days",
-            f"Requests waiting for the mentor's answer for more than {PENDING_ATTENTION_DAYS} "
-            "days, oldest first",
-            f"None: every request is answered within {PENDING_ATTENTION_DAYS} days.",
+            lazy_gettext("Requests waiting more than %(days)d days", days=PENDING_ATTENTION_DAYS),
+            lazy_gettext(
+                "Requests waiting for the mentor's answer for more than %(days)d days, oldest "
+                "first",
+                days=PENDING_ATTENTION_DAYS,
+            ),
+            lazy_gettext(
+                "None: every request is answered within %(days)d days.", days=PENDING_ATTENTION_DAYS
+            ),
         ),
         AttentionKind(
             "quiet-mentorships",
             quiet_mentorships,
-            f"Mentorships with no check-in for {QUIET_MENTORSHIP_DAYS} days",
-            f"Active mentorships with no check-in for {QUIET_MENTORSHIP_DAYS} days, the "
-            "quietest first",
-            f"None: every active pair checked in within {QUIET_MENTORSHIP_DAYS} days.",
+            lazy_gettext(
+                "Mentorships with no check-in for %(days)d days", days=QUIET_MENTORSHIP_DAYS
+            ),
+            lazy_gettext(
+                "Active mentorships with no check-in for %(days)d days, the quietest first",
+                days=QUIET_MENTORSHIP_DAYS,
+            ),
+            lazy_gettext(
+                "None: every active pair checked in within %(days)d days.",
+                days=QUIET_MENTORSHIP_DAYS,
+            ),
         ),
         AttentionKind(
             "waiting-mentees",
             waiting_mentees,
-            "Mentees waiting longest for a match",
-            "Eligible mentees without a mentor, whether their requests wait, expired or were "
-            "declined or they never sent one; longest waiting first (since their first request, "
-            "or since they joined)",
-            "None: no eligible mentee is waiting for a match.",
+            lazy_gettext("Mentees waiting longest for a match"),
+            lazy_gettext(
+                "Eligible mentees without a mentor, whether their requests wait, expired or were "
+                "declined or they never sent one; longest waiting first (since their first "
+                "request, or since they joined)"
+            ),
+            lazy_gettext("None: no eligible mentee is waiting for a match."),
         ),
         AttentionKind(
             "silent-mentors",
             silent_mentors,
-            f"Mentors silent for {SILENT_MENTOR_DAYS} days",
-            f"Mentors who have answered no request for {SILENT_MENTOR_DAYS} days while one "
-            "waited on them (still waiting, or expired without an answer; not counting mentors "
-            "who are away), the longest silent first",
-            f"None: every mentor answered within {SILENT_MENTOR_DAYS} days, or is away.",
+            lazy_gettext("Mentors silent for %(days)d days", days=SILENT_MENTOR_DAYS),
+            lazy_gettext(
+                "Mentors who have answered no request for %(days)d days while one waited on "
+                "them (still waiting, or expired without an answer; not counting mentors who "
+                "are away), the longest silent first",
+                days=SILENT_MENTOR_DAYS,
+            ),
+            lazy_gettext(
+                "None: every mentor answered within %(days)d days, or is away.",
+                days=SILENT_MENTOR_DAYS,
+            ),
         ),
         AttentionKind(
             "mentors-with-spots",
             mentors_with_spots,
-            "Mentors with free spots",
-            "Eligible mentors accepting requests who have a free spot, most free spots first",
-            "None: no eligible mentor has a free spot.",
+            lazy_gettext("Mentors with free spots"),
+            lazy_gettext(
+                "Eligible mentors accepting requests who have a free spot, most free spots first"
+            ),
+            lazy_gettext("None: no eligible mentor has a free spot."),
         ),
     )
 }

@@ -1,9 +1,15 @@
 """The dashboard's charts: the data of each (SQL aggregates, a statement or so each) with its
-title and table headings; `app.committee.dashboard.svg` draws them."""
+title and table headings; `app.committee.dashboard.svg` draws them.
 
+The counts are plain numbers; every word (titles, headings, month names, the description a
+screen reader hears) is written when the page is, in the page's language."""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import format_date, format_decimal, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 
 from app.committee.dashboard import svg as svg_charts
@@ -20,13 +26,14 @@ def last_months(today: date, count: int = CHART_MONTHS) -> list[date]:
     """The first days of the last `count` months, oldest first, ending with `today`'s."""
     first = today.replace(day=1)
     months = [first]
-    for _ in range(count - 1):
+    for _month in range(count - 1):
         months.append((months[-1] - timedelta(days=1)).replace(day=1))
     return list(reversed(months))
 
 
-def _month_label(day: date) -> str:
-    return f"{day:%b %Y}"
+def _month_point(day: date, value: int) -> Point:
+    """A month's bar: "March 2026" in the table, "Mar 2026" under its column ("mars 2026")."""
+    return Point(format_date(day, "MMMM y"), value, short=format_date(day, "MMM y"))
 
 
 def new_mentorships_per_month(today: date) -> list[Point]:
@@ -46,7 +53,7 @@ def new_mentorships_per_month(today: date) -> list[Point]:
         for start, end in zip(months, ends, strict=True)
     ]
     row = db.session.execute(select(*columns).where(Mentorship.started_on >= months[0])).one()
-    return [Point(_month_label(m), int(v)) for m, v in zip(months, row, strict=True)]
+    return [_month_point(m, int(v)) for m, v in zip(months, row, strict=True)]
 
 
 def active_per_month(today: date) -> list[Point]:
@@ -79,7 +86,7 @@ def active_per_month(today: date) -> list[Point]:
             or_(Mentorship.ended_on.is_(None), Mentorship.ended_on > ends[0]),
         )
     ).one()
-    return [Point(_month_label(m), int(v)) for m, v in zip(months, row, strict=True)]
+    return [_month_point(m, int(v)) for m, v in zip(months, row, strict=True)]
 
 
 def objectives_touched(period: Period) -> list[Point]:
@@ -149,11 +156,20 @@ def mentees_by_region() -> list[Point]:
     return _per_entry(Region, counts)
 
 
+def describe(points: list[Point], count: Callable[[int], str]) -> str:
+    """The chart's data in one sentence: "January 2026: 3 mentorships; February 2026: 0
+    mentorships." (`count` writes a value with its unit)."""
+    if not points:
+        return _("No data.")
+    items = (_("%(label)s: %(count)s", label=p.label, count=count(p.value)) for p in points)
+    return "; ".join(items) + "."
+
+
 @dataclass
 class Chart:
     id: str
     title: str
-    unit: str
+    count: Callable[[int], str]  # a value with its unit: "3 mentorships"
     kind: str  # "column" or "bar"
     points: list[Point]
     label_heading: str
@@ -168,7 +184,26 @@ class Chart:
     def svg(self):
         """The chart's SVG markup (app.committee.dashboard.svg)."""
         draw = svg_charts.column_chart if self.kind == "column" else svg_charts.bar_chart
-        return draw(self.id, self.title, self.points, self.unit)
+        desc = describe(self.points, self.count)
+        return draw(self.id, self.title, self.points, desc, format_decimal)
+
+
+def _mentorships(n: int) -> str:
+    return ngettext("%(count)s mentorship", "%(count)s mentorships", n, count=format_decimal(n))
+
+
+def _active_mentorships(n: int) -> str:
+    return ngettext(
+        "%(count)s active mentorship", "%(count)s active mentorships", n, count=format_decimal(n)
+    )
+
+
+def _check_ins(n: int) -> str:
+    return ngettext("%(count)s check-in", "%(count)s check-ins", n, count=format_decimal(n))
+
+
+def _mentees(n: int) -> str:
+    return ngettext("%(count)s mentee", "%(count)s mentees", n, count=format_decimal(n))
 
 
 def charts(period: Period, today: date) -> list[Chart]:
@@ -176,51 +211,51 @@ def charts(period: Period, today: date) -> list[Chart]:
     return [
         Chart(
             "chart-new-mentorships",
-            "New mentorships per month, last 12 months",
-            "mentorships",
+            _("New mentorships per month, last 12 months"),
+            _mentorships,
             "column",
             new_mentorships_per_month(today),
-            "Month",
-            "New mentorships",
+            _("Month"),
+            _("New mentorships"),
         ),
         Chart(
             "chart-active-mentorships",
-            "Active mentorships at the end of each month",
-            "active mentorships",
+            _("Active mentorships at the end of each month"),
+            _active_mentorships,
             "column",
             active_per_month(today),
-            "Month",
-            "Active mentorships",
-            "This month: today.",
+            _("Month"),
+            _("Active mentorships"),
+            _("This month: today."),
         ),
         Chart(
             "chart-objectives",
-            f"Objectives touched in check-ins, {period.describe()}",
-            "check-ins",
+            _("Objectives touched in check-ins, %(period)s", period=period.describe()),
+            _check_ins,
             "bar",
             objectives_touched(period),
-            "Objective",
-            "Check-ins",
-            "A check-in may touch several objectives.",
+            _("Objective"),
+            _("Check-ins"),
+            _("A check-in may touch several objectives."),
         ),
         Chart(
             "chart-sectors",
-            "Mentees by library sector",
-            "mentees",
+            _("Mentees by library sector"),
+            _mentees,
             "bar",
             mentees_by_sector(),
-            "Sector",
-            "Mentees",
-            "Members with the mentee role now; a member may work in two sectors.",
+            _("Sector"),
+            _("Mentees"),
+            _("Members with the mentee role now; a member may work in two sectors."),
         ),
         Chart(
             "chart-regions",
-            "Mentees by region",
-            "mentees",
+            _("Mentees by region"),
+            _mentees,
             "bar",
             mentees_by_region(),
-            "Region",
-            "Mentees",
-            "Members with the mentee role now.",
+            _("Region"),
+            _("Mentees"),
+            _("Members with the mentee role now."),
         ),
     ]

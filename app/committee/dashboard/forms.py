@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext
 from wtforms import SelectField
 from wtforms.validators import Optional
 
@@ -10,6 +11,8 @@ class DashboardFilterForm(PortalForm):
     class Meta:
         csrf = False
 
-    intake = SelectField("Intake", choices=[], validators=[Optional()], validate_choice=False)
-    start = IsoDateField("From", validators=[Optional()])
-    end = IsoDateField("To", validators=[Optional()])
+    intake = SelectField(
+        lazy_gettext("Intake"), choices=[], validators=[Optional()], validate_choice=False
+    )
+    start = IsoDateField(lazy_gettext("From"), validators=[Optional()])
+    end = IsoDateField(lazy_gettext("To"), validators=[Optional()])

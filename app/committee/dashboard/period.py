@@ -4,6 +4,7 @@ conditions on a date or datetime column; and the months the figures and charts c
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, true
 
 from app import clock
@@ -41,18 +42,30 @@ class Period:
         return and_(true(), *conditions)
 
     def describe(self) -> str:
+        """The period in words, in the page's language (its days as YYYY-MM-DD, as on the
+        committee's other pages)."""
         if self.intake:
-            return f"the {self.intake} intake ({self._dates()})"
+            return _("the %(intake)s intake (%(dates)s)", intake=self.intake, dates=self._dates())
         if self.is_all_time:
-            return "all time"
+            return _("all time")
         return self._dates()
 
     def _dates(self) -> str:
         if self.start and self.end:
-            return f"{self.start.isoformat()} to {self.end.isoformat()}"
+            return _("%(start)s to %(end)s", start=self.start.isoformat(), end=self.end.isoformat())
         if self.start:
-            return f"from {self.start.isoformat()}"
-        return f"until {self.end.isoformat()}"
+            return _("from %(start)s", start=self.start.isoformat())
+        return _("until %(end)s", end=self.end.isoformat())
+
+
+def intake_choice(intake) -> str:
+    """An intake as a filter offers it: "Spring 2026 (2026-01-01 to 2026-03-31)"."""
+    return _(
+        "%(name)s (%(opens)s to %(closes)s)",
+        name=intake.name,
+        opens=intake.opens_on.isoformat(),
+        closes=intake.closes_on.isoformat(),
+    )
 
 
 def month_bounds(today: date) -> tuple[date, date]:

@@ -6,6 +6,8 @@ a page at a time). Access: `app.committee.access.guard`, as for every committee 
 from math import ceil
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, format_percent
+from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from app import clock
@@ -13,7 +15,7 @@ from app.committee.blueprint import bp
 from app.committee.dashboard import attention, charts, figures
 from app.committee.dashboard.conditions import CHECK_IN_OVERDUE_DAYS
 from app.committee.dashboard.forms import DashboardFilterForm
-from app.committee.dashboard.period import Period
+from app.committee.dashboard.period import Period, intake_choice
 from app.committee.roster import services as roster
 from app.committee.settings.intakes import list_intakes
 from app.eligibility import MEMBERSHIP_STATUSES
@@ -21,14 +23,25 @@ from app.htmx import wants_focus_on_results, wants_fragment
 from app.query_args import page_number
 
 
+@bp.app_template_filter("percent")
+def percent(value: float) -> str:
+    """A share (0.6) as a percentage in the page's language: "60%", "60 %"."""
+    return format_percent(value)
+
+
+@bp.app_template_filter("one_decimal")
+def one_decimal(value: float) -> str:
+    """A number with one decimal in the page's language: "2.5", "2,5"."""
+    return format_decimal(value, "#,##0.0")
+
+
 def _period(form: DashboardFilterForm, intakes: list) -> tuple[Period, str | None]:
     """The period the form asks for, and a problem to show when it can't be used."""
-    form.intake.choices = [SelectChoice("", "No intake: use the dates")] + [
-        SelectChoice(str(i.id), f"{i.name} ({i.opens_on.isoformat()} to {i.closes_on.isoformat()})")
-        for i in intakes
+    form.intake.choices = [SelectChoice("", _("No intake: use the dates"))] + [
+        SelectChoice(str(i.id), intake_choice(i)) for i in intakes
     ]
     if not form.validate():
-        return Period(), (
+        return Period(), _(
             "Those dates can't be used: enter them as YYYY-MM-DD. The figures below are for "
             "all time."
         )
@@ -37,8 +50,8 @@ def _period(form: DashboardFilterForm, intakes: list) -> tuple[Period, str | Non
         return Period(chosen.opens_on, chosen.closes_on, chosen.name), None
     start, end = form.start.data, form.end.data
     if start and end and start > end:
-        form.end.errors = [*form.end.errors, "The end date is before the start date."]
-        return Period(), (
+        form.end.errors = [*form.end.errors, _("The end date is before the start date.")]
+        return Period(), _(
             "The end date is before the start date. The figures below are for all time."
         )
     return Period(start, end), None
@@ -92,7 +105,7 @@ def attention_list(kind):
     today, now = clock.today(), clock.utcnow()
     found = chosen.load(today, now, size, (page - 1) * size)
     if not found.rows and page > 1:
-        flash("There is no such page of this list now. Here is its first page.", "info")
+        flash(_("There is no such page of this list now. Here is its first page."), "info")
         return redirect(url_for("committee.attention_list", kind=kind))
     context = {
         "kind": chosen,

@@ -1,8 +1,9 @@
 """Server-rendered SVG charts for the committee's dashboard: pure functions, no JavaScript.
 
-Each function takes plain data (labels and whole numbers) and returns the markup of one
-`<svg role="img" aria-labelledby="...">` with a `<title>` and a `<desc>` that says in words
-what it shows. Colours are SVG presentation attributes (`fill=`), never `style=""`, so the
+Each function takes plain data (labels and whole numbers), the sentence that says in words what
+the chart shows and the way to write a number (the caller's language: 12,345 or 12 345), and
+returns the markup of one `<svg role="img" aria-labelledby="...">` with that `<title>` and
+`<desc>`. Colours are SVG presentation attributes (`fill=`), never `style=""`, so the
 Content-Security-Policy (`style-src 'self'`) allows them; the bar colour has a contrast of
 more than 7:1 on white and the text more than 15:1 (WCAG 1.4.3 and 1.4.11). Every chart is
 shown with a data table beside it (see templates/committee/dashboard/_chart.html): the SVG is
@@ -10,7 +11,7 @@ a picture of the table, not the only way to read it.
 """
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -29,10 +30,21 @@ LABEL_CHARACTERS = 40  # a longer label wraps onto more lines
 
 @dataclass(frozen=True)
 class Point:
-    """One bar: what it is (`label`) and how many (`value`)."""
+    """One bar: what it is (`label`, as the data table and the description say it), how many
+    (`value`), and a shorter label for under a column when there is one ("Mar 2026" for
+    "March 2026")."""
 
     label: str
     value: int
+    short: str | None = None
+
+    @property
+    def axis_label(self) -> str:
+        return self.short or self.label
+
+
+def _thousands(value: int) -> str:
+    return f"{value:,}"
 
 
 def _attrs(**values) -> str:
@@ -81,13 +93,6 @@ def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: li
     )
 
 
-def describe(points: Sequence[Point], unit: str) -> str:
-    """The chart's data in one sentence: 'Jan 2026: 3 mentorships; Feb 2026: 0 ...'."""
-    if not points:
-        return "No data."
-    return "; ".join(f"{p.label}: {p.value:,} {unit}" for p in points) + "."
-
-
 def _lines(text: str, x, y, **values) -> str:
     """A `<text>` of one or more lines (each a `<tspan>` below the one before)."""
     parts = "".join(
@@ -97,9 +102,15 @@ def _lines(text: str, x, y, **values) -> str:
     return f"<text {_attrs(x=x, y=y, **values)}>{parts}</text>"
 
 
-def column_chart(chart_id: str, title: str, points: Sequence[Point], unit: str) -> Markup:
+def column_chart(
+    chart_id: str,
+    title: str,
+    points: Sequence[Point],
+    desc: str,
+    number: Callable[[int], str] = _thousands,
+) -> Markup:
     """Vertical bars, one per point, left to right (e.g. months), each with its value on top
-    and its label below, on two lines when it has two words ("Jan" over "2026")."""
+    and its (short) label below, on two lines when it has two words ("Jan" over "2026")."""
     points = list(points)
     slot_w = 46
     left, right, top, bottom = 40, 10, 22, 2 * LINE + 12
@@ -113,7 +124,7 @@ def column_chart(chart_id: str, title: str, points: Sequence[Point], unit: str) 
     body = [
         _tag("line", x1=left, y1=base, x2=width - right, y2=base, stroke=GRID),
         _tag("line", x1=left, y1=top, x2=left, y2=base, stroke=GRID),
-        _tag("text", f"{scale_top:,}", x=left - 6, y=top + 4, text_anchor="end", fill=TEXT),
+        _tag("text", number(scale_top), x=left - 6, y=top + 4, text_anchor="end", fill=TEXT),
         _tag("text", "0", x=left - 6, y=base + 4, text_anchor="end", fill=TEXT),
     ]
     for index, point in enumerate(points):
@@ -134,7 +145,7 @@ def column_chart(chart_id: str, title: str, points: Sequence[Point], unit: str) 
         body.append(
             _tag(
                 "text",
-                f"{point.value:,}",
+                number(point.value),
                 x=centre,
                 y=f"{y - 5:.1f}",
                 text_anchor="middle",
@@ -142,12 +153,20 @@ def column_chart(chart_id: str, title: str, points: Sequence[Point], unit: str) 
             )
         )
         body.append(
-            _lines(point.label.split(" ", 1), centre, base + LINE, text_anchor="middle", fill=TEXT)
+            _lines(
+                point.axis_label.split(" ", 1), centre, base + LINE, text_anchor="middle", fill=TEXT
+            )
         )
-    return _svg(chart_id, title, describe(points, unit), width, height, body)
+    return _svg(chart_id, title, desc, width, height, body)
 
 
-def bar_chart(chart_id: str, title: str, points: Sequence[Point], unit: str) -> Markup:
+def bar_chart(
+    chart_id: str,
+    title: str,
+    points: Sequence[Point],
+    desc: str,
+    number: Callable[[int], str] = _thousands,
+) -> Markup:
     """Horizontal bars, one per point, top to bottom (e.g. objectives, sectors): each label on
     its own line(s) above its bar, in full, the value after the bar."""
     points = list(points)
@@ -161,7 +180,7 @@ def bar_chart(chart_id: str, title: str, points: Sequence[Point], unit: str) -> 
         y += LINE * len(lines) + 2
         bar_w = plot_w * point.value / scale_top
         body.append(_tag("rect", x=0, y=y, width=f"{bar_w:.1f}", height=bar_h, fill=BAR))
-        body.append(_tag("text", f"{point.value:,}", x=f"{bar_w + 6:.1f}", y=y + 12, fill=TEXT))
+        body.append(_tag("text", number(point.value), x=f"{bar_w + 6:.1f}", y=y + 12, fill=TEXT))
         y += bar_h + gap
     height = max(y, LINE + 8)
-    return _svg(chart_id, title, describe(points, unit), width, height, body)
+    return _svg(chart_id, title, desc, width, height, body)

@@ -14,19 +14,20 @@ from zoneinfo import ZoneInfo
 CHUNK = 500
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+YES_NO = ("yes", "no")
 
 
-def safe_cell(value, zone: ZoneInfo = UTC) -> str:
+def safe_cell(value, zone: ZoneInfo = UTC, yes_no: tuple[str, str] = YES_NO) -> str:
     """A value as a CSV cell: dates as YYYY-MM-DD, times (stored naive UTC) as YYYY-MM-DD
     HH:MM:SS on the clock of `zone` (the program's, so that a spreadsheet's dates are the days
-    people lived), yes/no, empty for None; text that a spreadsheet would run as a formula gets a
-    leading quote."""
+    people lived), `yes_no` for True and False (the reader's words), empty for None; text that
+    a spreadsheet would run as a formula gets a leading quote."""
     if value is None:
         return ""
     if value is True:
-        return "yes"
+        return yes_no[0]
     if value is False:
-        return "no"
+        return yes_no[1]
     if isinstance(value, datetime):
         return value.replace(tzinfo=UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
@@ -40,16 +41,20 @@ def safe_cell(value, zone: ZoneInfo = UTC) -> str:
 
 
 def csv_chunks(
-    header: list[str], rows: Iterable[Iterable], zone: ZoneInfo = UTC
+    header: list[str],
+    rows: Iterable[Iterable],
+    zone: ZoneInfo = UTC,
+    yes_no: tuple[str, str] = YES_NO,
 ) -> Iterator[bytes]:
     """The CSV file, as UTF-8 bytes with a byte-order mark, CHUNK rows at a time; times on the
-    clock of `zone`."""
+    clock of `zone`, `yes_no` for True and False. The header is escaped as the cells are (a
+    translated heading is text like any other)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write(BOM)
-    writer.writerow(header)
+    writer.writerow([safe_cell(str(name)) for name in header])
     for count, row in enumerate(rows, start=1):
-        writer.writerow([safe_cell(value, zone) for value in row])
+        writer.writerow([safe_cell(value, zone, yes_no) for value in row])
         if count % CHUNK == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

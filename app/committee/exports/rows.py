@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import date
 from types import SimpleNamespace
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased
 
@@ -34,6 +35,9 @@ from app.models import (
 )
 from app.models.mentorship import agreement_objectives, request_objectives
 from app.models.profiles import (
+    BOTH,
+    MENTEE,
+    MENTOR,
     ExpertiseArea,
     Language,
     Sector,
@@ -43,6 +47,9 @@ from app.models.profiles import (
 )
 
 SEPARATOR = "; "
+
+# The column headings (and the words of the cells below) are written in the language of the
+# committee member who downloads the file; the English ones are the columns' names.
 
 
 def _names(link_table, link_column: str, vocabulary, owner) -> Select:
@@ -67,33 +74,33 @@ def _stream(statement: Select) -> Iterator:
 # --- members ----------------------------------------------------------------------------------
 
 MEMBER_HEADER = [
-    "member_id",
-    "name",
-    "display_name",
-    "email",
-    "email_confirmed_at",
-    "account",
-    "committee",
-    "joined_at",
-    "last_sign_in_at",
-    "role",
-    "years_experience",
-    "position",
-    "employer",
-    "region",
-    "sectors",
-    "expertise_areas",
-    "languages",
-    "membership_number",
-    "membership_expires_on",
-    "membership_verified_at",
-    "membership_status",
-    "accepting_requests",
-    "mentor_capacity",
-    "active_mentorships_as_mentor",
-    "active_mentorships_as_mentee",
-    "requests_sent",
-    "requests_received",
+    lazy_gettext("member_id"),
+    lazy_gettext("name"),
+    lazy_gettext("display_name"),
+    lazy_gettext("email"),
+    lazy_gettext("email_confirmed_at"),
+    lazy_gettext("account"),
+    lazy_gettext("committee"),
+    lazy_gettext("joined_at"),
+    lazy_gettext("last_sign_in_at"),
+    lazy_gettext("role"),
+    lazy_gettext("years_experience"),
+    lazy_gettext("position"),
+    lazy_gettext("employer"),
+    lazy_gettext("region"),
+    lazy_gettext("sectors"),
+    lazy_gettext("expertise_areas"),
+    lazy_gettext("languages"),
+    lazy_gettext("membership_number"),
+    lazy_gettext("membership_expires_on"),
+    lazy_gettext("membership_verified_at"),
+    lazy_gettext("membership_status"),
+    lazy_gettext("accepting_requests"),
+    lazy_gettext("mentor_capacity"),
+    lazy_gettext("active_mentorships_as_mentor"),
+    lazy_gettext("active_mentorships_as_mentee"),
+    lazy_gettext("requests_sent"),
+    lazy_gettext("requests_received"),
 ]
 
 
@@ -151,6 +158,8 @@ def member_rows(today: date) -> Iterator[list]:
         .outerjoin(Region, Region.id == Profile.region_id)
         .order_by(User.id)
     )
+    words = {"active": gettext("active"), "deactivated": gettext("deactivated")}
+    roles = {MENTOR: gettext("mentor"), MENTEE: gettext("mentee"), BOTH: gettext("both")}
     for row in _stream(statement):
         (*person, profile_id, number, expires_on, verified_at, accepting, capacity) = row[:23]
         counts = row[23:]
@@ -164,7 +173,8 @@ def member_rows(today: date) -> Iterator[list]:
             else None
         )
         status = MEMBERSHIP_STATUSES[membership_status(profile, today)]
-        person[5] = "active" if person[5] else "deactivated"
+        person[5] = words["active"] if person[5] else words["deactivated"]
+        person[9] = roles.get(person[9], person[9])
         yield [
             *person,
             number,
@@ -180,25 +190,25 @@ def member_rows(today: date) -> Iterator[list]:
 # --- requests ---------------------------------------------------------------------------------
 
 REQUEST_HEADER = [
-    "request_id",
-    "created_at",
-    "status",
-    "source",
-    "mentee_id",
-    "mentee_name",
-    "mentee_email",
-    "mentor_id",
-    "mentor_name",
-    "mentor_email",
-    "objectives",
-    "preferred_contact_method",
-    "expires_at",
-    "responded_at",
-    "reminder_sent_at",
+    lazy_gettext("request_id"),
+    lazy_gettext("created_at"),
+    lazy_gettext("status"),
+    lazy_gettext("source"),
+    lazy_gettext("mentee_id"),
+    lazy_gettext("mentee_name"),
+    lazy_gettext("mentee_email"),
+    lazy_gettext("mentor_id"),
+    lazy_gettext("mentor_name"),
+    lazy_gettext("mentor_email"),
+    lazy_gettext("objectives"),
+    lazy_gettext("preferred_contact_method"),
+    lazy_gettext("expires_at"),
+    lazy_gettext("responded_at"),
+    lazy_gettext("reminder_sent_at"),
 ]
 
 
-def request_rows(today: date) -> Iterator:
+def request_rows(today: date) -> Iterator[list]:
     """One row per request, by id: no message, no decline note."""
     mentee, mentor = aliased(User), aliased(User)
     statement = (
@@ -229,33 +239,47 @@ def request_rows(today: date) -> Iterator:
         .outerjoin(ContactMethod, ContactMethod.id == MentorshipRequest.preferred_contact_method_id)
         .order_by(MentorshipRequest.id)
     )
-    yield from _stream(statement)
+    R = MentorshipRequest
+    statuses = {
+        R.PENDING: gettext("pending"),
+        R.ACCEPTED: gettext("accepted"),
+        R.DECLINED: gettext("declined"),
+        R.WITHDRAWN: gettext("withdrawn"),
+        R.EXPIRED: gettext("expired"),
+        R.SUPERSEDED: gettext("superseded"),
+    }
+    sources = {R.BY_MENTEE: gettext("mentee"), R.BY_COMMITTEE: gettext("committee")}
+    for row in _stream(statement):
+        row = list(row)
+        row[2] = statuses.get(row[2], row[2])
+        row[3] = sources.get(row[3], row[3])
+        yield row
 
 
 # --- mentorships ------------------------------------------------------------------------------
 
 MENTORSHIP_HEADER = [
-    "mentorship_id",
-    "status",
-    "started_on",
-    "minimum_end_on",
-    "ended_on",
-    "mentor_id",
-    "mentor_name",
-    "mentor_email",
-    "mentee_id",
-    "mentee_name",
-    "mentee_email",
-    "request_id",
-    "meeting_frequency",
-    "agreed_objectives",
-    "agreement_confirmed_by_mentor_at",
-    "agreement_confirmed_by_mentee_at",
-    "check_ins",
-    "check_in_minutes",
-    "last_check_in_on",
-    "goals",
-    "goals_done",
+    lazy_gettext("mentorship_id"),
+    lazy_gettext("status"),
+    lazy_gettext("started_on"),
+    lazy_gettext("minimum_end_on"),
+    lazy_gettext("ended_on"),
+    lazy_gettext("mentor_id"),
+    lazy_gettext("mentor_name"),
+    lazy_gettext("mentor_email"),
+    lazy_gettext("mentee_id"),
+    lazy_gettext("mentee_name"),
+    lazy_gettext("mentee_email"),
+    lazy_gettext("request_id"),
+    lazy_gettext("meeting_frequency"),
+    lazy_gettext("agreed_objectives"),
+    lazy_gettext("agreement_confirmed_by_mentor_at"),
+    lazy_gettext("agreement_confirmed_by_mentee_at"),
+    lazy_gettext("check_ins"),
+    lazy_gettext("check_in_minutes"),
+    lazy_gettext("last_check_in_on"),
+    lazy_gettext("goals"),
+    lazy_gettext("goals_done"),
 ]
 
 
@@ -301,7 +325,13 @@ def mentorship_rows(today: date) -> Iterator[list]:
         .outerjoin(MentorshipAgreement, MentorshipAgreement.mentorship_id == Mentorship.id)
         .order_by(Mentorship.id)
     )
+    statuses = {
+        Mentorship.ACTIVE: gettext("active"),
+        Mentorship.COMPLETED: gettext("completed"),
+        Mentorship.ENDED_EARLY: gettext("ended_early"),
+    }
     for row in _stream(statement):
         row = list(row)
+        row[1] = statuses.get(row[1], row[1])
         row[12] = MentorshipAgreement.FREQUENCIES.get(row[12] or "", row[12])
         yield row

@@ -5,6 +5,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import LazyString, gettext, lazy_gettext
+
 from app import clock
 from app.committee.audit import trail
 from app.committee.exports.csv_file import csv_chunks
@@ -22,10 +24,13 @@ from app.models import User
 
 @dataclass(frozen=True)
 class Export:
+    """One export: its name (in its address and file name), its title and description (lazy:
+    written in the page's language), its column headings and its rows."""
+
     name: str
-    title: str
-    description: str
-    header: list[str]
+    title: LazyString
+    description: LazyString
+    header: list[LazyString]
     rows: Callable[[date], Iterable]
 
     def filename(self, today: date) -> str:
@@ -37,25 +42,31 @@ EXPORTS = {
     for export in [
         Export(
             "members",
-            "Members",
-            "Every account: name, e-mail, role, membership, vocabulary choices, and counts of "
-            "mentorships and requests.",
+            lazy_gettext("Members"),
+            lazy_gettext(
+                "Every account: name, e-mail, role, membership, vocabulary choices, and counts "
+                "of mentorships and requests."
+            ),
             MEMBER_HEADER,
             member_rows,
         ),
         Export(
             "requests",
-            "Requests",
-            "Every mentorship request: who asked whom, its status and dates, the objectives "
-            "and the preferred way to meet. No messages, no decline notes.",
+            lazy_gettext("Requests"),
+            lazy_gettext(
+                "Every mentorship request: who asked whom, its status and dates, the objectives "
+                "and the preferred way to meet. No messages, no decline notes."
+            ),
             REQUEST_HEADER,
             request_rows,
         ),
         Export(
             "mentorships",
-            "Mentorships",
-            "Every mentorship: the pair, status and dates, the agreement's state, and counts "
-            "of check-ins, minutes and goals. No notes, no agreement text.",
+            lazy_gettext("Mentorships"),
+            lazy_gettext(
+                "Every mentorship: the pair, status and dates, the agreement's state, and counts "
+                "of check-ins, minutes and goals. No notes, no agreement text."
+            ),
             MENTORSHIP_HEADER,
             mentorship_rows,
         ),
@@ -65,9 +76,12 @@ EXPORTS = {
 
 def start_export(actor: User, name: str, today: date) -> tuple[Export, Iterator[bytes]]:
     """Record the export in the audit trail (committed before any row is read), and return it
-    with the generator of its file. The caller streams the generator within the request
+    with the generator of its file, its headings and words in the language of the page (the
+    committee member's). The caller streams the generator within the request
     (`stream_with_context`), which keeps the database session open while it runs."""
     export = EXPORTS[name]
     trail.record(actor, trail.EXPORT_DOWNLOADED, ("export", None), export=name)
     db.session.commit()
-    return export, csv_chunks(export.header, export.rows(today), clock.program_zone())
+    header = [str(heading) for heading in export.header]
+    yes_no = (gettext("yes"), gettext("no"))
+    return export, csv_chunks(header, export.rows(today), clock.program_zone(), yes_no)

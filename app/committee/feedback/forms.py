@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext
 from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
@@ -7,7 +8,7 @@ from app.committee.fields import day_filter
 from app.forms import PortalForm
 
 STATUS_CHOICES = [
-    SelectChoice("", "All closed mentorships"),
+    SelectChoice("", lazy_gettext("All closed mentorships")),
     *(SelectChoice(value, label) for value, label in STATUS_LABELS.items()),
 ]
 
@@ -19,15 +20,18 @@ class FeedbackFilterForm(PortalForm):
         csrf = False
 
     status = SelectField(
-        "Status", choices=STATUS_CHOICES, validators=[Optional()], validate_choice=False
+        lazy_gettext("Status"),
+        choices=STATUS_CHOICES,
+        validators=[Optional()],
+        validate_choice=False,
     )
-    written = BooleanField("With a comment or note only")
-    start = day_filter("Closed from")
-    end = day_filter("Closed until", "That day included.")
+    written = BooleanField(lazy_gettext("With a comment or note only"))
+    start = day_filter(lazy_gettext("Closed from"))
+    end = day_filter(lazy_gettext("Closed until"), lazy_gettext("That day included."))
     intake = SelectField(
-        "Intake",
+        lazy_gettext("Intake"),
         choices=[],
         validators=[Optional()],
         validate_choice=False,
-        description="Pairs whose request was sent during the intake",
+        description=lazy_gettext("Pairs whose request was sent during the intake"),
     )

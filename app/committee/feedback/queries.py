@@ -16,6 +16,7 @@ the scores of that feedback (tests/committee/test_feedback.py checks it).
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -34,7 +35,7 @@ PER_PAGE = 20
 CLOSED = Mentorship.CLOSED_STATUSES
 # The closed statuses the filter offers, with their labels.
 STATUS_LABELS = {status: Mentorship.STATUS_LABELS[status] for status in CLOSED}
-NO_REASON = "No reason recorded"
+NO_REASON = lazy_gettext("No reason recorded")
 MENTOR, MENTEE = "mentor", "mentee"
 
 

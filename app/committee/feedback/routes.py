@@ -5,10 +5,11 @@ nothing, so they carry no CSRF token. The queries are in `app.committee.feedback
 """
 
 from flask import render_template, request
+from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from app.committee.blueprint import bp
-from app.committee.dashboard.period import Period
+from app.committee.dashboard.period import Period, intake_choice
 from app.committee.feedback import queries
 from app.committee.feedback.forms import FeedbackFilterForm
 from app.committee.settings.intakes import list_intakes
@@ -19,23 +20,22 @@ from app.query_args import page_number
 def _filters(form: FeedbackFilterForm, intakes: list) -> tuple[queries.Filters, dict, str | None]:
     """The filters the form asks for, their query-string arguments (for the page links), and a
     problem to show when its dates can't be used (the list is then not filtered by date)."""
-    form.intake.choices = [SelectChoice("", "Any intake")] + [
-        SelectChoice(str(i.id), f"{i.name} ({i.opens_on.isoformat()} to {i.closes_on.isoformat()})")
-        for i in intakes
+    form.intake.choices = [SelectChoice("", _("Any intake"))] + [
+        SelectChoice(str(i.id), intake_choice(i)) for i in intakes
     ]
     form.validate()  # bad dates become field errors
     problem = None
     start, end = form.start.data, form.end.data
     if form.start.errors or form.end.errors:
         start = end = None
-        problem = (
+        problem = _(
             "Those dates can't be used: enter them as YYYY-MM-DD. The list below is not filtered "
             "by closing date."
         )
     elif start and end and start > end:
-        form.end.errors = [*form.end.errors, "The end date is before the start date."]
+        form.end.errors = [*form.end.errors, _("The end date is before the start date.")]
         start = end = None
-        problem = (
+        problem = _(
             "The “Closed until” date is before the “Closed from” date. The list below is not "
             "filtered by closing date."
         )
