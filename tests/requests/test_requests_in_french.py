@@ -11,11 +11,11 @@ import pytest
 from app import clock
 from app.extensions import db
 from app.i18n import COOKIE_NAME
-from app.models import MentorshipRequest
-from app.requests import jobs
+from app.models import ContactMethod, MentorshipRequest, Objective
+from app.requests import jobs, services
 from app.requests.links import make_link_token
 from tests import support
-from tests.factories import GOALS, ask, contact_id, objective_id
+from tests.factories import GOALS, ask, contact_id, objective_id, vocab
 from tests.support import body_html, body_text, client_for, csrf_token_from, text_of
 
 pytestmark = pytest.mark.usefixtures("restore_vocabularies")
@@ -389,3 +389,33 @@ def test_a_french_mentee_away_notice_writes_the_return_day_in_french(
     held = the_message_to(mentee)
     assert held["Subject"] == "Morgan Mentor est absent(e) jusqu’au 2 avril"
     assert "au plus tard le 9 avril" in mail_text(held)
+
+
+def test_a_committee_request_reaches_each_side_in_their_language(
+    app, make_mentee, make_mentor, the_message_to, march_3
+):
+    mentee = in_french(make_mentee(name="Emery Mentee"))
+    mentor = in_french(make_mentor(name="Morgan Mentor"))
+    services.add_committee_request(
+        mentee,
+        mentor,
+        GOALS,
+        vocab(Objective, "job-search"),
+        vocab(ContactMethod)[0],
+        clock.utcnow(),
+    )
+    db.session.commit()
+    to_mentee = the_message_to(mentee)
+    assert to_mentee["Subject"] == (
+        f"Le comité de mentorat vous a trouvé un mentor{NBSP}: Morgan Mentor"
+    )
+    assert "lui avons demandé de confirmer au plus tard le 17 mars." in mail_text(to_mentee)
+    to_mentor = the_message_to(mentor)
+    assert (
+        to_mentor["Subject"] == "Le comité de mentorat vous propose Emery Mentee comme mentoré(e)"
+    )
+    says(
+        mail_text(to_mentor),
+        "vous propose Emery Mentee comme mentoré(e).",
+        f"La note du comité{NBSP}:",
+    )
