@@ -1,7 +1,7 @@
 """/respond/<token>: GET (and HEAD) show the request, POST decides. Thin: the token is read and
 acted on by app/respond/services.py; no sign-in needed."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.i18n import prefer_locale
@@ -30,6 +30,9 @@ def speak_the_mentors_language() -> None:
     link = read_link(token)
     if link.request is not None:
         prefer_locale(link.request.mentor.locale)
+        # Held for the rest of the request, so that the page finds the request and its mentor
+        # in the session (which keeps only what is referenced) instead of loading them again.
+        g.respond_request = link.request
 
 
 @bp.after_request

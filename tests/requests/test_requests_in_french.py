@@ -7,6 +7,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from app import clock
 from app.extensions import db
@@ -211,6 +212,30 @@ def test_the_decision_page_is_in_the_mentors_language_unless_the_visitor_chose_o
     other_request = ask(make_mentee(name="Fanny Mentee"), english_mentor)
     page = app.test_client().get(f"/respond/{make_link_token(other_request)}", headers=FRENCH)
     assert html_lang(page) == "en-CA"
+
+
+def test_choosing_the_mentors_language_loads_the_request_once(app, make_mentee, make_mentor):
+    mentor = in_french(make_mentor(name="Morgan Mentor"))
+    path = f"/respond/{make_link_token(ask(make_mentee(name='Emery Mentee'), mentor))}"
+    client = app.test_client()
+    client.get(path)
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page = client.get(path, headers=ENGLISH)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert html_lang(page) == "fr-CA"
+    # The language's look-up and the page share the request and its mentor.
+    by_id = [s for s in statements if "WHERE mentorship_requests.id =" in s]
+    users_read = [s for s in statements if s.startswith("SELECT users.id")]
+    assert len(by_id) == 1
+    assert len(users_read) == 2  # the mentor, the mentee
+    assert len(statements) <= 12
 
 
 def test_a_bad_link_is_refused_in_the_browsers_language(app):
