@@ -340,7 +340,7 @@ def test_an_english_mentor_declines_and_the_french_mentee_reads_it_in_french(
         "Bonjour Emery Mentee,",
         "Merci d’avoir demandé à Morgan Mentor d’être votre mentor.",
         f"Sa note pour vous{NBSP}:\nTry Sam.",
-        "Cela ne remet nullement en cause votre candidature",
+        "Ce n’est en rien un jugement sur vous",
     )
     assert "Merci d’avoir demandé à Morgan Mentor d’être votre mentor." in body_html(message)
 
