@@ -6,8 +6,8 @@ in its recipient's language (`locale_for_address`), whoever's action sends it. O
 request (the CLI, scheduled jobs) the default is English.
 """
 
-from flask import current_app, has_request_context, request
-from flask_babel import Babel
+from flask import current_app, g, has_request_context, request
+from flask_babel import Babel, refresh
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -30,7 +30,8 @@ def is_language(code: str | None) -> bool:
 
 
 def select_locale() -> str:
-    """The language of this request's page."""
+    """The language of this request's page (the account's, the cookie's, the one a page
+    prefers with `prefer_locale`, the browser's, English)."""
     if not has_request_context():
         return DEFAULT_LOCALE
     if current_user.is_authenticated and is_language(current_user.locale):
@@ -38,7 +39,17 @@ def select_locale() -> str:
     chosen = request.cookies.get(COOKIE_NAME)
     if is_language(chosen):
         return chosen
+    preferred = g.get("preferred_locale")
+    if is_language(preferred):
+        return preferred
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LOCALE)
+
+
+def prefer_locale(code: str | None) -> None:
+    """This page's language when the visitor has chosen none (no account's, no cookie's), before
+    the browser's: a page opened from an e-mail link is in the e-mail's language."""
+    g.preferred_locale = code
+    refresh()  # a language already looked up for this request is looked up again
 
 
 def member_locale(user) -> str:

@@ -5,7 +5,12 @@ is never enqueued twice.
 
 from datetime import date
 
+from flask_babel import LazyString, gettext
+from flask_babel import lazy_gettext as _l
+from markupsafe import escape
+
 from app.email import absolute_url, enqueue
+from app.i18n import member_locale
 from app.models import (
     Mentorship,
     MentorshipRequest,
@@ -15,7 +20,22 @@ from app.models import (
 from app.requests.links import make_link_token
 from app.requests.rules import contact_methods_offered
 from app.requests.suggestions import directory_url, suggested_mentors
-from app.text import display_name, format_day
+from app.text import display_name, format_day, program_day
+
+
+class EmailDay(date):
+    """A day in an e-mail's context. Each message is rendered in its recipient's language, not
+    in the language of the page whose action sends it, so days are passed as days and written
+    when the template is rendered: `format_day(d)` / `format_long_day(d)` in the template, and
+    printed as it is (`{{ d }}`) it writes itself the `format_day` way ("3 March", "3 mars")."""
+
+    @classmethod
+    def of(cls, moment) -> "EmailDay":
+        day = program_day(moment)
+        return cls(day.year, day.month, day.day)
+
+    def __str__(self) -> str:
+        return format_day(self)
 
 
 def mail_new_request(request: MentorshipRequest, dedupe_key: str) -> OutboxEmail | None:
@@ -23,20 +43,21 @@ def mail_new_request(request: MentorshipRequest, dedupe_key: str) -> OutboxEmail
     with `dedupe_key` was enqueued already)."""
     mentor, mentee = request.mentor, request.mentee
     subject = (
-        f"The mentoring committee proposes {display_name(mentee)} as your mentee"
+        _l("The mentoring committee proposes %(name)s as your mentee", name=display_name(mentee))
         if request.by_committee
-        else f"{display_name(mentee)} would like you as their mentor"
+        else _l("%(name)s would like you as their mentor", name=display_name(mentee))
     )
     return enqueue(
         mentor.email,
         "request_new",
         subject,
         dedupe_key=dedupe_key,
+        locale=member_locale(mentor),
         request=request,
         mentor_name=display_name(mentor),
         mentee_name=display_name(mentee),
         mentee_profile=mentee.profile,
-        expires_on=format_day(request.answer_by),
+        expires_on=EmailDay.of(request.answer_by),
         requests_url=absolute_url("requests.index"),
         decision_links=decision_links(request),
     )
@@ -67,14 +88,15 @@ def mail_accepted(
     to meet, the mentee's goals (their message, objectives and profile goals), the first
     steps, what a mentor is not responsible for, and the link to their mentorship's page."""
     mentor, mentee = request.mentor, request.mentee
-    accepted = "the committee's match" if request.by_committee else "your request"
     _introduce(
         mentorship,
         request.objectives,
         request.preferred_contact_method,
         (
-            f"{display_name(mentor)} accepted {accepted}",
-            f"Meet your mentee, {display_name(mentee)}",
+            _l("%(name)s accepted the committee's match", name=display_name(mentor))
+            if request.by_committee
+            else _l("%(name)s accepted your request", name=display_name(mentor)),
+            _l("Meet your mentee, %(name)s", name=display_name(mentee)),
         ),
         (f"request-accepted:{request.id}", f"introduction-mentor:{request.id}"),
         request=request,
@@ -90,8 +112,8 @@ def mail_committee_match(mentorship: Mentorship, objectives, contact_method) -> 
         objectives,
         contact_method,
         (
-            f"Meet your mentor, {display_name(mentorship.mentor)}",
-            f"Meet your mentee, {display_name(mentorship.mentee)}",
+            _l("Meet your mentor, %(name)s", name=display_name(mentorship.mentor)),
+            _l("Meet your mentee, %(name)s", name=display_name(mentorship.mentee)),
         ),
         (
             f"committee-match-mentee:{mentorship.id}",
@@ -102,27 +124,41 @@ def mail_committee_match(mentorship: Mentorship, objectives, contact_method) -> 
 
 
 # How a sentence says "would like to ..." for each way to meet ("meet face to face", not "meet by
-# Face-to-face"); a method added later reads "meet by <its name>".
+# Face-to-face"); a method added later reads "meet by <its name>". Lazy: each introduction
+# writes them in its recipient's language.
 MEETING_PHRASES = {
-    "in-person": "meet face to face",
-    "phone": "talk by phone",
-    "email": "write by e-mail",
-    "video": "meet by video call",
+    "in-person": _l("meet face to face"),
+    "phone": _l("talk by phone"),
+    "email": _l("write by e-mail"),
+    "video": _l("meet by video call"),
 }
 
 
-def meeting_phrase(method) -> str | None:
-    """The words after "would like to" for a contact method (None: no preference given)."""
+class _Phrase(LazyString):
+    """A lazy translation that an HTML e-mail escapes like any other text (Flask-Babel's own
+    is inserted as it is): the name of a way to meet comes from the committee's vocabulary."""
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+def meeting_phrase(method):
+    """The words after "would like to" for a contact method (None: no preference given), as a
+    lazy string: it is written in the language of the e-mail it is rendered in."""
     if method is None:
         return None
-    return MEETING_PHRASES.get(method.code, f"meet by {method.name.lower()}")
+    phrase = MEETING_PHRASES.get(method.code)
+    if phrase is None:
+        name = method.name.lower()
+        return _Phrase(lambda: gettext("meet by %(method)s", method=name))
+    return phrase
 
 
 def _introduce(
     mentorship: Mentorship,
     objectives,
     contact_method,
-    subjects: tuple[str, str],
+    subjects: tuple,
     dedupe_keys: tuple[str, str],
     request: MentorshipRequest | None = None,
     note: str | None = None,
@@ -143,8 +179,8 @@ def _introduce(
         "mentee_preferred": meeting_phrase(contact_method),
         "mentee_goals": mentee.profile.mentee_goals if mentee.profile is not None else None,
         "objectives": [objective.name for objective in objectives],
-        "minimum_end_on": format_day(mentorship.minimum_end_on),
-        "started_on": format_day(mentorship.started_on),
+        "minimum_end_on": EmailDay.of(mentorship.minimum_end_on),
+        "started_on": EmailDay.of(mentorship.started_on),
         "mentorship_url": mentorship_url(mentorship),
         "requests_url": absolute_url("requests.index"),
         "note": note,
@@ -154,6 +190,7 @@ def _introduce(
         "introduction_mentee",
         subjects[0],
         dedupe_key=dedupe_keys[0],
+        locale=member_locale(mentee),
         **context,
     )
     enqueue(
@@ -161,6 +198,7 @@ def _introduce(
         "introduction_mentor",
         subjects[1],
         dedupe_key=dedupe_keys[1],
+        locale=member_locale(mentor),
         **context,
     )
 
@@ -171,20 +209,25 @@ def mail_committee_request(request: MentorshipRequest) -> None:
         request,
         False,
         "committee",
-        f"The mentoring committee found you a mentor: {display_name(request.mentor)}",
-        expires_on=format_day(request.answer_by),
+        _l(
+            "The mentoring committee found you a mentor: %(name)s",
+            name=display_name(request.mentor),
+        ),
+        expires_on=EmailDay.of(request.answer_by),
         requests_url=absolute_url("requests.index"),
     )
 
 
-def _mail_about(request: MentorshipRequest, to_mentor: bool, event: str, subject: str, **extra):
-    """One e-mail about `request` to its mentor or mentee: template `request_<event>`, at most
-    once per request and event, with both names in the context."""
+def _mail_about(request: MentorshipRequest, to_mentor: bool, event: str, subject, **extra):
+    """One e-mail about `request` to its mentor or mentee, in their language: template
+    `request_<event>`, at most once per request and event, with both names in the context."""
+    recipient = request.mentor if to_mentor else request.mentee
     enqueue(
-        (request.mentor if to_mentor else request.mentee).email,
+        recipient.email,
         f"request_{event}",
         subject,
         dedupe_key=f"request-{event}:{request.id}",
+        locale=member_locale(recipient),
         request=request,
         mentor_name=display_name(request.mentor),
         mentee_name=display_name(request.mentee),
@@ -204,10 +247,10 @@ def mail_declined(
         request,
         False,
         "declined",
-        f"An answer from {display_name(request.mentor)}",
+        _l("An answer from %(name)s", name=display_name(request.mentor)),
         note=note,
         paused=paused,
-        away_on=format_day(away_until) if away_until is not None else None,
+        away_on=EmailDay.of(away_until) if away_until is not None else None,
         suggestions=suggested_mentors(request.mentee, exclude=[request.mentor_id]),
         directory_url=directory_url(),
     )
@@ -218,16 +261,18 @@ def mail_held(request: MentorshipRequest, until: date) -> None:
     that they may withdraw it and ask someone else meanwhile (once per request and return day:
     a mentor who goes away again tells them again)."""
     mentor = request.mentor
+    back_on = EmailDay.of(until)
     enqueue(
         request.mentee.email,
         "request_held",
-        f"{display_name(mentor)} is away until {format_day(until)}",
+        _l("%(name)s is away until %(day)s", name=display_name(mentor), day=back_on),
         dedupe_key=f"request-held:{request.id}:{until.isoformat()}",
+        locale=member_locale(request.mentee),
         request=request,
         mentor_name=display_name(mentor),
         mentee_name=display_name(request.mentee),
-        back_on=format_day(until),
-        expires_on=format_day(request.answer_by),
+        back_on=back_on,
+        expires_on=EmailDay.of(request.answer_by),
         requests_url=absolute_url("requests.index"),
         directory_url=directory_url(),
     )
@@ -239,13 +284,15 @@ def mail_welcome_back(mentor: User, until: date, waiting: list[MentorshipRequest
     enqueue(
         mentor.email,
         "availability_welcome_back",
-        "Welcome back to the OLA Mentoring Program",
+        _l("Welcome back to the OLA Mentoring Program"),
         dedupe_key=f"welcome-back:{mentor.id}:{until.isoformat()}",
+        locale=member_locale(mentor),
         mentor_name=display_name(mentor),
         waiting=[
             {
                 "mentee_name": display_name(request.mentee),
-                "expires_on": format_day(request.answer_by),
+                "expires_on": EmailDay.of(request.answer_by),
+                "answer_by": request.answer_by,
                 "url": absolute_url("respond.show", token=make_link_token(request)),
             }
             for request in waiting
@@ -261,8 +308,8 @@ def mail_expired(request: MentorshipRequest) -> None:
         request,
         False,
         "expired",
-        f"No answer from {display_name(request.mentor)}: try another mentor",
-        sent_on=format_day(request.created_at),
+        _l("No answer from %(name)s: try another mentor", name=display_name(request.mentor)),
+        sent_on=EmailDay.of(request.created_at),
         directory_url=directory_url(),
     )
 
@@ -273,8 +320,8 @@ def mail_reminder(request: MentorshipRequest) -> None:
         request,
         True,
         "reminder",
-        f"Reminder: {display_name(request.mentee)} is waiting for your answer",
-        expires_on=format_day(request.answer_by),
+        _l("Reminder: %(name)s is waiting for your answer", name=display_name(request.mentee)),
+        expires_on=EmailDay.of(request.answer_by),
         requests_url=absolute_url("requests.index"),
     )
 
@@ -285,7 +332,7 @@ def mail_withdrawn(request: MentorshipRequest) -> None:
         request,
         True,
         "withdrawn",
-        f"{display_name(request.mentee)} withdrew their request",
+        _l("%(name)s withdrew their request", name=display_name(request.mentee)),
         requests_url=absolute_url("requests.index"),
     )
 
@@ -296,6 +343,6 @@ def mail_superseded(request: MentorshipRequest) -> None:
         request,
         True,
         "superseded",
-        f"{display_name(request.mentee)}'s request is closed: no answer needed",
+        _l("%(name)s's request is closed: no answer needed", name=display_name(request.mentee)),
         requests_url=absolute_url("requests.index"),
     )

@@ -2,6 +2,7 @@
 service, then flash and redirect, or render the request's card for HTMX."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -54,9 +55,12 @@ def new(mentor_id: int):
                 blocker = error
         else:
             flash(
-                f"Your request is on its way to {display_name(mentor)}. They have until "
-                f"{format_day(created.answer_by)} to answer; we will e-mail you as "
-                "soon as they do.",
+                _(
+                    "Your request is on its way to %(name)s. They have until %(day)s to answer; "
+                    "we will e-mail you as soon as they do.",
+                    name=display_name(mentor),
+                    day=format_day(created.answer_by),
+                ),
                 "success",
             )
             return redirect(url_for("requests.index"))
@@ -86,6 +90,7 @@ def _index_page(decline_errors=None, status: int = 200):
         lists=lists,
         action_form=ActionForm(),
         decline_errors=decline_errors or {},
+        note_max=rules.NOTE_MAX,
     ), status
 
 
@@ -97,6 +102,7 @@ def _card(req: MentorshipRequest, announcement: str, side: str):
         side=side,
         announcement=announcement,
         decline_errors={},
+        note_max=rules.NOTE_MAX,
     )
 
 
@@ -112,7 +118,7 @@ def withdraw(request_id: int):
     try:
         services.withdraw_request(req, current_user)
         message, category = (
-            f"You withdrew your request to {display_name(req.mentor)}.",
+            _("You withdrew your request to %(name)s.", name=display_name(req.mentor)),
             "success",
         )
     except DomainError as error:
@@ -137,9 +143,12 @@ def accept(request_id: int):
         flash(error.message, "error")
     else:
         flash(
-            f"You accepted {display_name(req.mentee)}'s request. We e-mailed them; "
-            "your mentorship runs at least until "
-            f"{format_day(mentorship.minimum_end_on)}.",
+            _(
+                "You accepted %(name)s's request. We e-mailed them; your mentorship runs at "
+                "least until %(day)s.",
+                name=display_name(req.mentee),
+                day=format_day(mentorship.minimum_end_on),
+            ),
             "success",
         )
     return redirect(url_for("requests.index"))
@@ -164,7 +173,10 @@ def decline(request_id: int):
         flash(error.message, "error")
     else:
         flash(
-            f"You declined {display_name(req.mentee)}'s request. We let them know kindly.",
+            _(
+                "You declined %(name)s's request. We let them know kindly.",
+                name=display_name(req.mentee),
+            ),
             "success",
         )
     return redirect(url_for("requests.index"))

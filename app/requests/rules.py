@@ -5,6 +5,8 @@ Each check raises a DomainError with a message for the member (and `field` for a
 nothing here changes anything.
 """
 
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import clock
@@ -35,17 +37,33 @@ MESSAGE_MAX = 2000
 NOTE_MAX = 1000
 
 
-SAME_PAIR = (
-    "You already have a request waiting with {name}. You can follow it, or withdraw it, "
-    "on your requests page."
-)
+def same_pair_message(name: str) -> str:
+    return _(
+        "You already have a request waiting with %(name)s. You can follow it, or withdraw it, "
+        "on your requests page.",
+        name=name,
+    )
+
+
+def too_long_message(limit: int, length: int) -> str:
+    """A text over `limit` characters, with the numbers written the page language's way."""
+    return _(
+        "Use at most %(max)s characters (you wrote %(length)s).",
+        max=format_decimal(limit),
+        length=format_decimal(length),
+    )
 
 
 class NotEligible(DomainError):
     """The mentee may not request a mentor yet: `reasons` say what to do (with links)."""
 
     def __init__(self, reasons: list[Reason]):
-        super().__init__("Before you can request a mentor: " + " ".join(r.message for r in reasons))
+        super().__init__(
+            _(
+                "Before you can request a mentor: %(reasons)s",
+                reasons=" ".join(str(r.message) for r in reasons),
+            )
+        )
         self.reasons = reasons
 
 
@@ -91,42 +109,64 @@ def check_may_request(mentee: User, mentor: User) -> None:
     if blocked is not None:
         raise ProgramNotOpen(blocked)
     if mentee.id == mentor.id:
-        raise DomainError("You can't send a request to yourself.")
+        raise DomainError(_("You can't send a request to yourself."))
     reasons = mentee_reasons_now(mentee)
     if reasons:
         raise NotEligible(reasons)
     name = display_name(mentor)
     if not mentor_is_eligible(mentor):
-        raise DomainError(f"{name} can't take mentees at the moment. Please choose another mentor.")
+        raise DomainError(
+            _(
+                "%(name)s can't take mentees at the moment. Please choose another mentor.",
+                name=name,
+            )
+        )
     if mentor.profile.away_on(clock.today()):
         raise DomainError(
-            f"{name} is away until {format_day(mentor.profile.away_until)} and takes no new "
-            "requests until then. Please choose another mentor, or ask them after they are back."
+            _(
+                "%(name)s is away until %(day)s and takes no new requests until then. Please "
+                "choose another mentor, or ask them after they are back.",
+                name=name,
+                day=format_day(mentor.profile.away_until),
+            )
         )
     if not mentor.profile.accepting_requests:
         raise DomainError(
-            f"{name} is not accepting new requests for now. Please choose another mentor."
+            _(
+                "%(name)s is not accepting new requests for now. Please choose another mentor.",
+                name=name,
+            )
         )
     if spots_left(mentor) <= 0:
         raise DomainError(
-            f"{name} is already mentoring as many mentees as they can. Please choose another "
-            "mentor."
+            _(
+                "%(name)s is already mentoring as many mentees as they can. Please choose "
+                "another mentor.",
+                name=name,
+            )
         )
     limit = settings.max_active_mentorships_per_mentee
     if active_mentorships_as_mentee(mentee) >= limit:
         raise DomainError(
-            "You already have a mentor."
+            _("You already have a mentor.")
             if limit == 1
-            else f"You already have {limit} mentors, the most the program allows at once."
+            else _(
+                "You already have %(num)s mentors, the most the program allows at once.",
+                num=limit,
+            )
         )
     if open_request_between(mentee, mentor) is not None:
-        raise DomainError(SAME_PAIR.format(name=name))
+        raise DomainError(same_pair_message(name))
     limit = settings.max_pending_requests_per_mentee
     if pending_requests_sent(mentee) >= limit:
         raise DomainError(
-            f"You have {limit} request{'' if limit == 1 else 's'} waiting for an answer, the "
-            "most the program allows at "
-            "once. Wait for an answer, or withdraw one, before you ask another mentor."
+            ngettext(
+                "You have %(num)d request waiting for an answer, the most the program allows "
+                "at once. Wait for an answer, or withdraw it, before you ask another mentor.",
+                "You have %(num)d requests waiting for an answer, the most the program allows "
+                "at once. Wait for an answer, or withdraw one, before you ask another mentor.",
+                limit,
+            )
         )
 
 
@@ -135,36 +175,36 @@ def clean_message(message) -> str:
     text = clean_text(message) or ""
     if len(text) < MESSAGE_MIN:
         raise DomainError(
-            f"Write at least {MESSAGE_MIN} characters about your goals (you wrote {len(text)}).",
+            _(
+                "Write at least %(min)s characters about your goals (you wrote %(length)s).",
+                min=MESSAGE_MIN,
+                length=len(text),
+            ),
             field="message",
         )
     if len(text) > MESSAGE_MAX:
-        raise DomainError(
-            f"Use at most {MESSAGE_MAX:,} characters (you wrote {len(text):,}).", field="message"
-        )
+        raise DomainError(too_long_message(MESSAGE_MAX, len(text)), field="message")
     return text
 
 
 def clean_note(note) -> str | None:
     text = clean_text(note)
     if text and len(text) > NOTE_MAX:
-        raise DomainError(
-            f"Use at most {NOTE_MAX:,} characters (you wrote {len(text):,}).", field="note"
-        )
+        raise DomainError(too_long_message(NOTE_MAX, len(text)), field="note")
     return text
 
 
 def chosen_objectives(objective_ids) -> list[Objective]:
     ids = list(objective_ids or ())
     if not ids:
-        raise DomainError("Choose at least one objective.", field="objectives")
+        raise DomainError(_("Choose at least one objective."), field="objectives")
     if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-        raise DomainError(NOT_OFFERED, field="objectives")
+        raise DomainError(str(NOT_OFFERED), field="objectives")
     found = db.session.scalars(
         select(Objective).where(Objective.id.in_(set(ids)), Objective.active)
     ).all()
     if len(found) != len(set(ids)):
-        raise DomainError(NOT_OFFERED, field="objectives")
+        raise DomainError(str(NOT_OFFERED), field="objectives")
     return sorted(found, key=lambda o: (o.position, o.name))
 
 
@@ -179,8 +219,8 @@ def contact_methods_offered(mentor: User) -> list[ContactMethod]:
 
 def chosen_contact_method(mentor: User, contact_method_id) -> ContactMethod:
     if contact_method_id is None:
-        raise DomainError("Choose how you would like to meet.", field="contact_method")
+        raise DomainError(_("Choose how you would like to meet."), field="contact_method")
     for method in contact_methods_offered(mentor):
         if method.id == contact_method_id:
             return method
-    raise DomainError(NOT_OFFERED, field="contact_method")
+    raise DomainError(str(NOT_OFFERED), field="contact_method")

@@ -17,6 +17,7 @@ operation that changes a request runs again when it loses a race to the database
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.exc import IntegrityError
 
@@ -50,12 +51,12 @@ from app.requests.mail import (
     mail_withdrawn,
 )
 from app.requests.rules import (
-    SAME_PAIR,
     check_may_request,
     chosen_contact_method,
     chosen_objectives,
     clean_message,
     clean_note,
+    same_pair_message,
     spots_left,
 )
 from app.text import display_name, format_day
@@ -118,7 +119,7 @@ def create_request(
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise DomainError(SAME_PAIR.format(name=display_name(mentor))) from None
+        raise DomainError(same_pair_message(display_name(mentor))) from None
     mail_new_request(request, f"request-new:{request.id}")
     db.session.commit()
     return request
@@ -192,36 +193,50 @@ def no_longer_pending_message(request: MentorshipRequest, actor: User) -> str:
     status = request.status
     if status == MentorshipRequest.ACCEPTED:
         return (
-            f"You already accepted this request on {when}."
+            _("You already accepted this request on %(day)s.", day=when)
             if by_mentor
-            else f"{mentor} already accepted this request on {when}."
+            else _("%(mentor)s already accepted this request on %(day)s.", mentor=mentor, day=when)
         )
     if status == MentorshipRequest.DECLINED:
         return (
-            f"You already declined this request on {when}."
+            _("You already declined this request on %(day)s.", day=when)
             if by_mentor
-            else f"{mentor} already answered this request on {when}."
+            else _("%(mentor)s already answered this request on %(day)s.", mentor=mentor, day=when)
         )
     if status == MentorshipRequest.WITHDRAWN:
         return (
-            f"{mentee} withdrew this request on {when}."
+            _("%(mentee)s withdrew this request on %(day)s.", mentee=mentee, day=when)
             if by_mentor
-            else f"You already withdrew this request on {when}."
+            else _("You already withdrew this request on %(day)s.", day=when)
         )
     if status == MentorshipRequest.EXPIRED:
-        return f"This request expired on {when} without an answer."
+        return expired_message(when)
     if status == MentorshipRequest.SUPERSEDED:
         return (
-            f"This request closed on {when}: {mentee} is now working with another mentor."
+            superseded_message(when, mentee)
             if by_mentor
-            else f"This request closed on {when}, when another mentor accepted you."
+            else _("This request closed on %(day)s, when another mentor accepted you.", day=when)
         )
-    return "This request can no longer be changed."
+    return _("This request can no longer be changed.")
 
 
-LINK_REPLACED = (
-    "This link is no longer valid. Sign in and open your requests page to answer this request."
-)
+def expired_message(when: str) -> str:
+    return _("This request expired on %(day)s without an answer.", day=when)
+
+
+def superseded_message(when: str, mentee: str) -> str:
+    """A closed request, told to its mentor."""
+    return _(
+        "This request closed on %(day)s: %(mentee)s is now working with another mentor.",
+        day=when,
+        mentee=mentee,
+    )
+
+
+def link_replaced_message() -> str:
+    return _(
+        "This link is no longer valid. Sign in and open your requests page to answer this request."
+    )
 
 
 def _leave_pending(
@@ -241,7 +256,7 @@ def _leave_pending(
         db.session.rollback()
         db.session.refresh(request)
         if request.is_pending:
-            raise DomainError(LINK_REPLACED)
+            raise DomainError(link_replaced_message())
         raise DomainError(no_longer_pending_message(request, actor))
     db.session.refresh(request)
     return now
@@ -250,9 +265,7 @@ def _leave_pending(
 def _refuse_if_expired(request: MentorshipRequest) -> None:
     """A pending request past its expiry (the daily job has not closed it yet) is over."""
     if request.expires_at <= clock.utcnow():
-        raise DomainError(
-            f"This request expired on {format_day(request.answer_by)} without an answer."
-        )
+        raise DomainError(expired_message(format_day(request.answer_by)))
 
 
 def _refuse_if_answered(request: MentorshipRequest, actor: User) -> None:
@@ -264,7 +277,7 @@ def _refuse_if_answered(request: MentorshipRequest, actor: User) -> None:
 def withdraw_request(request: MentorshipRequest, actor: User) -> MentorshipRequest:
     """The mentee takes back a pending request; the mentor is told no answer is needed."""
     if actor.id != request.mentee_id:
-        raise DomainError("Only the member who sent a request can withdraw it.")
+        raise DomainError(_("Only the member who sent a request can withdraw it."))
     _refuse_if_answered(request, actor)
     _leave_pending(request, MentorshipRequest.WITHDRAWN, actor)
     mail_withdrawn(request)
@@ -297,7 +310,7 @@ def accept_request(
     says when it happened. Raises DomainError (nothing changed) when a rule refuses.
     """
     if actor.id != request.mentor_id:
-        raise DomainError("Only the mentor a request was sent to can accept it.")
+        raise DomainError(_("Only the mentor a request was sent to can accept it."))
     text_note = clean_note(note)
     _refuse_if_answered(request, actor)
     _refuse_if_expired(request)
@@ -307,17 +320,21 @@ def accept_request(
     try:
         if not mentor_is_eligible(mentor):
             raise DomainError(
-                "You can't take a mentee at the moment: your profile page shows what to do."
+                _("You can't take a mentee at the moment: your profile page shows what to do.")
             )
         if spots_left(mentor) <= 0:
             raise DomainError(
-                "You are already mentoring as many mentees as your profile allows. Raise the "
-                "number in your profile, or decline this request."
+                _(
+                    "You are already mentoring as many mentees as your profile allows. Raise "
+                    "the number in your profile, or decline this request."
+                )
             )
         if active_mentorships_as_mentee(mentee) >= limit:
             raise DomainError(
-                f"{display_name(mentee)} already has a mentor now, so this request can't be "
-                "accepted."
+                _(
+                    "%(name)s already has a mentor now, so this request can't be accepted.",
+                    name=display_name(mentee),
+                )
             )
     except DomainError:
         db.session.rollback()
@@ -415,7 +432,7 @@ def decline_request(
     `app.availability.return_day_problem` accepts) the mentor is away until then, and their
     other pending requests are declined (`decline_others`) or kept open for their return."""
     if actor.id != request.mentor_id:
-        raise DomainError("Only the mentor a request was sent to can decline it.")
+        raise DomainError(_("Only the mentor a request was sent to can decline it."))
     text_note = clean_note(note)
     if away_until is not None:
         problem = return_day_problem(away_until, clock.today())

@@ -2,6 +2,9 @@
 already when the e-mail's button opened the page), an optional note, and "I'm not taking new
 mentees for now" (full, or away until a day) with what happens to the other requests."""
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -10,7 +13,7 @@ from app import clock
 from app.availability import return_day_problem
 from app.forms import ChoiceRadioField, PortalForm, clean_text_filter
 from app.profiles.forms import away_until_field
-from app.requests.rules import NOTE_MAX
+from app.requests.rules import NOTE_MAX, too_long_message
 
 ACCEPT, DECLINE = "accept", "decline"
 TAKING, FULL, AWAY = "taking", "full", "away"
@@ -18,42 +21,49 @@ TAKING, FULL, AWAY = "taking", "full", "away"
 
 class RespondForm(PortalForm):
     choice = ChoiceRadioField(
-        "Accept or decline this request",
+        _l("Accept or decline this request"),
         choices=[
-            SelectChoice(ACCEPT, "Accept: start the mentorship today"),
-            SelectChoice(DECLINE, "Decline"),
+            SelectChoice(ACCEPT, _l("Accept: start the mentorship today")),
+            SelectChoice(DECLINE, _l("Decline")),
         ],
     )
     note = TextAreaField(
-        "Note to the mentee (optional)",
+        _l("Note to the mentee (optional)"),
         filters=[clean_text_filter],
-        description=f"Sent with your answer. If you decline, a kind word or a suggestion helps. "
-        f"At most {NOTE_MAX:,} characters.",
         render_kw={"rows": 4},
     )
     pause = ChoiceRadioField(
-        "New requests",
+        _l("New requests"),
         choices=[
-            SelectChoice(TAKING, "I'm still taking new mentees"),
-            SelectChoice(FULL, "I'm full: take me out of the directory until I change my profile"),
-            SelectChoice(AWAY, "I'm away: take me out of the directory until a day I choose"),
+            SelectChoice(TAKING, _l("I'm still taking new mentees")),
+            SelectChoice(
+                FULL, _l("I'm full: take me out of the directory until I change my profile")
+            ),
+            SelectChoice(AWAY, _l("I'm away: take me out of the directory until a day I choose")),
         ],
         default=TAKING,
     )
-    away_until = away_until_field("Away until (if you are away)")
-    decline_others = BooleanField("Also decline my other pending requests")
-    send = SubmitField("Send my answer")
+    away_until = away_until_field(_l("Away until (if you are away)"))
+    decline_others = BooleanField(_l("Also decline my other pending requests"))
+    send = SubmitField(_l("Send my answer"))
     # A page opened before the answer was a radio choice posts the name of its button (and
     # "I'm full" as a tick box): still understood, so an answer half-written then is not lost.
-    accept = SubmitField("Accept")
-    decline = SubmitField("Decline")
-    stop_accepting = BooleanField("I'm not taking new mentees for now")
+    accept = SubmitField(_l("Accept"))
+    decline = SubmitField(_l("Decline"))
+    stop_accepting = BooleanField(_l("I'm not taking new mentees for now"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The limit is written as numbers are in the page's language ("1,000", "1 000").
+        self.note.description = _(
+            "Sent with your answer. If you decline, a kind word or a suggestion helps. At most "
+            "%(max)s characters.",
+            max=format_decimal(NOTE_MAX),
+        )
 
     def validate_note(self, field):
         if field.data and len(field.data) > NOTE_MAX:
-            raise ValidationError(
-                f"Use at most {NOTE_MAX:,} characters (you wrote {len(field.data):,})."
-            )
+            raise ValidationError(too_long_message(NOTE_MAX, len(field.data)))
 
     def validate_away_until(self, field):
         if self.pause.data != AWAY or field.errors:
@@ -63,8 +73,11 @@ class RespondForm(PortalForm):
             raise ValidationError(problem)
         if self.decision == ACCEPT:
             raise ValidationError(
-                "You can set a day you are back when you decline: accepting starts a "
-                "mentorship today. Choose Decline, or choose that you are still taking mentees."
+                _(
+                    "You can set a day you are back when you decline: accepting starts a "
+                    "mentorship today. Choose Decline, or choose that you are still taking "
+                    "mentees."
+                )
             )
 
     @property

@@ -8,6 +8,8 @@ not READY. Neither needs anyone signed in: the signed token is the mentor's auth
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import clock
@@ -28,7 +30,7 @@ class LinkPage:
 
     link: Link
     message: str | None = None  # what happened, when the link can no longer act
-    title: str = "Answer a mentoring request"
+    title: str = _l("Answer a mentoring request")
     full: bool = False  # the mentor has no spot left: Accept is not offered
     capacity: int = 0
     other_pending: int = 0  # the mentor's other pending requests
@@ -52,11 +54,11 @@ class LinkPage:
 
 
 TITLES = {
-    MentorshipRequest.ACCEPTED: "Request accepted",
-    MentorshipRequest.DECLINED: "Request declined",
-    MentorshipRequest.WITHDRAWN: "Request withdrawn",
-    MentorshipRequest.EXPIRED: "Request expired",
-    MentorshipRequest.SUPERSEDED: "Request closed",
+    MentorshipRequest.ACCEPTED: _l("Request accepted"),
+    MentorshipRequest.DECLINED: _l("Request declined"),
+    MentorshipRequest.WITHDRAWN: _l("Request withdrawn"),
+    MentorshipRequest.EXPIRED: _l("Request expired"),
+    MentorshipRequest.SUPERSEDED: _l("Request closed"),
 }
 
 
@@ -64,27 +66,30 @@ def answered_message(request: MentorshipRequest) -> str:
     """What happened to a request that is no longer pending, told to its mentor."""
     when = format_day(request.responded_at or request.created_at)
     mentee = display_name(request.mentee)
-    return {
-        MentorshipRequest.ACCEPTED: f"You accepted this request on {when}.",
-        MentorshipRequest.DECLINED: f"You declined this request on {when}.",
-        MentorshipRequest.WITHDRAWN: f"{mentee} withdrew this request on {when}.",
-        MentorshipRequest.EXPIRED: f"This request expired on {when} without an answer.",
-        MentorshipRequest.SUPERSEDED: (
-            f"This request closed on {when}: {mentee} is now working with another mentor."
-        ),
-    }.get(request.status, "This request can no longer be answered.")
+    status = request.status
+    if status == MentorshipRequest.ACCEPTED:
+        return _("You accepted this request on %(day)s.", day=when)
+    if status == MentorshipRequest.DECLINED:
+        return _("You declined this request on %(day)s.", day=when)
+    if status == MentorshipRequest.WITHDRAWN:
+        return _("%(mentee)s withdrew this request on %(day)s.", mentee=mentee, day=when)
+    if status == MentorshipRequest.EXPIRED:
+        return requests.expired_message(when)
+    if status == MentorshipRequest.SUPERSEDED:
+        return requests.superseded_message(when, mentee)
+    return _("This request can no longer be answered.")
 
 
 def _page(link: Link) -> LinkPage:
     request = link.request
     if link.state == INVALID:
-        return LinkPage(link, "This link is not valid.", title="This link is not valid")
+        return LinkPage(link, _("This link is not valid."), title=_("This link is not valid"))
     if link.state == EXPIRED:
         if request is not None and request.expires_at <= clock.utcnow():
-            message = f"This request expired on {format_day(request.answer_by)}."
+            message = _("This request expired on %(day)s.", day=format_day(request.answer_by))
         else:
-            message = "This link has expired."
-        return LinkPage(link, message, title="This link has expired")
+            message = _("This link has expired.")
+        return LinkPage(link, message, title=_("This link has expired"))
     if link.state == ANSWERED:
         mentorship = None
         if request.status == MentorshipRequest.ACCEPTED:
@@ -94,7 +99,7 @@ def _page(link: Link) -> LinkPage:
         return LinkPage(
             link,
             answered_message(request),
-            title=TITLES.get(request.status, "Request closed"),
+            title=str(TITLES.get(request.status, TITLES[MentorshipRequest.SUPERSEDED])),
             mentorship=mentorship,
         )
     mentor = request.mentor
