@@ -5,7 +5,10 @@ is never enqueued twice.
 
 from datetime import date
 
+from flask_babel import lazy_gettext
+
 from app.email import absolute_url, enqueue
+from app.i18n import member_locale
 from app.models import (
     Mentorship,
     MentorshipRequest,
@@ -239,13 +242,15 @@ def mail_welcome_back(mentor: User, until: date, waiting: list[MentorshipRequest
     enqueue(
         mentor.email,
         "availability_welcome_back",
-        "Welcome back to the OLA Mentoring Program",
+        lazy_gettext("Welcome back to the OLA Mentoring Program"),
         dedupe_key=f"welcome-back:{mentor.id}:{until.isoformat()}",
+        locale=member_locale(mentor),
         mentor_name=display_name(mentor),
         waiting=[
             {
                 "mentee_name": display_name(request.mentee),
-                "expires_on": format_day(request.answer_by),
+                # A day, written in the mentor's language by the template.
+                "answer_by": request.answer_by,
                 "url": absolute_url("respond.show", token=make_link_token(request)),
             }
             for request in waiting

@@ -214,7 +214,7 @@ def test_each_reason_appears_and_disappears_when_fixed(signed_in, clock_at):
     sign_in(client, user.email)  # the earlier sign-in has expired by then
     page = page_of(client.get("/profile"))
     assert reasons_on(page) == ["membership_expired"]
-    assert "Your membership expired on June 30, 2027. Renew it" in page
+    assert "Your membership expired on 30 June 2027. Renew it" in page
     home = page_of(client.get("/"))
     assert reasons_on(home) == ["membership_expired"]
 
