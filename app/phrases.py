@@ -2,14 +2,16 @@
 their translation into the page's language where they are shown.
 
 Pure modules don't ask Flask-Babel which language a page is in, so they give a `Phrase`: a
-str holding the English sentence (stored, compared, written to a log as any str is), that also
-keeps the message id it came from (marked with `N_`, so `make translations` finds it) and the
-values that fill it. Where it is shown it is translated:
+str holding the English sentence (stored, compared, joined, written to JSON, CSV or the
+database as any str is), that also keeps the message id it came from (marked with `N_`, so
+`make translations` finds it) and the values that fill it. Where it is shown it is
+translated, as a lazy string is:
 
-- an HTML template translates it by itself: `{{ phrase }}` (Jinja's autoescape asks the
-  object for its HTML, and a Phrase gives its translation, escaped);
-- Python code (a flash, a CSV cell) and text templates call `translated(phrase)` or
-  `{{ phrase.translated() }}`.
+- a template translates it by itself: `{{ phrase }}` (HTML asks the object for its HTML, a
+  text template for its `str()`; both give the translation);
+- Python code turns it into text with `str(phrase)`, an f-string, `%`, or `translated(x)`
+  (which leaves any other value as it is): a flash, a CSV cell, a DomainError's message. A
+  CSV writer or `"".join` would take the English: translate first.
 
 Values may be other Phrases (translated first), whole numbers (written with the language's
 thousands separator), days ("3 March 2026", "3 mars 2026") or plain text (names, typed by
@@ -28,6 +30,8 @@ def N_(text: str) -> str:
 
 
 def _english(value):
+    if isinstance(value, Phrase):
+        return str.__str__(value)  # its English, not its translation
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     if isinstance(value, date):
@@ -81,14 +85,23 @@ class Phrase(str):
 
     def translated(self) -> str:
         """The sentence in the current language (English outside a request)."""
-        from flask_babel import gettext, ngettext  # when shown: this module stays pure
+        from flask_babel import get_translations  # when shown: this module stays pure
 
         if self.msgid is None:
             return str.join(str(_local(self.separator)), (str(_local(i)) for i in self.items))
+        translations = get_translations()
         values = {name: _local(value) for name, value in self.params.items()}
         if self.plural is not None:
-            return ngettext(self.msgid, self.plural, self.params["num"], **values)
-        return gettext(self.msgid, **values) if values else gettext(self.msgid)
+            # The count chooses the form; `num` is shown as the language writes numbers.
+            text = translations.ungettext(self.msgid, self.plural, self.params["num"])
+        else:
+            text = translations.ugettext(self.msgid)
+        return text % values if values else text
+
+    def __str__(self) -> str:
+        """The translation, as a lazy string gives it: `str()`, f-strings, `%` and Jinja
+        show it in the current language (joining, comparing, storing use the English)."""
+        return self.translated()
 
     def __html__(self) -> str:
         return str(escape(self.translated()))

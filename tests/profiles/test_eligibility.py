@@ -113,7 +113,7 @@ def test_confirming_an_agreement_records_role_version_and_time(signed_in, clock_
     assert again.status_code == 302
     assert len(agreements_of(user)) == 1, "confirming twice records it once"
     page = page_of(client.get("/profile/agreement?role=mentee"))
-    assert "You confirmed these expectations on November 20, 2026." in page
+    assert "You confirmed these expectations on 20 November 2026." in page
     assert 'name="agree"' not in page
 
 
