@@ -84,9 +84,12 @@ class Phrase(str):
         return phrase
 
     def translated(self) -> str:
-        """The sentence in the current language (English outside a request)."""
-        from flask_babel import get_translations  # when shown: this module stays pure
+        """The sentence in the current language (English outside the application)."""
+        from flask import has_app_context  # when shown: this module stays pure
+        from flask_babel import get_translations
 
+        if not has_app_context():  # the command line, a log: English
+            return str.__str__(self)
         if self.msgid is None:
             return str.join(str(_local(self.separator)), (str(_local(i)) for i in self.items))
         translations = get_translations()

@@ -94,7 +94,7 @@ def test_in_french_a_mentors_page(french_mentee, make_mentor):
     )
     client, _ = french_mentee(employer="Toronto Public Library")
     page = page_of(client.get(f"/mentors/{mentor.id}"))
-    assert "<h2 id=\"fit-heading\">Pourquoi ce mentor pourrait vous convenir</h2>" in page
+    assert '<h2 id="fit-heading">Pourquoi ce mentor pourrait vous convenir</h2>' in page
     assert re.search(r"<li>Parle votre langue\u00a0: [^<]+</li>", page)
     assert "Travaille chez votre employeur — conflit d’intérêts possible" in page
     assert ">Retour au répertoire des mentors</a>" in page

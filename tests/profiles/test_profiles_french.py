@@ -39,7 +39,7 @@ def test_the_profile_page_in_french(french_member):
     page = page_of(client.get("/profile"))
     assert '<html lang="fr-CA">' in page
     assert "<h1>Votre profil</h1>" in page
-    assert "<h3 class=\"checklist-heading\">Comme mentoré(e)</h3>" in page
+    assert '<h3 class="checklist-heading">Comme mentoré(e)</h3>' in page
     assert "Lisez et confirmez ce qu’on attend d’un(e) mentoré(e)." in page
     assert ">Lire et confirmer</a>" in page
     assert "Mentoré(e)\u00a0: j’aimerais avoir un mentor" in page
