@@ -3,6 +3,7 @@ before taking part in that role, and again when the text changes in substance.""
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import clock
@@ -81,7 +82,7 @@ def confirm_agreement(user: User, role: str) -> RoleAgreement:
     enough experience to be a mentor.
     """
     if role not in AGREEMENT_ROLES:
-        raise DomainError("Choose the mentor or the mentee agreement.")
+        raise DomainError(_("Choose the mentor or the mentee agreement."))
     if not may_confirm_agreement(user, role):
         raise DomainError(TOO_LITTLE_EXPERIENCE)
     existing = _current_agreement(user, role)

@@ -1,7 +1,8 @@
 """How well a mentor fits a mentee: pure scoring, no Flask, no database session.
 
 `fit(mentee, mentor)` compares what the mentee looks for with what the mentor offers and
-returns a score with the reasons behind it, best first. `rank` orders mentors by it.
+returns a score with the reasons behind it, best first. `rank` orders mentors by it. The
+reasons are Phrases (`app.phrases`): English strs that pages show in their own language.
 
 The directory (app/mentors/services.py) computes the same score in SQL so that it can order
 thousands of mentors without loading them; it reads WEIGHTS from here, and
@@ -10,6 +11,8 @@ tests/test_matching.py checks that both orders agree. Change a weight here, nowh
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from app.phrases import N_, Phrase, ngettext
 
 # The weights of best fit, in one place. Every shared entry counts, so a mentor who offers
 # two of the objectives a mentee seeks scores 2 x 30. Objectives (why the mentee takes part)
@@ -30,7 +33,7 @@ WEIGHTS = {
 # The code of the contact method that means meeting in person (vocabulary "contact_methods").
 FACE_TO_FACE = "in-person"
 
-CONFLICT_OF_INTEREST = "Works at your employer — possible conflict of interest"
+CONFLICT_OF_INTEREST = Phrase(N_("Works at your employer — possible conflict of interest"))
 
 
 @dataclass(frozen=True, order=True)
@@ -66,7 +69,9 @@ class Member:
 @dataclass(frozen=True)
 class Fit:
     score: int
-    reasons: tuple[str, ...] = ()  # best first
+    # Best first; each "<heading>: <what they share>", its heading in `params["heading"]`
+    # (the directory's card shows the heading alone).
+    reasons: tuple[Phrase, ...] = ()
     conflict_of_interest: bool = False
 
 
@@ -81,18 +86,18 @@ def same_employer(mentee: Member, mentor: Member) -> bool:
     return bool(mine) and mine == normalise_employer(mentor.employer)
 
 
-def _names(terms: Iterable[Term]) -> str:
+def _names(terms: Iterable[Term]) -> Phrase:
     # Semicolons: some names have commas ("Career development, exploration and advancement").
-    return "; ".join(term.name for term in sorted(terms))
+    return Phrase.listing("; ", (term.name for term in sorted(terms)))
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return one if n == 1 else f"{n} {many}"
+def _reason(heading: Phrase, shared) -> Phrase:
+    return Phrase(N_("%(heading)s: %(shared)s"), heading=heading, shared=shared)
 
 
 def fit(mentee: Member, mentor: Member) -> Fit:
     """The score of `mentor` for `mentee` and its reasons (strongest first)."""
-    parts: list[tuple[int, int, str]] = []  # (points, rank of the rule, reason)
+    parts: list[tuple[int, int, Phrase]] = []  # (points, rank of the rule, reason)
 
     def shared(kind: str, rank_: int, mine, theirs, say) -> None:
         common = mine & theirs
@@ -104,21 +109,24 @@ def fit(mentee: Member, mentor: Member) -> Fit:
         0,
         mentee.objectives,
         mentor.objectives,
-        lambda c: f"Offers {_count(len(c), 'an objective', 'objectives')} you seek: {_names(c)}",
+        lambda c: _reason(
+            ngettext("Offers an objective you seek", "Offers %(num)s objectives you seek", len(c)),
+            _names(c),
+        ),
     )
     shared(
         "expertise",
         1,
         mentee.expertise,
         mentor.expertise,
-        lambda c: f"Knows what you want to learn about: {_names(c)}",
+        lambda c: _reason(Phrase(N_("Knows what you want to learn about")), _names(c)),
     )
     shared(
         "sector",
         2,
         mentee.sectors,
         mentor.sectors,
-        lambda c: f"Same sector: {_names(c)}",
+        lambda c: _reason(Phrase(N_("Same sector")), _names(c)),
     )
     if mentee.region is not None and mentee.region == mentor.region:
         if mentee.meets_face_to_face and mentor.meets_face_to_face:
@@ -126,24 +134,26 @@ def fit(mentee: Member, mentor: Member) -> Fit:
                 (
                     WEIGHTS["region_face_to_face"],
                     3,
-                    f"Same region, and meets face-to-face: {mentor.region.name}",
+                    _reason(Phrase(N_("Same region, and meets face-to-face")), mentor.region.name),
                 )
             )
         else:
-            parts.append((WEIGHTS["region"], 3, f"Same region: {mentor.region.name}"))
+            parts.append(
+                (WEIGHTS["region"], 3, _reason(Phrase(N_("Same region")), mentor.region.name))
+            )
     shared(
         "contact_method",
         4,
         mentee.contact_methods,
         mentor.contact_methods,
-        lambda c: f"Meets the way you would like: {_names(c)}",
+        lambda c: _reason(Phrase(N_("Meets the way you would like")), _names(c)),
     )
     shared(
         "language",
         5,
         mentee.languages,
         mentor.languages,
-        lambda c: f"Speaks your language: {_names(c)}",
+        lambda c: _reason(Phrase(N_("Speaks your language")), _names(c)),
     )
     parts.sort(key=lambda part: (-part[0], part[1]))
     return Fit(

@@ -9,6 +9,9 @@ removed, not a member with themself) and the fit of each pair: the weights of th
 criteria it meets, added up. `pair_reasons` says why one pair fits. Why anyone is left out of
 an assignment is `app.matching_explanations`; a whole run, `app.matching_plan`.
 
+Labels, details and reasons are Phrases (`app.phrases`): English strs that pages show in
+their own language.
+
 Conflicts of interest are never matched, whatever the criteria: the same employer
 (`app.matching.same_employer`), and a pair whose mentor declined the mentee before or whose
 mentorship ended early.
@@ -22,9 +25,14 @@ from typing import NamedTuple
 import numpy as np
 
 from app.matching import Member, Term, normalise_employer
+from app.phrases import N_, Phrase, ngettext
 
 REQUIRED, PREFERRED, IGNORED = "required", "preferred", "ignored"
-MODES = {REQUIRED: "Required", PREFERRED: "Preferred", IGNORED: "Ignored"}
+MODES = {
+    REQUIRED: Phrase(N_("Required")),
+    PREFERRED: Phrase(N_("Preferred")),
+    IGNORED: Phrase(N_("Ignored")),
+}
 WEIGHT_MAX = 10
 GAP_MAX = 40
 
@@ -32,11 +40,11 @@ GAP_MAX = 40
 @dataclass(frozen=True)
 class Criterion:
     code: str
-    label: str
-    hint: str  # what meeting it means
+    label: Phrase
+    hint: Phrase  # what meeting it means
     # What a member's profile lists for it, for "none listed": None for a criterion every
     # eligible profile meets the need of (a region, a number of years).
-    listed_as: str | None
+    listed_as: Phrase | None
 
 
 EXPERTISE = "expertise"
@@ -49,20 +57,43 @@ EXPERIENCE = "experience"
 CRITERIA = (
     Criterion(
         EXPERTISE,
-        "Expertise and objectives",
-        "The mentor offers an objective the mentee seeks, or knows an area they want to "
-        "learn about.",
-        "objective or area of expertise",
+        Phrase(N_("Expertise and objectives")),
+        Phrase(
+            N_(
+                "The mentor offers an objective the mentee seeks, or knows an area they want "
+                "to learn about."
+            )
+        ),
+        Phrase(N_("objective or area of expertise")),
     ),
-    Criterion(SECTOR, "Sector", "They share a library sector.", "sector"),
-    Criterion(REGION, "Region", "They live in the same region.", None),
-    Criterion(LANGUAGE, "Language", "They share a language.", "language"),
-    Criterion(CONTACT, "Ways to meet", "They share a way to meet.", "way to meet"),
+    Criterion(
+        SECTOR,
+        Phrase(N_("Sector")),
+        Phrase(N_("They share a library sector.")),
+        Phrase(N_("sector")),
+    ),
+    Criterion(REGION, Phrase(N_("Region")), Phrase(N_("They live in the same region.")), None),
+    Criterion(
+        LANGUAGE,
+        Phrase(N_("Language")),
+        Phrase(N_("They share a language.")),
+        Phrase(N_("language")),
+    ),
+    Criterion(
+        CONTACT,
+        Phrase(N_("Ways to meet")),
+        Phrase(N_("They share a way to meet.")),
+        Phrase(N_("way to meet")),
+    ),
     Criterion(
         EXPERIENCE,
-        "Experience gap",
-        "The mentor has at least the chosen number of years of library experience more than "
-        "the mentee.",
+        Phrase(N_("Experience gap")),
+        Phrase(
+            N_(
+                "The mentor has at least the chosen number of years of library experience "
+                "more than the mentee."
+            )
+        ),
         None,
     ),
 )
@@ -133,12 +164,12 @@ ENDED_EARLY = "ended_early"
 # --- one pair -----------------------------------------------------------------------------
 
 
-def names_of(terms: Iterable[Term]) -> str:
-    return "; ".join(term.name for term in sorted(terms))
+def names_of(terms: Iterable[Term]) -> Phrase:
+    return Phrase.listing("; ", (term.name for term in sorted(terms)))
 
 
-def years(n: int) -> str:
-    return f"{n} year{'' if n == 1 else 's'}"
+def years(n: int) -> Phrase:
+    return ngettext("%(num)s year", "%(num)s years", n)
 
 
 def _meets(code: str, mentee: Member, mentor: Member, gap: int) -> tuple[bool, str]:
@@ -148,26 +179,34 @@ def _meets(code: str, mentee: Member, mentor: Member, gap: int) -> tuple[bool, s
         areas = mentee.expertise & mentor.expertise
         parts = []
         if objectives:
-            parts.append(f"Objectives: {names_of(objectives)}")
+            parts.append(Phrase(N_("Objectives: %(names)s"), names=names_of(objectives)))
         if areas:
-            parts.append(f"Expertise: {names_of(areas)}")
+            parts.append(Phrase(N_("Expertise: %(names)s"), names=names_of(areas)))
         if parts:
-            return True, " · ".join(parts)
-        return False, "No objective or area of expertise in common"
+            return True, Phrase.listing(" · ", parts)
+        return False, Phrase(N_("No objective or area of expertise in common"))
     if code == REGION:
         same = mentee.region is not None and mentee.region == mentor.region
-        return (True, mentor.region.name) if same else (False, "Not the same region")
+        if same:
+            return True, mentor.region.name
+        return False, Phrase(N_("Not the same region"))
     if code == EXPERIENCE:
         theirs, mine = mentor.years_experience, mentee.years_experience or 0
         if theirs is None:
-            return False, "The mentor's experience is not known"
-        met = theirs - mine >= gap
-        detail = f"{years(theirs)} and {years(mine)}: {theirs - mine} more"
-        return met, detail if met else f"{detail}, {gap} asked"
+            return False, Phrase(N_("The mentor's experience is not known"))
+        values = {"theirs": years(theirs), "mine": years(mine), "more": theirs - mine}
+        if theirs - mine >= gap:
+            return True, Phrase(N_("%(theirs)s and %(mine)s: %(more)s more"), **values)
+        return False, Phrase(
+            N_("%(theirs)s and %(mine)s: %(more)s more, %(gap)s asked"), gap=gap, **values
+        )
     shared = {
-        SECTOR: (mentee.sectors & mentor.sectors, "No sector in common"),
-        LANGUAGE: (mentee.languages & mentor.languages, "No language in common"),
-        CONTACT: (mentee.contact_methods & mentor.contact_methods, "No way to meet in common"),
+        SECTOR: (mentee.sectors & mentor.sectors, Phrase(N_("No sector in common"))),
+        LANGUAGE: (mentee.languages & mentor.languages, Phrase(N_("No language in common"))),
+        CONTACT: (
+            mentee.contact_methods & mentor.contact_methods,
+            Phrase(N_("No way to meet in common")),
+        ),
     }
     terms, missing = shared[code]
     return (True, names_of(terms)) if terms else (False, missing)
@@ -180,15 +219,15 @@ class PairReason(NamedTuple):
     code: str
     met: bool
     points: int
-    detail: str
+    detail: str  # a Phrase when made here; the English text once stored and read back
     required: bool = False
 
     @property
-    def label(self) -> str:
+    def label(self) -> Phrase:
         return CRITERIA_BY_CODE[self.code].label
 
 
-def reasons_in_words(reasons: Iterable) -> tuple[str, str]:
+def reasons_in_words(reasons: Iterable) -> tuple[Phrase, Phrase]:
     """What a pair shares, with the points each criterion gave ("Sector: Public libraries
     (+5); Language: French (required)"), and the preferred criteria it misses ("Region").
     `reasons` are PairReasons, or the lists they are stored as."""
@@ -198,12 +237,21 @@ def reasons_in_words(reasons: Iterable) -> tuple[str, str]:
         if not met:
             missed.append(label)
         elif points:
-            shared.append(f"{label}: {detail} (+{points})")
+            shared.append(
+                Phrase(
+                    N_("%(label)s: %(detail)s (+%(points)s)"),
+                    label=label,
+                    detail=detail,
+                    points=points,
+                )
+            )
         elif required:
-            shared.append(f"{label}: {detail} (required)")
+            shared.append(
+                Phrase(N_("%(label)s: %(detail)s (required)"), label=label, detail=detail)
+            )
         else:
-            shared.append(f"{label}: {detail}")
-    return "; ".join(shared), "; ".join(missed)
+            shared.append(Phrase(N_("%(label)s: %(detail)s"), label=label, detail=detail))
+    return Phrase.listing("; ", shared), Phrase.listing("; ", missed)
 
 
 def pair_reasons(mentee: Member, mentor: Member, criteria: Criteria) -> tuple[PairReason, ...]:
@@ -220,8 +268,18 @@ def pair_reasons(mentee: Member, mentor: Member, criteria: Criteria) -> tuple[Pa
     return tuple(reasons)
 
 
-def counted(n: int, noun: str) -> str:
-    """ "1 mentor", "3 mentors", "1,200 spots"."""
+_COUNTED = {
+    "mentor": lambda n: ngettext("%(num)s mentor", "%(num)s mentors", n),
+    "mentee": lambda n: ngettext("%(num)s mentee", "%(num)s mentees", n),
+    "spot": lambda n: ngettext("%(num)s spot", "%(num)s spots", n),
+    "pair": lambda n: ngettext("%(num)s pair", "%(num)s pairs", n),
+}
+
+
+def counted(n: int, noun: str) -> Phrase | str:
+    """ "1 mentor", "3 mentors", "1,200 spots" (a Phrase for mentor, mentee, spot and pair)."""
+    if noun in _COUNTED:
+        return _COUNTED[noun](n)
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 

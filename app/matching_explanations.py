@@ -7,7 +7,11 @@ criteria concerned, the member's own entries) and the member a fix names. They a
 from the data, in this order: nobody on the other side at all; a required criterion nobody
 meets; required criteria nobody meets together; the only fits are conflicts of interest (or
 pairs the committee removed); every fit is taken. `describe` writes a LeftOut for people, with
-the fix that would help ("One more spot for ... would match this mentee").
+the fix that would help ("One more spot for ... would match this mentee"), as Phrases
+(`app.phrases`): English strs that a page shows in its own language.
+
+A LeftOut is stored with its run (JSON): its detail holds data (counts, codes, the member's
+entries, years), never words, so that it is written in the language of whoever reads it.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -27,11 +31,11 @@ from app.matching_criteria import (
     REGION,
     SECTOR,
     Evaluation,
-    counted,
     names_of,
     years,
 )
 from app.matching_solver import Assignment
+from app.phrases import N_, Phrase, ngettext
 
 # Mentees
 NO_MENTORS = "no_mentors"  # no mentor in the pool
@@ -61,17 +65,16 @@ class LeftOut:
     suggested: int | None = None  # a member id
 
 
-def _value_text(code: str, member: Member, gap: int, as_mentee: bool) -> str:
-    """What `member` brings to criterion `code`, e.g. "French" or "none listed"."""
+def _value_text(code: str, member: Member, gap: int, as_mentee: bool):
+    """What `member` brings to criterion `code`: their entries' names ("French"; "" for none)
+    or, for the experience gap, the years asked of the other side (put in words by
+    `_value_words`)."""
     if code == EXPERTISE:
         terms = member.objectives | member.expertise
     elif code == REGION:
-        return member.region.name if member.region else "none given"
+        return member.region.name if member.region else ""
     elif code == EXPERIENCE:
-        own = years(member.years_experience or 0)
-        if as_mentee:
-            return f"at least {gap} more than their {own}"
-        return f"at least {gap} fewer than their {own}"
+        return {"gap": gap, "own": member.years_experience or 0, "more": as_mentee}
     else:
         terms = {
             SECTOR: member.sectors,
@@ -230,120 +233,238 @@ def explain_mentors(
 # --- the explanations, in words -------------------------------------------------------------
 
 
-def _label(code: str) -> str:
+def _label(code: str) -> Phrase:
     return CRITERIA_BY_CODE[code].label
 
 
-def _relax_fix(detail: Mapping, role: str) -> str | None:
+def _counted(n: int, role: str) -> Phrase:
+    if role == "mentor":
+        return ngettext("%(num)s mentor", "%(num)s mentors", n)
+    return ngettext("%(num)s mentee", "%(num)s mentees", n)
+
+
+def _relax_fix(detail: Mapping, role: str) -> Phrase | None:
     if not detail.get("relax") or not detail.get("would_fit"):
         return None
-    return (
-        f"Making {_label(detail['relax'])} preferred instead of required would let "
-        f"{counted(detail['would_fit'], role)} fit."
+    return Phrase(
+        N_("Making %(criterion)s preferred instead of required would let %(who)s fit."),
+        criterion=_label(detail["relax"]),
+        who=_counted(detail["would_fit"], role),
     )
 
 
-def _unmet(detail: Mapping, role: str) -> tuple[str, str]:
+def _value_words(code: str, value):
+    """A stored value of `_value_text` in words (a text stored by earlier runs as it is)."""
+    if isinstance(value, Mapping):
+        own = years(value["own"])
+        if value["more"]:
+            return Phrase(N_("at least %(gap)s more than their %(own)s"), gap=value["gap"], own=own)
+        return Phrase(N_("at least %(gap)s fewer than their %(own)s"), gap=value["gap"], own=own)
+    if not value and code == REGION:
+        return Phrase(N_("none given"))
+    return value or ""
+
+
+_NONE_LISTED = {
+    EXPERTISE: N_("no objective or area of expertise listed"),
+    SECTOR: N_("no sector listed"),
+    LANGUAGE: N_("no language listed"),
+    CONTACT: N_("no way to meet listed"),
+}
+
+
+def _unmet(detail: Mapping, role: str) -> tuple[Phrase, Phrase]:
     parts, fixes = [], []
     for code in detail["criteria"]:
-        label, value = _label(code), detail["values"].get(code) or ""
-        listed_as = CRITERIA_BY_CODE[code].listed_as
-        parts.append(f"{label}: {value or f'no {listed_as} listed'} (0 of {detail['of']:,})")
-        if not value and listed_as:
+        label, value = _label(code), _value_words(code, detail["values"].get(code))
+        listed = code in _NONE_LISTED
+        shown = (value or Phrase(_NONE_LISTED[code])) if listed else value
+        parts.append(
+            Phrase(
+                N_("%(criterion)s: %(value)s (0 of %(of)s)"),
+                criterion=label,
+                value=shown,
+                of=detail["of"],
+            )
+        )
+        if not value and listed:
             fixes.append(
-                f"Their profile lists no {listed_as}: ask them to add one, or make {label} "
-                "preferred instead of required."
+                Phrase(
+                    N_(
+                        "Their profile lists no %(entry)s: ask them to add one, or make "
+                        "%(criterion)s preferred instead of required."
+                    ),
+                    entry=CRITERIA_BY_CODE[code].listed_as,
+                    criterion=label,
+                )
             )
         else:
-            fixes.append(f"Make {label} preferred instead of required.")
-    return f"No {role} meets " + "; nor ".join(parts) + ".", " ".join(fixes)
+            fixes.append(
+                Phrase(N_("Make %(criterion)s preferred instead of required."), criterion=label)
+            )
+    unmet = Phrase.listing(Phrase(N_("; nor ")), parts)
+    if role == "mentor":
+        reason = Phrase(N_("No mentor meets %(unmet)s."), unmet=unmet)
+    else:
+        reason = Phrase(N_("No mentee meets %(unmet)s."), unmet=unmet)
+    return reason, Phrase.listing(" ", fixes)
 
 
-def _excluded(detail: Mapping, role: str) -> tuple[str, str | None]:
+def _excluded(detail: Mapping, role: str) -> tuple[Phrase, Phrase]:
     fitting = detail["fitting"]
     as_mentee = role == "mentor"  # the left-out member is a mentee: the others are mentors
-    kinds = [
-        ("same_employer", "at the same employer"),
-        (DECLINED, "declined them before" if as_mentee else "they declined before"),
-        (ENDED_EARLY, "ended a mentorship early with them"),
-        ("forbidden", "removed by you from this draft"),
-    ]
-    found = [(detail.get(kind, 0), words) for kind, words in kinds if detail.get(kind, 0)]
-    if detail.get("same_employer") == fitting and len(found) == 1:
-        reason = f"Only same-employer {role}s fit ({fitting:,})."
-    else:
-        listed = ", ".join(f"{n:,} {words}" for n, words in found)
-        who = (
-            f"The one {role} who fits is"
-            if fitting == 1
-            else f"The {fitting:,} {role}s who fit are all"
+
+    def kind(key: str, n: int) -> Phrase:
+        if key == "same_employer":
+            return ngettext("%(num)s at the same employer", "%(num)s at the same employer", n)
+        if key == DECLINED and as_mentee:
+            return ngettext("%(num)s declined them before", "%(num)s declined them before", n)
+        if key == DECLINED:
+            return ngettext("%(num)s they declined before", "%(num)s they declined before", n)
+        if key == ENDED_EARLY:
+            return ngettext(
+                "%(num)s ended a mentorship early with them",
+                "%(num)s ended a mentorship early with them",
+                n,
+            )
+        return ngettext(
+            "%(num)s removed by you from this draft", "%(num)s removed by you from this draft", n
         )
-        reason = f"{who} excluded: {listed}."
+
+    found = [
+        kind(key, detail[key])
+        for key in ("same_employer", DECLINED, ENDED_EARLY, "forbidden")
+        if detail.get(key, 0)
+    ]
+    if detail.get("same_employer") == fitting and len(found) == 1:
+        if as_mentee:
+            reason = Phrase(N_("Only same-employer mentors fit (%(num)s)."), num=fitting)
+        else:
+            reason = Phrase(N_("Only same-employer mentees fit (%(num)s)."), num=fitting)
+    else:
+        listed = Phrase.listing(", ", found)
+        if as_mentee:
+            reason = ngettext(
+                "The one mentor who fits is excluded: %(listed)s.",
+                "The %(num)s mentors who fit are all excluded: %(listed)s.",
+                fitting,
+                listed=listed,
+            )
+        else:
+            reason = ngettext(
+                "The one mentee who fits is excluded: %(listed)s.",
+                "The %(num)s mentees who fit are all excluded: %(listed)s.",
+                fitting,
+                listed=listed,
+            )
     fix = _relax_fix(detail, role)
     if fix is None and detail.get("forbidden"):
-        fix = f"Choose a {role} by hand, or re-run without removing that pair."
+        if as_mentee:
+            fix = Phrase(N_("Choose a mentor by hand, or re-run without removing that pair."))
+        else:
+            fix = Phrase(N_("Choose a mentee by hand, or re-run without removing that pair."))
     if fix is None:
-        fix = f"Conflicts of interest are always excluded: another {role} who fits is needed."
+        if as_mentee:
+            fix = Phrase(
+                N_("Conflicts of interest are always excluded: another mentor who fits is needed.")
+            )
+        else:
+            fix = Phrase(
+                N_("Conflicts of interest are always excluded: another mentee who fits is needed.")
+            )
     return reason, fix
 
 
-def _still_room(detail: Mapping, role: str, verb: str) -> str:
-    n = detail["with_room"]
-    return f"{counted(n, role)} who fit still {verb if n == 1 else verb.replace('has', 'have')}"
-
-
-def describe(left_out: LeftOut, name_of: Callable[[int | None], str]) -> tuple[str, str | None]:
-    """The reason and the fix (None: nothing to suggest) of `left_out`, in words.
+def describe(
+    left_out: LeftOut, name_of: Callable[[int | None], str]
+) -> tuple[Phrase, Phrase | None]:
+    """The reason and the fix (None: nothing to suggest) of `left_out`, in words (Phrases).
     `name_of(member id)` gives the name to show of the member the fix names."""
     detail, code = left_out.detail, left_out.code
     if code == NO_MENTORS:
-        return "No mentor in the pool has an open spot.", "Mentors with a spot left are needed."
+        return Phrase(N_("No mentor in the pool has an open spot.")), Phrase(
+            N_("Mentors with a spot left are needed.")
+        )
     if code == NO_MENTEES:
-        return "No mentee is in the pool.", None
+        return Phrase(N_("No mentee is in the pool.")), None
     if code in (NO_MENTOR_MEETS, NO_MENTEE_MEETS):
         return _unmet(detail, "mentor" if code == NO_MENTOR_MEETS else "mentee")
     if code in (NO_MENTOR_MEETS_ALL, NO_MENTEE_MEETS_ALL):
         role = "mentor" if code == NO_MENTOR_MEETS_ALL else "mentee"
-        counts = "; ".join(
-            f"{_label(c)}: {n:,} of {detail['of']:,}" for c, n in detail["counts"].items()
+        counts = Phrase.listing(
+            "; ",
+            (
+                Phrase(
+                    N_("%(criterion)s: %(met)s of %(of)s"),
+                    criterion=_label(c),
+                    met=n,
+                    of=detail["of"],
+                )
+                for c, n in detail["counts"].items()
+            ),
         )
-        reason = f"No {role} meets every required criterion at once ({counts})."
+        if role == "mentor":
+            reason = Phrase(
+                N_("No mentor meets every required criterion at once (%(counts)s)."), counts=counts
+            )
+        else:
+            reason = Phrase(
+                N_("No mentee meets every required criterion at once (%(counts)s)."), counts=counts
+            )
         return reason, _relax_fix(detail, role)
     if code in (MENTORS_EXCLUDED, MENTEES_EXCLUDED):
         return _excluded(detail, "mentor" if code == MENTORS_EXCLUDED else "mentee")
     name = name_of(left_out.suggested)
     fitting = detail.get("fitting", 0)
     if code == MENTORS_FULL:
-        if fitting == 1:
-            reason = f"The one mentor who fits, {name}, is full."
-        else:
-            reason = f"{fitting:,} mentors fit, all full."
-        return reason, f"One more spot for {name} would match this mentee."
-    if code == MENTORS_FREE:
-        return _still_room(detail, "mentor", "has a spot") + " in this draft.", (
-            f"Choose {name}, or re-run."
+        reason = ngettext(
+            "The one mentor who fits, %(name)s, is full.",
+            "%(num)s mentors fit, all full.",
+            fitting,
+            name=name,
         )
+        return reason, Phrase(N_("One more spot for %(name)s would match this mentee."), name=name)
+    choose = Phrase(N_("Choose %(name)s, or re-run."), name=name)
+    if code == MENTORS_FREE:
+        reason = ngettext(
+            "%(num)s mentor who fits still has a spot in this draft.",
+            "%(num)s mentors who fit still have a spot in this draft.",
+            detail["with_room"],
+        )
+        return reason, choose
     if code == MENTEES_MATCHED:
-        if fitting == 1:
-            reason = "The one mentee who fits has another mentor in this draft."
-        else:
-            reason = f"The {fitting:,} mentees who fit all have other mentors in this draft."
+        reason = ngettext(
+            "The one mentee who fits has another mentor in this draft.",
+            "The %(num)s mentees who fit all have other mentors in this draft.",
+            fitting,
+        )
         fix = None
         if detail.get("spots", 0) > detail.get("mentees", 0):
-            fix = (
-                f"Nothing to fix: the pool has more open spots ({detail['spots']:,}) than "
-                f"mentees ({detail['mentees']:,})."
+            fix = Phrase(
+                N_(
+                    "Nothing to fix: the pool has more open spots (%(spots)s) than mentees "
+                    "(%(mentees)s)."
+                ),
+                spots=detail["spots"],
+                mentees=detail["mentees"],
             )
         return reason, fix
     if code == MENTEES_WAITING:
-        return _still_room(detail, "mentee", "has no mentor") + " in this draft.", (
-            f"Choose {name}, or re-run."
+        reason = ngettext(
+            "%(num)s mentee who fits still has no mentor in this draft.",
+            "%(num)s mentees who fit still have no mentor in this draft.",
+            detail["with_room"],
         )
+        return reason, choose
     if code == PAIR_REMOVED:
         return (
-            f"You removed their pair with {name}.",
-            "Choose another mentor, or re-run: the pair you removed is not proposed again.",
+            Phrase(N_("You removed their pair with %(name)s."), name=name),
+            Phrase(
+                N_("Choose another mentor, or re-run: the pair you removed is not proposed again.")
+            ),
         )
     if code == SPOT_FREED:
-        return "A spot was freed when you changed the draft.", "Choose a mentee, or re-run."
+        return Phrase(N_("A spot was freed when you changed the draft.")), Phrase(
+            N_("Choose a mentee, or re-run.")
+        )
     raise ValueError(f"unknown explanation {code!r}")

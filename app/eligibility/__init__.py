@@ -3,7 +3,8 @@
 Every check (requesting a mentor, being listed as a mentor, accepting a request) and every
 template asks these functions. They return the reasons a member is not (yet) eligible, each
 with a message written for the member and the page that fixes it; an empty list means eligible.
-Pure logic: no Flask, no database session.
+Pure logic: no Flask, no database session: the messages are Phrases (`app.phrases`), English
+strs that pages show in their own language.
 
 The same rules are asked of the database, for lists of thousands of members, by the SQL twins
 in `app.eligibility.sql` (tests compare the twins on a table of cases: change both together).
@@ -15,24 +16,28 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.models.profiles import MENTEE, MENTOR_MIN_YEARS, ROLES, Profile
+from app.phrases import N_, Phrase
 
 # Fields a profile needs before its owner can take part, with the words the checklist uses.
 REQUIRED_PROFILE_FIELDS = {
-    "position": "current position",
-    "years_experience": "years of library experience",
-    "role": "role",
-    "region_id": "region",
+    "position": Phrase(N_("current position")),
+    "years_experience": Phrase(N_("years of library experience")),
+    "role": Phrase(N_("role")),
+    "region_id": Phrase(N_("region")),
 }
+LIBRARY_SECTOR = Phrase(N_("library sector"))
+CONTACT_METHODS = Phrase(N_("contact methods"))
 
-TOO_LITTLE_EXPERIENCE = (
-    f"Mentors need at least {MENTOR_MIN_YEARS} years of library work experience."
+TOO_LITTLE_EXPERIENCE = Phrase(
+    N_("Mentors need at least %(years)s years of library work experience."),
+    years=MENTOR_MIN_YEARS,
 )
 
 
 @dataclass(frozen=True)
 class Reason:
     code: str
-    message: str
+    message: Phrase
     fix_endpoint: str | None = None  # where the member can fix it (a Flask endpoint name)
     # Arguments for that endpoint, as (name, value) pairs (e.g. (("role", "mentor"),)).
     fix_args: tuple[tuple[str, str], ...] = ()
@@ -43,7 +48,7 @@ class Reason:
         return dict(self.fix_args)
 
 
-def missing_profile_fields(profile: Profile | None) -> list[str]:
+def missing_profile_fields(profile: Profile | None) -> list[Phrase]:
     if profile is None:
         return list(REQUIRED_PROFILE_FIELDS.values())
     missing = [
@@ -52,9 +57,9 @@ def missing_profile_fields(profile: Profile | None) -> list[str]:
         if getattr(profile, field) in (None, "")
     ]
     if not profile.sectors:
-        missing.append("library sector")
+        missing.append(LIBRARY_SECTOR)
     if not profile.contact_methods:
-        missing.append("contact methods")
+        missing.append(CONTACT_METHODS)
     return missing
 
 
@@ -62,10 +67,13 @@ def participation_reasons(user, today: date) -> list[Reason]:
     """What stops `user` taking part at all (the reasons shared by both roles)."""
     reasons = []
     if not user.is_active_account:
-        reasons.append(Reason("inactive", "Your account is deactivated."))
+        reasons.append(Reason("inactive", Phrase(N_("Your account is deactivated."))))
     if user.email_verified_at is None:
         reasons.append(
-            Reason("email_unverified", "Confirm your e-mail address with the link we sent you.")
+            Reason(
+                "email_unverified",
+                Phrase(N_("Confirm your e-mail address with the link we sent you.")),
+            )
         )
     profile = user.profile
     missing = missing_profile_fields(profile)
@@ -73,7 +81,10 @@ def participation_reasons(user, today: date) -> list[Reason]:
         reasons.append(
             Reason(
                 "profile_incomplete",
-                "Complete your profile: add your " + ", ".join(missing) + ".",
+                Phrase(
+                    N_("Complete your profile: add your %(missing)s."),
+                    missing=Phrase.listing(", ", missing),
+                ),
                 "profiles.edit",
             )
         )
@@ -86,7 +97,7 @@ def membership_reasons(profile: Profile | None, today: date) -> list[Reason]:
         return [
             Reason(
                 "membership_missing",
-                "Add your association membership number and its expiry date.",
+                Phrase(N_("Add your association membership number and its expiry date.")),
                 "profiles.edit",
             )
         ]
@@ -94,9 +105,14 @@ def membership_reasons(profile: Profile | None, today: date) -> list[Reason]:
         return [
             Reason(
                 "membership_expired",
-                f"Your membership expired on {profile.membership_expires_on:%B %-d, %Y}. Renew it "
-                "with the association, then update the expiry date in your profile so the "
-                "committee can verify it again.",
+                Phrase(
+                    N_(
+                        "Your membership expired on %(day)s. Renew it with the association, "
+                        "then update the expiry date in your profile so the committee can "
+                        "verify it again."
+                    ),
+                    day=profile.membership_expires_on,
+                ),
                 "profiles.edit",
             )
         ]
@@ -104,8 +120,12 @@ def membership_reasons(profile: Profile | None, today: date) -> list[Reason]:
         return [
             Reason(
                 "membership_unverified",
-                "The mentoring committee has not verified your membership yet. This usually "
-                "takes a few days.",
+                Phrase(
+                    N_(
+                        "The mentoring committee has not verified your membership yet. This "
+                        "usually takes a few days."
+                    )
+                ),
             )
         ]
     return []
@@ -119,13 +139,17 @@ def mentee_reasons(user, today: date, agreement_current: bool) -> list[Reason]:
     profile = user.profile
     if profile is not None and profile.role and not profile.is_mentee:
         reasons.append(
-            Reason("not_mentee", "Your profile does not include the mentee role.", "profiles.edit")
+            Reason(
+                "not_mentee",
+                Phrase(N_("Your profile does not include the mentee role.")),
+                "profiles.edit",
+            )
         )
     if not agreement_current:
         reasons.append(
             Reason(
                 "mentee_agreement",
-                "Read and confirm what is expected of a mentee.",
+                Phrase(N_("Read and confirm what is expected of a mentee.")),
                 "profiles.agreement",
                 (("role", "mentee"),),
             )
@@ -141,7 +165,11 @@ def mentor_reasons(user, today: date, agreement_current: bool) -> list[Reason]:
     profile = user.profile
     if profile is not None and profile.role and not profile.is_mentor:
         reasons.append(
-            Reason("not_mentor", "Your profile does not include the mentor role.", "profiles.edit")
+            Reason(
+                "not_mentor",
+                Phrase(N_("Your profile does not include the mentor role.")),
+                "profiles.edit",
+            )
         )
     if profile is not None and (profile.years_experience or 0) < MENTOR_MIN_YEARS:
         reasons.append(Reason("too_little_experience", TOO_LITTLE_EXPERIENCE, "profiles.edit"))
@@ -149,7 +177,7 @@ def mentor_reasons(user, today: date, agreement_current: bool) -> list[Reason]:
         reasons.append(
             Reason(
                 "mentor_agreement",
-                "Read and confirm what is expected of a mentor.",
+                Phrase(N_("Read and confirm what is expected of a mentor.")),
                 "profiles.agreement",
                 (("role", "mentor"),),
             )
@@ -171,10 +199,10 @@ UNVERIFIED = "unverified"  # a number, not verified yet, not expired
 VERIFIED = "verified"  # verified and not expired
 EXPIRED = "expired"  # the expiry date is before today (verified or not)
 MEMBERSHIP_STATUSES = {
-    UNVERIFIED: "Not verified",
-    VERIFIED: "Verified",
-    EXPIRED: "Expired",
-    MISSING: "No membership number",
+    UNVERIFIED: Phrase(N_("Not verified")),
+    VERIFIED: Phrase(N_("Verified")),
+    EXPIRED: Phrase(N_("Expired")),
+    MISSING: Phrase(N_("No membership number")),
 }
 
 

@@ -6,6 +6,7 @@ cleaned request; `DirectoryForm.for_query` renders exactly that, so the page sho
 filters that were applied.
 """
 
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import SearchField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
@@ -54,18 +55,19 @@ class DirectoryForm(PortalForm):
         csrf = False
 
     q = SearchField(
-        "Search mentors",
-        description="A name, position, employer, area of expertise or word from their "
-        "introduction.",
+        _l("Search mentors"),
+        description=_l(
+            "A name, position, employer, area of expertise or word from their introduction."
+        ),
         render_kw={"autocomplete": "off", "spellcheck": "false", "maxlength": SEARCH_MAX_LENGTH},
     )
-    order = SelectField("Order by", choices=[SelectChoice(k, v) for k, v in ORDERS.items()])
-    objective = SelectMultipleField("Objectives they offer")
-    sector = SelectMultipleField("Library sector")
-    region = SelectField("Region")
-    contact = SelectMultipleField("Ways to meet")
-    language = SelectMultipleField("Language")
-    expertise = SelectMultipleField("Area of expertise")
+    order = SelectField(_l("Order by"), choices=[SelectChoice(k, v) for k, v in ORDERS.items()])
+    objective = SelectMultipleField(_l("Objectives they offer"))
+    sector = SelectMultipleField(_l("Library sector"))
+    region = SelectField(_l("Region"))
+    contact = SelectMultipleField(_l("Ways to meet"))
+    language = SelectMultipleField(_l("Language"))
+    expertise = SelectMultipleField(_l("Area of expertise"))
 
     @classmethod
     def for_query(cls, query: DirectoryQuery, vocab: Vocabularies) -> "DirectoryForm":
@@ -80,7 +82,7 @@ class DirectoryForm(PortalForm):
             getattr(form, kind).choices = [
                 SelectChoice(str(term.id), term.name) for term in vocab.active[kind]
             ]
-        form.region.choices = [SelectChoice("", "Any region")] + [
+        form.region.choices = [SelectChoice("", _l("Any region"))] + [
             SelectChoice(str(term.id), term.name) for term in vocab.active[REGION]
         ]
         return form

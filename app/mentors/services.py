@@ -21,6 +21,7 @@ minus active mentorships as mentor), never the viewer.
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
     and_,
@@ -64,6 +65,7 @@ from app.models.profiles import (
     profile_objectives,
     profile_sectors,
 )
+from app.phrases import Phrase
 
 PER_PAGE = 20
 # Profiles whose vocabulary entries one statement reads (the database's limit on the number
@@ -75,7 +77,7 @@ SEARCH_MAX_LENGTH = 100
 SEARCH_MAX_WORDS = 6
 
 BEST_FIT, NEWEST, NAME = "fit", "newest", "name"
-ORDERS = {BEST_FIT: "Best fit", NEWEST: "Newest members first", NAME: "Name"}
+ORDERS = {BEST_FIT: _l("Best fit"), NEWEST: _l("Newest members first"), NAME: _l("Name")}
 
 # The vocabularies: model, the profile's link table and its column for the entry.
 VOCABULARIES = {
@@ -516,7 +518,7 @@ class MentorCard:
     away_note: str | None = None
 
     @property
-    def top_reasons(self) -> tuple[str, ...]:
+    def top_reasons(self) -> tuple[Phrase, ...]:
         return self.fit.reasons[:3]
 
 

@@ -10,6 +10,8 @@ audit event together, or raises a DomainError and changes nothing.
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select, update
 
 from app import availability, clock
@@ -39,7 +41,9 @@ class AwayOutcome:
 def _check_mentor(user: User) -> Profile:
     profile = user.profile
     if profile is None or not profile.is_mentor:
-        raise DomainError("Only mentors can pause: your profile does not include the mentor role.")
+        raise DomainError(
+            _("Only mentors can pause: your profile does not include the mentor role.")
+        )
     return profile
 
 
@@ -70,22 +74,31 @@ def go_away(user: User, until: date | None, note, keep_requests: bool) -> AwayOu
 
 
 def away_message(outcome: AwayOutcome) -> str:
-    """What the mentor reads after pausing."""
-    text = (
-        f"You are away until {format_day(outcome.until)}: you are out of the mentor directory "
-        "and mentees can't send you requests until then."
-    )
+    """What the mentor reads after pausing (in the page's language)."""
+    sentences = [
+        _(
+            "You are away until %(day)s: you are out of the mentor directory and mentees "
+            "can't send you requests until then.",
+            day=format_day(outcome.until),
+        )
+    ]
     if outcome.declined:
-        text += (
-            f" We declined your {outcome.declined} waiting request"
-            f"{'' if outcome.declined == 1 else 's'} kindly."
+        sentences.append(
+            ngettext(
+                "We declined your %(num)s waiting request kindly.",
+                "We declined your %(num)s waiting requests kindly.",
+                outcome.declined,
+            )
         )
     if outcome.kept:
-        text += (
-            f" Your {outcome.kept} waiting request{'' if outcome.kept == 1 else 's'} "
-            f"stay{'s' if outcome.kept == 1 else ''} open for your return."
+        sentences.append(
+            ngettext(
+                "Your %(num)s waiting request stays open for your return.",
+                "Your %(num)s waiting requests stay open for your return.",
+                outcome.kept,
+            )
         )
-    return text
+    return " ".join(sentences)
 
 
 def come_back(user: User) -> bool:

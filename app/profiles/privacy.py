@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import clock
@@ -84,7 +85,7 @@ def export_member_data(user: User) -> dict:
         .order_by(RoleAgreement.agreed_at, RoleAgreement.id)
     ).all()
     return {
-        "about": "Everything Mentor Match holds about you, as of exported_at (UTC).",
+        "about": _("Everything Mentor Match holds about you, as of exported_at (UTC)."),
         "exported_at": _iso(clock.utcnow()),
         "account": {
             "id": user.id,

@@ -3,6 +3,9 @@ while the member types their years of experience."""
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app.eligibility import TOO_LITTLE_EXPERIENCE, roles_open_to
 from app.models.profiles import BOTH, MENTEE, MENTOR, MENTOR_MIN_YEARS, ROLES
 
@@ -10,21 +13,18 @@ YEARS_MAX = 80
 
 
 ROLE_LABELS = {
-    MENTEE: "Mentee: I would like a mentor",
-    MENTOR: "Mentor: I can guide a mentee",
-    BOTH: "Both mentor and mentee",
+    MENTEE: _l("Mentee: I would like a mentor"),
+    MENTOR: _l("Mentor: I can guide a mentee"),
+    BOTH: _l("Both mentor and mentee"),
 }
 
 
-ROLE_NAMES = {MENTEE: "mentee", MENTOR: "mentor", BOTH: "mentor and mentee"}
-
-
-def role_problem(role: str | None, years: int | None) -> str | None:
+def role_problem(role: str | None, years: int | None):
     """Why `role` is not open to a member with `years` of experience, or None if it is."""
     if role is None:
         return None
     if role not in ROLES:
-        return "Choose mentee, mentor or both."
+        return _("Choose mentee, mentor or both.")
     if role not in roles_open_to(years):
         return TOO_LITTLE_EXPERIENCE
     return None
@@ -47,11 +47,19 @@ class RoleChoices:
 
 
 ROLE_ANNOUNCEMENTS = {
-    "all": f"With {MENTOR_MIN_YEARS} or more years of library work experience you can be a "
-    "mentor, a mentee, or both.",
-    "mentee-only": f"With less than {MENTOR_MIN_YEARS} years of library work experience you can "
-    f"take part as a mentee. Mentor and both need at least {MENTOR_MIN_YEARS} years.",
-    "unknown": "Enter your years of library work experience to see which roles are open to you.",
+    "all": _l(
+        "With %(years)s or more years of library work experience you can be a mentor, a "
+        "mentee, or both.",
+        years=MENTOR_MIN_YEARS,
+    ),
+    "mentee-only": _l(
+        "With less than %(years)s years of library work experience you can take part as a "
+        "mentee. Mentor and both need at least %(years)s years.",
+        years=MENTOR_MIN_YEARS,
+    ),
+    "unknown": _l(
+        "Enter your years of library work experience to see which roles are open to you."
+    ),
 }
 
 
@@ -76,7 +84,9 @@ def role_choices(years: int | None, role: str | None, shown_state: str | None) -
     selected = MENTEE if switched else role
     announcement = None
     if state != shown_state or switched:
-        announcement = ROLE_ANNOUNCEMENTS[state]
+        announcement = str(ROLE_ANNOUNCEMENTS[state])
         if switched:
-            announcement += " Your role is now set to mentee."
+            announcement = _(
+                "%(announcement)s Your role is now set to mentee.", announcement=announcement
+            )
     return RoleChoices(open_roles, selected, state, announcement, live=True)

@@ -13,12 +13,14 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from app import agreements, clock, leaving
 from app.errors_domain import DomainError, FieldErrors, show_on_form
 from app.htmx import is_htmx
-from app.models.profiles import MENTOR_MIN_YEARS
+from app.models.profiles import MENTOR, MENTOR_MIN_YEARS
+from app.phrases import translated
 from app.profiles import availability, checklist, privacy, roles, services
 from app.profiles.forms import (
     KEEP,
@@ -64,7 +66,7 @@ def edit():
         except FieldErrors as error:
             show_on_form(form, error)
         else:
-            flash("Your profile is saved.", "success")
+            flash(_("Your profile is saved."), "success")
             return redirect(url_for("profiles.show"))
     status = 422 if form.is_submitted() else 200
     return render_template(
@@ -101,9 +103,14 @@ def agreement():
         try:
             agreements.confirm_agreement(current_user, role)
         except DomainError as error:
-            flash(error.message, "error")
+            flash(translated(error.message), "error")
         else:
-            flash(f"Thank you: you confirmed what is expected of a {role}.", "success")
+            flash(
+                _("Thank you: you confirmed what is expected of a mentor.")
+                if role == MENTOR
+                else _("Thank you: you confirmed what is expected of a mentee."),
+                "success",
+            )
             return redirect(url_for("profiles.show"))
     return render_template(
         "profiles/agreement.html",
@@ -148,9 +155,9 @@ def set_availability():
     if back.back.data:
         if back.validate():
             if availability.come_back(current_user):
-                flash("Welcome back: you are in the mentor directory again.", "success")
+                flash(_("Welcome back: you are in the mentor directory again."), "success")
             else:
-                flash("You were not away: nothing changed.", "info")
+                flash(_("You were not away: nothing changed."), "info")
         return redirect(url_for("profiles.availability_page"), code=303)
     form = AvailabilityForm()
     if form.validate():
@@ -194,8 +201,10 @@ def delete():
             logout_user()
             session.clear()
             flash(
-                "Your account is deleted and your personal details are removed. "
-                "Thank you for taking part.",
+                _(
+                    "Your account is deleted and your personal details are removed. "
+                    "Thank you for taking part."
+                ),
                 "success",
             )
             return redirect(url_for("main.index"))

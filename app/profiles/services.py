@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import clock
@@ -69,7 +71,15 @@ def latest_expiry() -> date:
 
 
 def expiry_range_message() -> str:
-    return f"Enter an expiry date between {EXPIRY_EARLIEST.year} and {latest_expiry().year}."
+    return _(
+        "Enter an expiry date between %(earliest)s and %(latest)s.",
+        earliest=EXPIRY_EARLIEST.year,
+        latest=latest_expiry().year,
+    )
+
+
+def _at_most(limit: int) -> str:
+    return _("Use at most %(limit)s characters.", limit=format_decimal(limit))
 
 
 # The vocabulary behind each multiple-choice field of the profile.
@@ -166,19 +176,20 @@ class _ProfileCheck:
             if text[name] and "\n" in text[name]:
                 text[name] = " ".join(text[name].split())
             if text[name] and len(text[name]) > limit:
-                self.fail(name, f"Use at most {limit:,} characters.")
+                self.fail(name, _at_most(limit))
         for name in LONG_TEXT_FIELDS:
             if text[name] and len(text[name]) > LONG_TEXT_LIMIT:
-                self.fail(name, f"Use at most {LONG_TEXT_LIMIT:,} characters.")
+                self.fail(name, _at_most(LONG_TEXT_LIMIT))
         if not text["display_name"]:
-            self.fail("display_name", "Enter the name other members will see.")
+            self.fail("display_name", _("Enter the name other members will see."))
         phone = text["phone"]
         if phone and (not _PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 7):
-            self.fail("phone", "Enter a phone number like 416-555-0123, or leave it empty.")
+            self.fail("phone", _("Enter a phone number like 416-555-0123, or leave it empty."))
         number = text["membership_number"]
         if number and not _MEMBERSHIP_NUMBER.fullmatch(number):
             self.fail(
-                "membership_number", "Use only letters, digits, spaces, dots, dashes and slashes."
+                "membership_number",
+                _("Use only letters, digits, spaces, dots, dashes and slashes."),
             )
         return text
 
@@ -187,21 +198,24 @@ class _ProfileCheck:
         typed = self.changes.membership_expires_on
         expires_on = typed
         if expires_on is not None and not isinstance(expires_on, date):
-            self.fail("membership_expires_on", "Enter a date.")
+            self.fail("membership_expires_on", _("Enter a date."))
             expires_on = None
         if expires_on is not None and not EXPIRY_EARLIEST <= expires_on <= latest_expiry():
             self.fail("membership_expires_on", expiry_range_message())
         if number and typed is None:
-            self.fail("membership_expires_on", "Add the date your membership expires.")
+            self.fail("membership_expires_on", _("Add the date your membership expires."))
         if typed is not None and not number:
-            self.fail("membership_number", "Add your membership number.")
+            self.fail("membership_number", _("Add your membership number."))
         return expires_on
 
     def years(self) -> int | None:
         typed = self.changes.years_experience
         years = _whole_number(typed)
         if typed is not None and (years is None or not 0 <= years <= YEARS_MAX):
-            self.fail("years_experience", f"Enter a whole number of years from 0 to {YEARS_MAX}.")
+            self.fail(
+                "years_experience",
+                _("Enter a whole number of years from 0 to %(most)s.", most=YEARS_MAX),
+            )
             return None
         return years
 
@@ -210,7 +224,11 @@ class _ProfileCheck:
         if capacity is None or not CAPACITY_MIN <= capacity <= CAPACITY_MAX:
             self.fail(
                 "mentor_capacity",
-                f"Choose how many mentees at once, from {CAPACITY_MIN} to {CAPACITY_MAX}.",
+                _(
+                    "Choose how many mentees at once, from %(least)s to %(most)s.",
+                    least=CAPACITY_MIN,
+                    most=CAPACITY_MAX,
+                ),
             )
         return capacity
 
@@ -229,7 +247,7 @@ class _ProfileCheck:
             and active_mentorships_as_mentor(self.user) > 0
         ):
             self.fail(
-                "role", "You are mentoring someone now: keep the mentor role until that ends."
+                "role", _("You are mentoring someone now: keep the mentor role until that ends.")
             )
         return role
 

@@ -113,7 +113,7 @@ def test_confirming_an_agreement_records_role_version_and_time(signed_in, clock_
     assert again.status_code == 302
     assert len(agreements_of(user)) == 1, "confirming twice records it once"
     page = page_of(client.get("/profile/agreement?role=mentee"))
-    assert "You confirmed these expectations on November 20, 2026." in page
+    assert "You confirmed these expectations on 20 November 2026." in page
     assert 'name="agree"' not in page
 
 
@@ -214,7 +214,7 @@ def test_each_reason_appears_and_disappears_when_fixed(signed_in, clock_at):
     sign_in(client, user.email)  # the earlier sign-in has expired by then
     page = page_of(client.get("/profile"))
     assert reasons_on(page) == ["membership_expired"]
-    assert "Your membership expired on June 30, 2027. Renew it" in page
+    assert "Your membership expired on 30 June 2027. Renew it" in page
     home = page_of(client.get("/"))
     assert reasons_on(home) == ["membership_expired"]
 
