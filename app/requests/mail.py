@@ -291,7 +291,6 @@ def mail_welcome_back(mentor: User, until: date, waiting: list[MentorshipRequest
         waiting=[
             {
                 "mentee_name": display_name(request.mentee),
-                "expires_on": EmailDay.of(request.answer_by),
                 "answer_by": request.answer_by,
                 "url": absolute_url("respond.show", token=make_link_token(request)),
             }
