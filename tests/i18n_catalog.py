@@ -25,11 +25,11 @@ def _not_hidden(path: str) -> bool:
 
 @cache
 def extracted_messages() -> dict[str, list]:
-    """Each file's messages (a msgid, or a (singular, plural) pair), by path from the top."""
+    """Each file's messages, by path from the top: (msgid or (singular, plural), context)."""
     with open(BASE_DIR / "babel.cfg") as config:
         method_map, options_map = parse_mapping_cfg(config)
     found: dict[str, list] = {}
-    for filename, _line, message, _comments, _context in extract_from_dir(
+    for filename, _line, message, _comments, context in extract_from_dir(
         BASE_DIR,
         method_map,
         options_map,
@@ -38,7 +38,7 @@ def extracted_messages() -> dict[str, list]:
         # Babel skips directories named _* unless told otherwise: templates/_macros is one.
         directory_filter=_not_hidden,
     ):
-        found.setdefault(filename, []).append(message)
+        found.setdefault(filename, []).append((message, context))
     return found
 
 

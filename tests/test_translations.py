@@ -22,8 +22,9 @@ TEMPLATES = sorted(
 def _missing_translations(messages, catalog) -> list[str]:
     missing = []
     for message in dict.fromkeys(messages):
+        message, context = message
         msgid = message[0] if isinstance(message, tuple) else message
-        entry = catalog.get(msgid)
+        entry = catalog.get(msgid, context=context)
         if entry is None:
             missing.append(f"not in messages.po: {msgid!r}")
         elif entry.fuzzy:

@@ -99,7 +99,7 @@ def test_a_paused_program_without_a_notice_says_so_in_french(app, signed_in):
     with force_locale("fr"):
         assert requests_blocked_reason(TODAY) == (
             "Le programme en ligne est en pause\u00a0: les nouvelles demandes ne sont pas "
-            "acceptées pour l’instant."
+            "acceptées pour le moment."
         )
         write(notice="Back in spring.", notice_fr="De retour au printemps.")
         assert requests_blocked_reason(TODAY) == "De retour au printemps."
@@ -244,7 +244,7 @@ def test_the_settings_pages_in_french(committee):
         "/committee/intakes",
         {"name": "Chevauche", "opens_on": "2027-09-20", "closes_on": "2027-10-10"},
     )
-    assert "(du 1 septembre 2027 au 21 septembre 2027)" in text_of(response)
+    assert "(du 1er septembre 2027 au 21 septembre 2027)" in text_of(response)
     assert "<h1>Textes du programme</h1>" in page_of(forms.get("/committee/settings/texts"))
 
 

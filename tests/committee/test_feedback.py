@@ -541,7 +541,7 @@ def test_the_feedback_page_in_french(en_francais, closed):
     assert "Commencé le 2026-02-05, terminé le 2026-07-10." in one
     assert one.count("<dt>Recommanderait le programme</dt><dd>Oui</dd>") == 2
     assert re.search(rf'<td class="nowrap">4 sur 5{NBSP}: [^<]+</td>', one)
-    assert "<dt>Note au comité</dt><dd>Néant</dd>" in entry_html(page, s4)
+    assert "<dt>Note au comité</dt><dd>Aucune</dd>" in entry_html(page, s4)
     assert entry_html(page, s3).count("Pas encore de rétroaction.") == 2
     assert "Would recommend" not in page and "No feedback yet" not in page
 

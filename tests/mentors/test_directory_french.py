@@ -56,7 +56,7 @@ def test_in_french_the_language_filter_finds_the_mentors_who_mentor_in_it(
     # Why they may suit the mentee: the shared language, in French.
     assert "Pourquoi ce mentor pourrait vous convenir\u00a0:" in page
     assert "Parle votre langue." in page
-    assert ">Places libres</dt>" in page
+    assert ">Places restantes</dt>" in page
     assert "Find a mentor" not in page and "mentors found" not in page
 
 

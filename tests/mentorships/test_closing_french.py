@@ -67,7 +67,7 @@ def test_the_closing_and_confirmation_pages_in_french(app, french_mentee, clock_
     assert html_lang(page) == "fr-CA"  # the member's language wins over the browser's
     text = text_of(page)
     assert "Fin de votre mentorat avec Morgan Mentor" in text
-    assert "Début 5 janvier 2026" in text and "Six mois atteints 5 juillet 2026" in text
+    assert "Début 5 janvier 2026" in text and "Cap des six mois 5 juillet 2026" in text
     assert "Marquer le mentorat comme terminé" in text
     assert "Dans 1 mois" in text and "Dans 6 mois" in text
     assert "Quand devrions-nous vous reposer la question?" in text
@@ -161,8 +161,9 @@ def test_the_feedback_page_in_french_with_its_errors_and_thanks(app, pair, clock
     text = text_of(refused)
     assert "Veuillez corriger ces points" in text  # the shared heading of error summaries
     assert "Choisissez oui ou non." in text
-    assert f"Indiquez dans quelle mesure l’objectif «{NBSP}{second.name}{NBSP}» a été atteint." in (
-        text
+    assert (
+        f"Indiquez dans quelle mesure l’objectif «{NBSP}{second.name_fr}{NBSP}» a été atteint."
+        in (text)
     )
 
     data = {f"score-{first.id}": "4", f"score-{second.id}": "5", "would_recommend": "yes"}
@@ -173,7 +174,7 @@ def test_the_feedback_page_in_french_with_its_errors_and_thanks(app, pair, clock
     again = forms.get(pair.url("/feedback"))
     assert again.status_code == 409
     text = text_of(again)
-    assert "Cette action est impossible" in text and "Rien n’a été modifié." in text
+    assert "Impossible de faire cela" in text and "Rien n’a été modifié." in text
     assert "Vous avez déjà donné votre rétroaction le 5 juillet 2026." in text
 
 

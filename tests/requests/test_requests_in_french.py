@@ -133,7 +133,7 @@ def test_sending_a_request_in_french_flashes_in_french_and_lists_it_in_french(
         "Vos demandes",
         "Demandes envoyées",
         "À Morgan Mentor",
-        "En attente de réponse",
+        "En attente d’une réponse",
         "Envoyée le 3 mars.",
         "Réponse attendue au plus tard le 17 mars.",
         "Votre message",
@@ -167,7 +167,7 @@ def test_a_french_mentor_declines_on_the_requests_page_in_french(
         "Vous avez décliné la demande de Emery Mentee. Nous l’en avons informé(e) avec délicatesse."
         in text
     )
-    assert "Déclinée Envoyée le 3 mars. Déclinée le 3 mars. Votre note : Bonne chance!" in text
+    assert "Refusée Envoyée le 3 mars. Refusée le 3 mars. Votre note : Bonne chance!" in text
 
 
 def test_the_decision_page_is_in_the_mentors_language_unless_the_visitor_chose_one(
@@ -339,7 +339,7 @@ def test_an_english_mentor_declines_and_the_french_mentee_reads_it_in_french(
         mail_text(message),
         "Bonjour Emery Mentee,",
         "Merci d’avoir demandé à Morgan Mentor d’être votre mentor.",
-        f"Sa note pour vous{NBSP}:\nTry Sam.",
+        f"Son mot pour vous{NBSP}:\nTry Sam.",
         "Ce n’est en rien un jugement sur vous",
     )
     assert "Merci d’avoir demandé à Morgan Mentor d’être votre mentor." in body_html(message)
