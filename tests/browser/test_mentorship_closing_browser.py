@@ -221,14 +221,14 @@ def test_a_french_speaking_mentee_closes_in_french(site, page, live_server, make
     expect(page.locator("#flash-messages")).to_contain_text("Votre mentorat est terminé.")
 
     first, second = objectives
-    page.get_by_role("group", name=first.name).get_by_label(re.compile("^4\u00a0:")).check()
+    page.get_by_role("group", name=first.name_fr).get_by_label(re.compile("^4\u00a0:")).check()
     with site.navigates(status=422):
         page.get_by_role("button", name="Envoyer votre rétroaction").click()
     expect(page.locator("#error-summary")).to_contain_text("Choisissez oui ou non.")
     expect(page.locator("#error-summary")).to_contain_text(
-        f"Indiquez dans quelle mesure l’objectif «\u00a0{second.name}\u00a0»"
+        f"Indiquez dans quelle mesure l’objectif «\u00a0{second.name_fr}\u00a0»"
     )
-    page.get_by_role("group", name=second.name).get_by_label(re.compile("^5\u00a0:")).check()
+    page.get_by_role("group", name=second.name_fr).get_by_label(re.compile("^5\u00a0:")).check()
     page.get_by_role("group", name="Recommanderiez-vous").get_by_label("Oui").check()
     send_feedback_to_the_certificate(
         site,
