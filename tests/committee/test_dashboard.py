@@ -20,6 +20,7 @@ from app.models import (
     Mentorship,
     MentorshipAgreement,
     MentorshipRequest,
+    Objective,
     OutboxEmail,
     User,
 )
@@ -697,6 +698,9 @@ def test_the_dashboard_in_french(en_francais, program):
     assert f"mars 2026{NBSP}: 1 mentorat; avril 2026{NBSP}: 0 mentorat;" in page
     assert f"novembre 2026{NBSP}: 1 mentorat actif." in page
     assert '<tspan x="' in page and ">déc.</tspan>" in page and ">janv.</tspan>" in page
+    # The vocabularies' entries under their French names.
+    objectives = db.session.scalars(select(Objective.name_fr).where(Objective.active)).all()
+    assert objectives and all(f'<th scope="row">{name}</th>' in page for name in objectives)
     assert f'<summary>Afficher les données<span class="visually-hidden">{NBSP}: ' in page
     assert "<caption>Mentoré(e)s par région</caption>" in page
     for english in ("Committee dashboard", "Needs attention", "Show the data", "Dec 2025", "March"):

@@ -15,6 +15,7 @@ from app.models import (
     Intake,
     Mentorship,
     MentorshipRequest,
+    Objective,
 )
 from app.models.profiles import MENTOR
 from tests.factories import (
@@ -536,6 +537,8 @@ def test_the_feedback_page_in_french(en_francais, closed):
     assert figure(page, "figure-recommend") == f"75{NBSP}%"
     averages = page.split('id="objective-averages"')[1].split("</table>")[0]
     assert "<td>4,5</td><td>2</td>" in averages
+    names = db.session.scalars(select(Objective.name_fr).order_by(Objective.position)).all()
+    assert any(f'<th scope="row">{name}</th>' in averages for name in names)
     one = entry_html(page, s1)
     assert "Le ou la mentor, Ada Mentor" in one and "Le ou la mentoré(e), Mo One" in one
     assert "Commencé le 2026-02-05, terminé le 2026-07-10." in one

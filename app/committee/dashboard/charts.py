@@ -102,7 +102,7 @@ def objectives_touched(period: Period) -> list[Point]:
         .scalar_subquery()
     )
     rows = db.session.execute(
-        select(Objective.name, touched)
+        select(Objective.localized_name(), touched)
         .where(Objective.active.is_(True))
         .order_by(Objective.position, Objective.name)
     ).all()
@@ -112,7 +112,7 @@ def objectives_touched(period: Period) -> list[Point]:
 def _per_entry(vocabulary, counts) -> list[Point]:
     """Every active entry of `vocabulary` with its count from `counts` (entry_id, n), 0 if none."""
     rows = db.session.execute(
-        select(vocabulary.name, func.coalesce(counts.c.n, 0))
+        select(vocabulary.localized_name(), func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.entry_id == vocabulary.id)
         .where(vocabulary.active.is_(True))
         .order_by(vocabulary.position, vocabulary.name)

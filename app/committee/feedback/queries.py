@@ -151,13 +151,13 @@ def summary(filters: Filters) -> Summary:
     ).one()
     average = func.avg(ClosingFeedbackScore.score)
     averages = db.session.execute(
-        select(Objective.name, average, func.count())
+        select(Objective.localized_name(), average, func.count())
         .select_from(ClosingFeedbackScore)
         .join(Objective, Objective.id == ClosingFeedbackScore.objective_id)
         .join(ClosingFeedback, ClosingFeedback.id == ClosingFeedbackScore.feedback_id)
         .join(Mentorship, Mentorship.id == ClosingFeedback.mentorship_id)
         .where(_from_the_pair(), *filters.conditions())
-        .group_by(Objective.id, Objective.name, Objective.position)
+        .group_by(Objective.id, Objective.name, Objective.name_fr, Objective.position)
         .order_by(Objective.position, Objective.name)
     ).all()
     by_reason = {
@@ -307,7 +307,9 @@ def _entries(conditions: list, limit: int | None = None, offset: int = 0) -> lis
         setattr(entry, f"{role}_feedback", feedback)
         given[row.id] = feedback
     for feedback_id, name, score in db.session.execute(
-        select(ClosingFeedbackScore.feedback_id, Objective.name, ClosingFeedbackScore.score)
+        select(
+            ClosingFeedbackScore.feedback_id, Objective.localized_name(), ClosingFeedbackScore.score
+        )
         .join(Objective, Objective.id == ClosingFeedbackScore.objective_id)
         .join(ClosingFeedback, ClosingFeedback.id == ClosingFeedbackScore.feedback_id)
         .join(Mentorship, Mentorship.id == ClosingFeedback.mentorship_id)
