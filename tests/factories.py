@@ -382,6 +382,15 @@ def committee(signed_in):
     return FormClient(client), user
 
 
+@pytest.fixture
+def french_committee(committee):
+    """The FormClient of `committee`, whose member chose French."""
+    forms, chair = committee
+    chair.locale = "fr"
+    db.session.commit()
+    return forms
+
+
 # --- pairs: requests ------------------------------------------------------------------------
 
 GOALS = "I would like to prepare for interviews at academic libraries and review my CV."

@@ -666,17 +666,8 @@ def test_statements_per_request_do_not_grow_with_the_data(app, committee, progra
 NBSP = "\u00a0"
 
 
-@pytest.fixture
-def en_francais(committee):
-    """The committee member, who reads the portal in French."""
-    forms, chair = committee
-    chair.locale = "fr"
-    db.session.commit()
-    return forms
-
-
-def test_the_dashboard_in_french(en_francais, program):
-    page = text_of(en_francais.get("/committee/"))
+def test_the_dashboard_in_french(french_committee, program):
+    page = text_of(french_committee.get("/committee/"))
     assert '<html lang="fr-CA">' in page
     assert "<h1>Tableau de bord du comité</h1>" in page
     assert '<h2 id="now-heading">En ce moment</h2>' in page
@@ -729,46 +720,48 @@ def test_the_browser_language_is_enough_for_french(committee, program):
         ("start=2026-12-01&end=2026-01-01", "La date de fin précède la date de début."),
     ],
 )
-def test_a_bad_period_is_explained_in_french(en_francais, program, query, message):
-    page = text_of(en_francais.get(f"/committee/?{query}"))
+def test_a_bad_period_is_explained_in_french(french_committee, program, query, message):
+    page = text_of(french_committee.get(f"/committee/?{query}"))
     assert f'<p class="flash flash-error">{message}' in page
     assert f"Pour la période choisie{NBSP}: depuis le début" in page
     assert figure(page, "figure-requests-sent") == "6"
 
 
-def test_an_intake_period_in_french(en_francais, program):
+def test_an_intake_period_in_french(french_committee, program):
     db.session.add(
         Intake(name="Printemps 2026", opens_on=date(2026, 1, 1), closes_on=date(2026, 3, 31))
     )
     db.session.commit()
     intake = db.session.scalar(select(Intake))
-    page = text_of(en_francais.get("/committee/"))
+    page = text_of(french_committee.get("/committee/"))
     assert '<label for="intake">Période d’inscription</label>' in page
     assert "Printemps 2026 (du 2026-01-01 au 2026-03-31)" in page
-    page = text_of(en_francais.get(f"/committee/?intake={intake.id}"))
+    page = text_of(french_committee.get(f"/committee/?intake={intake.id}"))
     expected = "la période d’inscription Printemps 2026 (du 2026-01-01 au 2026-03-31)"
     assert f"Pour la période choisie{NBSP}: {expected}" in page
     assert f"Objectifs abordés lors des suivis, {expected}" in page
 
 
-def test_the_htmx_announcement_in_french(en_francais, program):
-    page = text_of(en_francais.get("/committee/?start=2026-06-01", headers={"HX-Request": "true"}))
+def test_the_htmx_announcement_in_french(french_committee, program):
+    page = text_of(
+        french_committee.get("/committee/?start=2026-06-01", headers={"HX-Request": "true"})
+    )
     assert (
         f"Tableau de bord mis à jour. Période des chiffres{NBSP}: à partir du 2026-06-01." in page
     )
 
 
-def test_an_attention_list_in_french(en_francais, program, monkeypatch):
+def test_an_attention_list_in_french(french_committee, program, monkeypatch):
     monkeypatch.setattr(attention, "PAGE_ROWS", 2)
-    page = text_of(en_francais.get("/committee/attention/waiting-mentees"))
+    page = text_of(french_committee.get("/committee/attention/waiting-mentees"))
     assert "<h1>Mentoré(e)s qui attendent un jumelage depuis le plus longtemps</h1>" in page
     assert "Chaque ligne mène à une vue qui ne montre que des états et des dates." in page
     assert '<th scope="col">Première demande</th>' in page
     assert re.search(r"\d+ jours?</td>", page)
-    response = en_francais.get("/committee/attention/waiting-mentees?page=99")
-    page = text_of(en_francais.get(response.headers["Location"]))
+    response = french_committee.get("/committee/attention/waiting-mentees?page=99")
+    page = text_of(french_committee.get(response.headers["Location"]))
     assert "Cette page de la liste n’existe plus. Voici sa première page." in page
-    empty = text_of(en_francais.get("/committee/attention/silent-mentors"))
+    empty = text_of(french_committee.get("/committee/attention/silent-mentors"))
     assert "Aucun : chaque mentor a répondu" in empty.replace(NBSP, " ")
 
 

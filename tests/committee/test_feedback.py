@@ -516,17 +516,9 @@ def test_statements_per_request_do_not_grow_with_the_data(app, committee, closed
 NBSP = "\u00a0"
 
 
-@pytest.fixture
-def en_francais(committee):
-    forms, chair = committee
-    chair.locale = "fr"
-    db.session.commit()
-    return forms
-
-
-def test_the_feedback_page_in_french(en_francais, closed):
+def test_the_feedback_page_in_french(french_committee, closed):
     s1, s2, s3, s4, _ = closed["mentorships"]
-    response = en_francais.get(PATH)
+    response = french_committee.get(PATH)
     assert listed(response) == [name.replace(" and ", " et ") for name in ALL]
     page = text_of(response)
     assert '<html lang="fr-CA">' in page
@@ -556,8 +548,8 @@ def test_the_feedback_page_in_french(en_francais, closed):
         ("start=2026-09-01&end=2026-01-01", "La date «\u00a0Terminés jusqu’au\u00a0» précède"),
     ],
 )
-def test_a_bad_filter_is_explained_in_french(en_francais, closed, query, message):
-    page = text_of(en_francais.get(f"{PATH}?{query}"))
+def test_a_bad_filter_is_explained_in_french(french_committee, closed, query, message):
+    page = text_of(french_committee.get(f"{PATH}?{query}"))
     assert f'<p class="flash flash-error">{message}' in page
     assert listed_count(page) == 4  # not filtered by date
 
@@ -566,8 +558,8 @@ def listed_count(page: str) -> int:
     return page.count('class="feedback-entry-heading"')
 
 
-def test_no_match_in_french(en_francais, closed):
-    page = text_of(en_francais.get(f"{PATH}?status=completed&start=2026-11-01"))
+def test_no_match_in_french(french_committee, closed):
+    page = text_of(french_committee.get(f"{PATH}?status=completed&start=2026-11-01"))
     assert "0 mentorat terminé correspond aux filtres." in page
     assert (
         'Aucun mentorat terminé ne correspond à ces filtres. <a href="/committee/feedback">'

@@ -890,17 +890,8 @@ def test_a_member_on_an_unreadable_row_is_not_listed_as_missing(committee, membe
 # --- in French --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def french(committee):
-    """The committee member of `committee`, who chose French."""
-    forms, chair = committee
-    chair.locale = "fr"
-    db.session.commit()
-    return forms
-
-
-def test_the_roster_page_and_a_bad_file_in_french(french, members):
-    page = unescaped_html(french.get("/committee/roster"))
+def test_the_roster_page_and_a_bad_file_in_french(french_committee, members):
+    page = unescaped_html(french_committee.get("/committee/roster"))
     assert '<html lang="fr-CA"' in page
     assert "<h1>Importer la liste des membres de l’association</h1>" in page
     assert "Jour d’abord\u00a0: 31/03/2027" in page
@@ -916,20 +907,20 @@ def test_the_roster_page_and_a_bad_file_in_french(french, members):
         ),
         ("Nom,Courriel\nAda,ada@example.org\n", "roster.csv", "pas de colonne pour le numéro"),
     ]:
-        response = upload(french, content, filename)
+        response = upload(french_committee, content, filename)
         assert response.status_code == 422
         text = unescaped_html(response)
         assert "Ce fichier ne peut pas être utilisé. Rien n’a été changé." in text
         assert expected in text
         assert "Corrigez le fichier, puis choisissez-le de nouveau." in text
-    unreadable = upload(french, "Number,Email,Expiry\nOLA-1001,ada@example.org,someday\n")
+    unreadable = upload(french_committee, "Number,Email,Expiry\nOLA-1001,ada@example.org,someday\n")
     assert "Ligne 2\u00a0: Impossible de lire la date «\u00a0someday\u00a0»." in unescaped_html(
         unreadable
     )
     assert snapshot() == before
 
 
-def test_the_preview_and_its_flash_in_french(french, members):
+def test_the_preview_and_its_flash_in_french(french_committee, members):
     # A French file: French column names, a bad row, the roster's other rows.
     content = (
         GOOD_ROSTER.replace(
@@ -938,9 +929,9 @@ def test_the_preview_and_its_flash_in_french(french, members):
         ).replace(",", ";")
         + "OLA-3000;bad@example.org;30/02/2027;Bad\n"
     )
-    response = upload(french, content)
+    response = upload(french_committee, content)
     assert response.status_code == 302
-    page = unescaped_html(french.get(response.headers["Location"]))
+    page = unescaped_html(french_committee.get(response.headers["Location"]))
     assert "<h1>Aperçu de la liste des membres\u00a0: roster.csv</h1>" in page
     assert preview_counts(page) == GOOD_COUNTS
     assert ">Sera vérifiée</span>" in page and ">Non concordante</span>" in page
@@ -950,11 +941,11 @@ def test_the_preview_and_its_flash_in_french(french, members):
     assert "«\u00a030/02/2027\u00a0» n’est pas une date qui existe." in page
     assert "Appliquer\u00a0: vérifier 3 adhésions" in page
 
-    applied = french.post(
+    applied = french_committee.post(
         response.headers["Location"] + "/apply", {"fingerprint": fingerprint_in(page)}
     )
     assert applied.status_code == 302
-    after = unescaped_html(french.get(applied.headers["Location"]))
+    after = unescaped_html(french_committee.get(applied.headers["Location"]))
     assert (
         "La liste des membres est appliquée\u00a0: 3 adhésions vérifiées, 1 déjà vérifiée(s). "
         "Lignes non appliquées\u00a0: non concordantes 1, inconnues 1, expirées 1, en double 2. "
