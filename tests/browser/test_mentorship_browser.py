@@ -15,6 +15,7 @@ from app import clock
 from app.extensions import db
 from app.models import Mentorship
 from tests.browser.conftest import sign_in
+from tests.factories import add_mentorship
 
 
 def focused_names(page, presses: int = 120) -> list[str]:
@@ -197,15 +198,7 @@ def test_a_mentee_who_reads_french_logs_a_check_in_in_french(site, live_server, 
     mentor = make_member(email="morgan@example.org", profile={"display_name": "Morgan M."})
     mentee = make_member(email="emery@example.org", profile={"display_name": "Emery E."})
     mentee.locale = "fr"
-    started = today - timedelta(days=20)
-    mentorship = Mentorship(
-        mentor_id=mentor.id,
-        mentee_id=mentee.id,
-        started_on=started,
-        minimum_end_on=started + timedelta(days=182),
-    )
-    db.session.add(mentorship)
-    db.session.commit()
+    mentorship = add_mentorship(mentor, mentee, today - timedelta(days=20))
 
     page = site.page
     sign_in(site, page, mentee.email)
