@@ -22,6 +22,7 @@ from app.i18n import member_locale
 from app.mentorships import meetings
 from app.models import CheckIn, LoginSession, Mentorship, MentorshipRequest, OutboxEmail, User
 from app.models.mentorship import new_nonce
+from app.phrases import N_
 from app.profiles.services import LINE_LIMITS, LONG_TEXT_FIELDS
 from app.requests.suggestions import directory_url
 from app.text import display_name, format_day
@@ -30,11 +31,6 @@ from app.text import display_name, format_day
 DELETED_NAME = "Deleted member"
 # ".invalid" is reserved (RFC 2606): mail to it can never be delivered.
 DELETED_EMAIL_DOMAIN = "invalid"
-
-
-def N_(text: str) -> str:
-    """Mark `text` for translation without translating it (it is kept in the database)."""
-    return text
 
 
 # What a mentee reads when a mentor's account was deleted while their request waited: kept as

@@ -11,11 +11,7 @@ with `N_` for the French catalogue and translated where the statement shows them
 from dataclasses import dataclass
 from datetime import date
 
-
-def N_(text: str) -> str:
-    """Marks `text` for translation (it is translated where it is shown)."""
-    return text
-
+from app.phrases import N_
 
 STANDARD = "WCAG 2.2"
 LEVEL = "AA"
